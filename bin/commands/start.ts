@@ -1,0 +1,81 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startKioskServer } from '../../main/core/kiosk-server.js';
+import { createLogger } from '../../main/core/logger.js';
+import { CliError, intOption, printJson, type Command } from '../command.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+
+/** The Electron binary's path when it was downloaded, else null (the usual case here). */
+function electronBinary(): string | null {
+  try {
+    const p = createRequire(import.meta.url)('electron') as unknown;
+    return typeof p === 'string' && existsSync(p) ? p : null;
+  } catch {
+    return null;
+  }
+}
+
+function openChromiumApp(url: string): () => void {
+  const profile = mkdtempSync(join(tmpdir(), 'kiosk-chromium-'));
+  const args = [`--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+  if (process.getuid?.() === 0) args.push('--no-sandbox');
+  const child = spawn(CHROMIUM, args, { stdio: 'ignore' });
+  child.on('error', () => undefined);
+  return () => {
+    child.kill();
+    rmSync(profile, { recursive: true, force: true });
+  };
+}
+
+export const start: Command = {
+  name: 'start',
+  summary: 'run the kiosk (Electron window if installed, else serve the UI on loopback)',
+  help: `
+Usage: kiosk start [--simulator] [--port N] [--browser] [--no-open] [--json]
+
+  --simulator   simulator mode (npm start sets it): virtual reader, scanner and camera allowed
+  --port N      loopback port for the UI (default: a free one)
+  --browser     serve to a browser even when an Electron binary is installed
+  --no-open     do not open Chromium, only print the address
+  --json        print {"url","port","simulator"} as one JSON value once serving
+
+Without an Electron binary (as on machines that cannot download it) the core runs as a
+plain Node process and serves the kiosk UI on 127.0.0.1; the address printed carries a
+one-time token. With a display and Debian's chromium, it opens the UI in app mode.`,
+  options: {
+    port: { type: 'string' },
+    browser: { type: 'boolean' },
+    'no-open': { type: 'boolean' },
+  },
+  async run(ctx) {
+    const electron = ctx.values['browser'] ? null : electronBinary();
+    if (electron) {
+      const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+      if (build.status !== 0) throw new CliError('building the Electron app failed (see above)');
+      const env = { ...process.env, ...(ctx.simulator ? { KIOSK_SIMULATOR: '1' } : {}) };
+      const child = spawn(electron, [join(root, 'dist/main/shell/app.js')], { stdio: 'inherit', env });
+      return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+    }
+    const log = createLogger('kiosk');
+    const port = intOption(ctx, 'port', 0, 0, 65535);
+    const server = await startKioskServer({ simulator: ctx.simulator, port, log });
+    if (ctx.json) printJson({ url: server.ui.url, port: server.ui.port, simulator: ctx.simulator });
+    else process.stdout.write(`Kiosk UI: ${server.ui.url}\n(open it in Chromium; Ctrl+C stops the kiosk)\n`);
+    let closeBrowser: (() => void) | null = null;
+    if (!ctx.values['no-open'] && process.env['DISPLAY'] && existsSync(CHROMIUM)) closeBrowser = openChromiumApp(server.ui.url);
+    else if (!ctx.json) process.stderr.write('No Electron binary and no display: open the address above in a browser on this machine.\n');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    closeBrowser?.();
+    await server.close();
+    return 0;
+  },
+};

@@ -1,0 +1,39 @@
+import { ESLint } from 'eslint';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const cwd = fileURLToPath(new URL('../../', import.meta.url));
+const eslint = new ESLint({ cwd });
+
+async function roomErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'rooms/imports').map((m) => m.message);
+}
+
+describe('rooms/imports lint rule', () => {
+  it.each([
+    ['main/core/x.ts', "import { a } from '../../simulator/chip.js';", /main\/core may not import from simulator/],
+    ['drivers/emrtd/x.ts', "import { a } from '../pcsc/index.js';", /drivers\/emrtd may not import from drivers\/pcsc/],
+    ['drivers/emrtd/x.ts', "import Database from 'better-sqlite3';", /may not use the package "better-sqlite3"/],
+    ['drivers/pcsc/x.ts', "import { app } from 'electron';", /package "electron"/],
+    ['renderer/x.ts', "import { readFileSync } from 'node:fs';", /renderer may not use the package "node:fs"/],
+    ['renderer/x.ts', "import { a } from '../main/core/kiosk-core.js';", /renderer may not import from main\/core/],
+    ['main/api/x.ts', "import WebSocket from 'ws';", /main\/api may not use the package "ws"/],
+    ['registry/x.ts', "export { a } from '../main/core/kiosk-core.js';", /registry may not import from main\/core/],
+    ['main/store/x.ts', "const m = await import('../core/kiosk-core.js');", /main\/store may not import from main\/core/],
+    ['main/core/x.ts', "import type { X } from '../shell/security.js';", /main\/core may not import from main\/shell/],
+  ])('refuses in %s: %s', async (file, code, message) => {
+    const errors = await roomErrors(file, code);
+    expect(errors.join('\n')).toMatch(message);
+  });
+
+  it.each([
+    ['main/core/x.ts', "import { a } from '../../drivers/emrtd/bac.js';"],
+    ['simulator/x.ts', "import { a } from '../drivers/emrtd/bac.js';"],
+    ['renderer/x.ts', "import type { AppInfo } from '../main/api/contract.js';"],
+    ['main/shell/x.ts', "import { app } from 'electron';"],
+    ['bin/x.ts', "import { a } from '../simulator/chip.js';"],
+  ])('allows in %s: %s', async (file, code) => {
+    expect(await roomErrors(file, code)).toEqual([]);
+  });
+});

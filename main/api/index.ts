@@ -1,0 +1,3 @@
+export * from './contract.js';
+export * from './parse.js';
+export * from './client.js';

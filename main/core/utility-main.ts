@@ -1,0 +1,39 @@
+// Entry point when the Electron shell runs the core as a utilityProcess: the shell sends a
+// MessagePort per UI page, served with the same contract checks as the WebSocket bridge.
+import { KioskCore } from './kiosk-core.js';
+import { createLogger } from './logger.js';
+import { serveConnection } from './rpc-server.js';
+
+interface PortLike {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  on(event: 'close', listener: () => void): void;
+  postMessage(message: unknown): void;
+  start(): void;
+}
+interface ParentPortLike {
+  on(event: 'message', listener: (e: { data: unknown; ports: PortLike[] }) => void): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+if (!parentPort) {
+  process.stderr.write('kiosk core: utility-main must be started by the Electron shell; use `kiosk start` instead\n');
+  process.exit(1);
+}
+
+const log = createLogger('kiosk-core');
+const core = new KioskCore({ simulator: process.argv.includes('--simulator') });
+
+parentPort.on('message', (e) => {
+  const port = e.ports[0];
+  if (!port || (e.data as { type?: unknown } | null)?.type !== 'ui-port') {
+    log.warn('ignored a message from the shell that carried no UI port');
+    return;
+  }
+  serveConnection(core, {
+    send: (text) => port.postMessage(text),
+    onMessage: (listener) => port.on('message', (m) => listener(m.data)),
+    onClose: (listener) => port.on('close', listener),
+  }, log);
+  port.start();
+  log.info('UI connected over MessagePort');
+});

@@ -1,0 +1,67 @@
+// Electron main process: a thin shell. It opens the kiosk window on our own scheme, starts
+// the kiosk core as a utilityProcess, and hands the window a MessagePort to the core.
+// Nothing else crosses into the renderer.
+import { BrowserWindow, MessageChannelMain, app, ipcMain, net, protocol, utilityProcess, type IpcMainEvent } from 'electron';
+import { join, normalize, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { APP_CSP, APP_ENTRY, APP_SCHEME, hardenWebContents, isTrustedSender, kioskWindowOptions } from './security.js';
+
+const distDir = fileURLToPath(new URL('../../', import.meta.url));
+const rendererDir = join(distDir, 'renderer');
+const simulator = process.env['KIOSK_SIMULATOR'] === '1' || process.argv.includes('--simulator');
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]);
+app.enableSandbox();
+
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const { host, pathname } = new URL(request.url);
+    const file = normalize(join(rendererDir, decodeURIComponent(pathname)));
+    if (host !== 'app' || !file.startsWith(rendererDir + sep)) return new Response('not found', { status: 404 });
+    const res = await net.fetch(pathToFileURL(file).href);
+    const headers = new Headers(res.headers);
+    headers.set('content-security-policy', APP_CSP);
+    headers.set('x-content-type-options', 'nosniff');
+    return new Response(res.body, { status: res.status, headers });
+  });
+}
+
+function startCore(): Electron.UtilityProcess {
+  const core = utilityProcess.fork(join(distDir, 'main/core/utility-main.js'), simulator ? ['--simulator'] : [], {
+    serviceName: 'cccd-kiosk-core',
+    stdio: 'inherit',
+  });
+  core.on('exit', (code) => {
+    if (code !== 0) console.error(`kiosk core exited with code ${code}`);
+    app.quit();
+  });
+  return core;
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  serveRenderer();
+  const core = startCore();
+  const win = new BrowserWindow(kioskWindowOptions(join(distDir, 'main/shell/preload.cjs'), !simulator));
+  hardenWebContents(win.webContents);
+
+  // The preload asks for its port once the page has loaded; only our page's main frame gets one.
+  ipcMain.on('kiosk:hello', (event: IpcMainEvent) => {
+    if (event.sender !== win.webContents || !isTrustedSender(event.senderFrame)) {
+      console.error('refused kiosk:hello from an untrusted frame');
+      return;
+    }
+    const { port1, port2 } = new MessageChannelMain();
+    core.postMessage({ type: 'ui-port' }, [port1]);
+    event.sender.postMessage('kiosk:port', null, [port2]);
+  });
+
+  win.once('ready-to-show', () => win.show());
+  await win.loadURL(APP_ENTRY);
+}
+
+app.on('window-all-closed', () => app.quit());
+void main().catch((err: unknown) => {
+  console.error('kiosk shell failed to start', err);
+  app.exit(1);
+});

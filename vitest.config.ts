@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// One run covers unit (*.test.ts), integration (*.int.test.ts: real servers on loopback)
+// and end-to-end (*.e2e.test.ts: Debian's Chromium) tests, all in test/ beside each room.
+export default defineConfig({
+  test: {
+    include: ['**/test/**/*.test.ts'],
+    exclude: ['node_modules/**', 'dist/**'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
