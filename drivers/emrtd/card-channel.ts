@@ -3,7 +3,7 @@
 // simulator implements it in process for fast tests.
 import { encodeCommand, parseResponse, swHex, type CommandApdu, type ResponseApdu } from './apdu.js';
 import { EmrtdError, fail } from './errors.js';
-import { SecureMessaging } from './secure-messaging.js';
+import { type SecureMessaging } from './secure-messaging.js';
 
 export interface CardChannel {
   transmit(apdu: Uint8Array): Promise<Uint8Array>;
