@@ -3,6 +3,7 @@
 // the card-renewal ages, DG13 content, a TD1 MRZ with correct check digits, the front QR text.
 // Facts used are in docs/CCCD.md.
 import { createHash } from 'node:crypto';
+import { LAW_2023_FROM, cardExpiry } from '../drivers/barcode/cccd-expiry.js';
 import { formatTd1 } from '../drivers/emrtd/lds/mrz.js';
 import type { Dg13Content } from '../drivers/emrtd/lds/dg13.js';
 
@@ -54,6 +55,9 @@ class SeededRandom {
   }
 }
 
+/** Every synthetic card is valid at least through this date (fixed, so a seed always gives the same citizens). */
+export const VALID_THROUGH = '2029-01-01';
+
 export interface Citizen {
   index: number;
   idNumber: string;
@@ -88,27 +92,23 @@ const iso = (y: number, m: number, d: number) => `${String(y).padStart(4, '0')}-
 const yymmdd = (isoDate: string) => isoDate.slice(2, 4) + isoDate.slice(5, 7) + isoDate.slice(8, 10);
 const dmy = (isoDate: string, sep: string) => `${isoDate.slice(8, 10)}${sep}${isoDate.slice(5, 7)}${sep}${isoDate.slice(0, 4)}`;
 
-/**
- * The card's expiry: the birthday at the next renewal age (25, 40, 60); a card issued within
- * two years before a renewal age runs to the following one. Cards issued from age 58 on do not
- * expire; this generator keeps holders younger than that so every card has an expiry date.
- */
-export function expiryFor(birth: { y: number; m: number; d: number }, issue: { y: number; m: number; d: number }): { y: number; m: number; d: number } {
-  const ageAtIssue = issue.y - birth.y - (issue.m < birth.m || (issue.m === birth.m && issue.d < birth.d) ? 1 : 0);
-  const ages = [25, 40, 60];
-  const next = ages.find((a) => a > ageAtIssue && a - ageAtIssue > 2) ?? ages.find((a) => a > ageAtIssue) ?? 60;
-  const d = birth.m === 2 && birth.d === 29 ? 28 : birth.d;
-  return { y: birth.y + next, m: birth.m, d };
-}
-
 export function makeCitizen(seed: string, index: number): Citizen {
   const r = new SeededRandom(`${seed}/${index}`);
   const sex: 'M' | 'F' = r.int(2) === 0 ? 'M' : 'F';
-  // Holders aged 14 to 55 at issue (2021-2024): born 1968-2008.
-  const birth = { y: 1968 + r.int(41), m: 1 + r.int(12), d: 1 + r.int(28) };
+  // Born 1972-2008, so nobody reaches 58 by the reference date and every card has an expiry date.
+  const birth = { y: 1972 + r.int(37), m: 1 + r.int(12), d: 1 + r.int(28) };
   let issue = { y: 2021 + r.int(4), m: 1 + r.int(12), d: 1 + r.int(28) };
   if (issue.y - birth.y < 14) issue = { y: birth.y + 14, m: birth.m, d: Math.min(28, birth.d + 1) };
-  const expiry = expiryFor(birth, issue);
+  // A card that would have expired by the reference date was renewed on its renewal birthday.
+  const birthIso = iso(birth.y, birth.m, birth.d);
+  let issueIso = iso(issue.y, issue.m, issue.d);
+  let expiryIso = cardExpiry(birthIso, issueIso, issueIso >= LAW_2023_FROM ? '2023' : '2014')!;
+  while (expiryIso < VALID_THROUGH) {
+    issueIso = expiryIso;
+    expiryIso = cardExpiry(birthIso, issueIso, issueIso >= LAW_2023_FROM ? '2023' : '2014')!;
+  }
+  issue = { y: Number(issueIso.slice(0, 4)), m: Number(issueIso.slice(5, 7)), d: Number(issueIso.slice(8, 10)) };
+  const expiry = { y: Number(expiryIso.slice(0, 4)), m: Number(expiryIso.slice(5, 7)), d: Number(expiryIso.slice(8, 10)) };
   const [provinceCode, provinceName] = r.pick(PROVINCES);
   const centuryDigit = (birth.y >= 2000 ? 2 : 0) + (sex === 'F' ? 1 : 0);
   const serial = String(r.int(1_000_000)).padStart(6, '0');

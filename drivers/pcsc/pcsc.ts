@@ -65,6 +65,7 @@ type Events = {
 export class PcscReaders extends EventEmitter<Events> {
   private readonly pcsc: PCSCLite;
   private readonly states = new Map<string, ReaderState>();
+  private readonly refused = new Set<CardReader>();
   private closed = false;
 
   constructor(private readonly options: PcscOptions) {
@@ -89,7 +90,9 @@ export class PcscReaders extends EventEmitter<Events> {
     const name = reader.name;
     if (isVirtualReader(name) && !this.options.allowVirtualReaders) {
       this.emit('error', new PcscError('virtual-reader-refused', `Virtual reader "${name}" refused: virtual readers are accepted only in simulator mode`));
-      reader.close();
+      // Kept (unused) until close(): closing it now leaves pcsclite's monitor thread hanging at exit.
+      reader.on('error', () => undefined);
+      this.refused.add(reader);
       return;
     }
     const state: ReaderState = { reader, present: false, atr: null };
@@ -167,7 +170,9 @@ export class PcscReaders extends EventEmitter<Events> {
     if (this.closed) return;
     this.closed = true;
     for (const s of this.states.values()) s.reader.close();
+    for (const r of this.refused) r.close();
     this.states.clear();
+    this.refused.clear();
     this.pcsc.close();
     this.removeAllListeners();
   }

@@ -1,0 +1,128 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger } from '../../main/core/logger.js';
+import { FAULTS, createVirtualCard, isFault, type Fault } from '../../simulator/card.js';
+import { makeCitizens } from '../../simulator/citizens.js';
+import { placeholderFace } from '../../simulator/face-placeholder.js';
+import { LINK_PROFILES, linkProfile } from '../../simulator/link.js';
+import { loadOrCreateTestPki } from '../../simulator/pki.js';
+import { VPCD_DEFAULT_PORT, VpcdCard } from '../../simulator/vpcd.js';
+import { CliError, intOption, printJson, stringOption, type Command } from '../command.js';
+
+export const DEFAULT_SIM_PKI = join(homedir(), '.cache', 'cccd-kiosk', 'sim-pki');
+
+export const simCitizens: Command = {
+  name: 'sim citizens',
+  summary: 'print deterministic synthetic citizens (ID numbers, MRZ, QR, DG13)',
+  help: `
+Usage: kiosk sim citizens [--count N] [--seed S] [--out DIR] [--json]
+
+  --count N   how many (default 10)
+  --seed S    the same seed gives the same citizens on any machine (default "cccd")
+  --out DIR   also write DIR/citizens.json and each chip photo as DIR/face-<index>.jpg
+  --json      print the array; each item has idNumber, documentNumber, dateOfBirth and
+              expiry (YYMMDD as in the MRZ), mrz (the three TD1 lines), qr, can, dg13…`,
+  options: { count: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } },
+  async run(ctx) {
+    const count = intOption(ctx, 'count', 10, 1, 100_000);
+    const seed = stringOption(ctx, 'seed') ?? 'cccd';
+    const citizens = makeCitizens(seed, count);
+    const out = stringOption(ctx, 'out');
+    if (out) {
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, 'citizens.json'), JSON.stringify(citizens, null, 2));
+      for (const c of citizens) writeFileSync(join(out, `face-${c.index}.jpg`), (await placeholderFace(`${seed}/${c.index}`)).bytes);
+      process.stderr.write(`wrote ${count} citizens to ${out}\n`);
+    }
+    if (ctx.json) printJson(citizens);
+    else for (const c of citizens) process.stdout.write(`${String(c.index).padStart(4)}  ${c.idNumber}  ${c.fullName.padEnd(26)} born ${c.birthDate}  expires ${c.expiryDate}  MRZ key ${c.documentNumber},${c.dateOfBirth},${c.expiry}\n`);
+    return 0;
+  },
+};
+
+export const simChip: Command = {
+  name: 'sim chip',
+  summary: 'serve a synthetic citizen as a virtual card in a vpcd reader slot',
+  help: `
+Usage: kiosk sim chip [--port ${VPCD_DEFAULT_PORT}] [--seed S] [--index I] [--fault NAME[,NAME]]
+                      [--link PROFILE] [--pki DIR] [--no-pace] [--no-bac] [--remove-after N]
+
+Connects citizen I of \`kiosk sim citizens --seed S\` to pcscd's vpcd driver (Debian package
+vsmartcard-vpcd) on 127.0.0.1:PORT, where it appears as reader "Virtual PCD 00 00" (PORT+1 is
+"Virtual PCD 00 01"), until stopped with Ctrl+C. Each APDU exchange is logged at debug level
+(KIOSK_LOG_LEVEL=debug).
+
+  --fault NAME      ${FAULTS.join(', ')}
+  --link PROFILE    ${Object.keys(LINK_PROFILES).join(', ')} (default contactless-424)
+  --pki DIR         the test PKI (made on first use); its trust folder is DIR/trust
+                    (default ${DEFAULT_SIM_PKI})
+  --remove-after N  with --fault removed: leave the reader after N APDUs (default 12)
+
+For test benches only: vpcd listens on all network interfaces. Never run the simulator on a
+kiosk in service.`,
+  options: {
+    port: { type: 'string' },
+    seed: { type: 'string' },
+    index: { type: 'string' },
+    fault: { type: 'string' },
+    link: { type: 'string' },
+    pki: { type: 'string' },
+    'no-pace': { type: 'boolean' },
+    'no-bac': { type: 'boolean' },
+    'remove-after': { type: 'string' },
+  },
+  async run(ctx) {
+    process.env['KIOSK_SIMULATOR'] = '1';
+    const log = createLogger('sim-chip');
+    const port = intOption(ctx, 'port', VPCD_DEFAULT_PORT, 1, 65534);
+    const seed = stringOption(ctx, 'seed') ?? 'cccd';
+    const index = intOption(ctx, 'index', 0, 0, 1_000_000);
+    const faults = (stringOption(ctx, 'fault') ?? '').split(',').filter(Boolean);
+    const bad = faults.filter((f) => !isFault(f));
+    if (bad.length) throw new CliError(`unknown fault ${bad.join(', ')} (known: ${FAULTS.join(', ')})`);
+    let link;
+    try {
+      link = linkProfile(stringOption(ctx, 'link') ?? 'contactless-424');
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    const pkiDir = stringOption(ctx, 'pki') ?? DEFAULT_SIM_PKI;
+    const pki = await loadOrCreateTestPki(pkiDir);
+    const card = await createVirtualCard({
+      pki, seed, index, faults: faults as Fault[], link,
+      removeAfter: intOption(ctx, 'remove-after', 12, 1, 100_000),
+      ...(ctx.values['no-pace'] ? { pace: false } : {}),
+      ...(ctx.values['no-bac'] ? { bac: false } : {}),
+    });
+    const c = card.citizen;
+    process.stderr.write(
+      `virtual card: ${c.fullName} (${c.idNumber}), link ${link.name}${faults.length ? `, faults ${faults.join(',')}` : ''}\n` +
+        `  MRZ key ${card.mrzKey.documentNumber},${card.mrzKey.dateOfBirth},${card.mrzKey.dateOfExpiry}   CAN ${c.can}\n` +
+        `  trust folder ${join(pkiDir, 'trust')}\n`,
+    );
+    let stop = false;
+    let current: VpcdCard | null = null;
+    const onSignal = () => {
+      stop = true;
+      current?.remove();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    while (!stop) {
+      try {
+        current = await VpcdCard.insert({ port, card, delays: true, connectTimeoutMs: 2000, log: (line) => log.debug(line) });
+        process.stderr.write(`in the vpcd slot on port ${port}\n`);
+        await current.done;
+        if (!stop) process.stderr.write('vpcd closed the connection; reconnecting…\n');
+      } catch (err) {
+        if (!stop) {
+          process.stderr.write(`${(err as Error).message}; retrying…\n`);
+          await sleep(1000);
+        }
+      }
+    }
+    return 0;
+  },
+};
