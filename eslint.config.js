@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint';
 import rooms from './eslint-rules/rooms.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'artifacts/**', 'models/weights/**', '.test-results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'artifacts/**', 'models/weights/**', '.test-results/**', '.scratch/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { rooms: { rules: { imports: rooms } } },

@@ -69,7 +69,7 @@ describe('kiosk read against kiosk sim chip', () => {
       expect(r.code, r.stderr).toBe(0);
       const out = JSON.parse(r.stdout) as Record<string, unknown> & { verification: { verified: boolean; passive: { verdict: string } }; face: { format: string; bytes: number }; dg13: Record<string, string> };
       expect(out).toMatchObject({ documentNumber: c.documentNumber, idNumber: c.idNumber, fullName: c.fullName, expiry: c.expiry });
-      expect(out.dg13.placeOfResidence).toBe(c.placeOfResidence);
+      expect(out.dg13['placeOfResidence']).toBe(c.placeOfResidence);
       expect(out.face.format).toBe('jpeg');
       expect(out.verification.verified).toBe(true);
       expect(out.verification.passive.verdict).toBe('verified');
