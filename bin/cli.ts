@@ -52,11 +52,17 @@ async function main(argv: string[]): Promise<number> {
   return cmd.run(ctx);
 }
 
+let code: number;
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  code = await main(process.argv.slice(2));
 } catch (err) {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`kiosk: ${message.split('\n')[0]}\n`);
   if (process.env['KIOSK_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-  process.exitCode = err instanceof CliError ? err.exitCode : EXIT_ERROR;
+  code = err instanceof CliError ? err.exitCode : EXIT_ERROR;
 }
+// Exit explicitly once output is flushed: native threads (PC/SC status watchers) would keep
+// the process alive, and closing them can block (drivers/pcsc/pcsc.ts, "close").
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+process.exit(code);

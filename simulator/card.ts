@@ -1,5 +1,4 @@
 // One virtual card: a synthetic citizen's document on a virtual chip, with its faults and link.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CardChannel } from '../drivers/emrtd/card-channel.js';
 import { EmrtdError } from '../drivers/emrtd/errors.js';
 import type { MrzKey } from '../drivers/emrtd/lds/mrz.js';
@@ -7,7 +6,7 @@ import { VirtualChip } from './chip/virtual-chip.js';
 import { makeCitizen, type Citizen } from './citizens.js';
 import { buildChipDocument, type ContentFault } from './document.js';
 import { placeholderFace } from './face-placeholder.js';
-import { LINK_PROFILES, linkDelayMs, type LinkProfile } from './link.js';
+import { LINK_PROFILES, linkDelayMs, preciseWait, type LinkProfile } from './link.js';
 import type { TestPki } from './pki.js';
 
 /** Every fault the simulator can put on a card (docs/SIMULATOR.md). */
@@ -89,9 +88,10 @@ export class InProcessChannel implements CardChannel {
   async transmit(apdu: Uint8Array): Promise<Uint8Array> {
     if (this.card.removeAfter !== null && this.count >= this.card.removeAfter) throw new EmrtdError('card-removed', 'the card was removed from the reader');
     this.count++;
+    const started = performance.now();
     const response = this.card.chip.process(apdu);
     this.bytes += apdu.length + response.length;
-    if (this.delays) await sleep(linkDelayMs(this.card.link, apdu.length, response.length));
+    if (this.delays) await preciseWait(linkDelayMs(this.card.link, apdu.length, response.length) - (performance.now() - started));
     return response;
   }
 }

@@ -33,3 +33,14 @@ export function linkProfile(name: string): LinkProfile {
   if (!p) throw new Error(`unknown link profile "${name}" (known: ${Object.keys(LINK_PROFILES).join(', ')})`);
   return p;
 }
+
+/**
+ * Waits `ms` with sub-millisecond precision: a timer for most of it, then yielding to I/O until
+ * the deadline (timers alone overshoot by about a millisecond, which per APDU adds up).
+ */
+export async function preciseWait(ms: number): Promise<void> {
+  if (ms <= 0) return;
+  const end = performance.now() + ms;
+  if (ms > 2) await new Promise((r) => setTimeout(r, ms - 1.5));
+  while (performance.now() < end) await new Promise((r) => setImmediate(r));
+}

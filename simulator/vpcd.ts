@@ -6,7 +6,7 @@
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { VirtualCard } from './card.js';
-import { linkDelayMs } from './link.js';
+import { linkDelayMs, preciseWait } from './link.js';
 import { quickAck } from './quick-ack.js';
 
 export const VPCD_DEFAULT_PORT = 0x8c7b; // 35963
@@ -110,10 +110,12 @@ export class VpcdCard {
       return;
     }
     this.apdus++;
+    const started = performance.now();
     const response = card.chip.process(new Uint8Array(msg));
     this.bytes += msg.length + response.length;
     this.o.log?.(`> ${msg.toString('hex')}\n< ${Buffer.from(response).toString('hex')}`);
-    if (this.o.delays) await sleep(linkDelayMs(card.link, msg.length, response.length));
+    // The link's turnaround is the card's processing time: our own compute counts toward it.
+    if (this.o.delays) await preciseWait(linkDelayMs(card.link, msg.length, response.length) - (performance.now() - started));
     if (!this.socket.destroyed) {
       this.socket.write(vpcdFrame(response));
       quickAck(this.socket);

@@ -1,8 +1,9 @@
 import type { Command } from '../command.js';
 import { bench } from './bench.js';
+import { fuzz } from './fuzz.js';
 import { read } from './read.js';
 import { simChip, simCitizens } from './sim.js';
 import { start } from './start.js';
 
 /** Every `kiosk` subcommand, in the order --help lists them. */
-export const commands: Command[] = [start, read, simCitizens, simChip, bench];
+export const commands: Command[] = [start, read, simCitizens, simChip, bench, fuzz];

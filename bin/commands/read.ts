@@ -92,9 +92,9 @@ In simulator mode (--simulator) virtual readers are accepted; otherwise they are
       if (err instanceof EmrtdError) throw new CliError(`${err.code}: ${err.message}`);
       if (err instanceof PcscError) throw new CliError(err.message);
       throw err;
-    } finally {
-      readers.close();
     }
+    // Readers are not closed: the pcsclite binding's close() can block on its status thread.
+    // The command line ends the process instead (bin/cli.ts).
   },
 };
 

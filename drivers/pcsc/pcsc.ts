@@ -166,6 +166,11 @@ export class PcscReaders extends EventEmitter<Events> {
     });
   }
 
+  /**
+   * Stops watching and releases the readers. Known binding issue: @pokusew/pcsclite joins each
+   * reader's status thread on the calling thread and can wait forever if its cancel races the
+   * thread; long-lived callers close at shutdown only, and short-lived ones just exit.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;

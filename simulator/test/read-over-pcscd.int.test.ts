@@ -31,6 +31,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Close while pcscd is up (libpcsclite spins once it is gone), after the readers went quiet
+  // (the binding's close can miss a cancel that races a status event).
+  await new Promise((r) => setTimeout(r, 300));
   readers?.close();
   await pcscd?.stop();
 });

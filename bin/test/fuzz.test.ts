@@ -1,0 +1,20 @@
+// A short fuzz pass on every target in the test suite; `npm run fuzz` runs the long one.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fuzzOne } from '../fuzz/run.js';
+import { fuzzTargets, type FuzzTarget } from '../fuzz/targets.js';
+
+let targets: FuzzTarget[];
+beforeAll(async () => {
+  targets = await fuzzTargets();
+});
+
+describe('fuzzing the chip-facing parsers', () => {
+  it('every target takes 500 random and mutated inputs without a crash or a hang', () => {
+    const failures = targets.map((t) => fuzzOne(t, 500, 20261123)).filter((r) => r.failure);
+    expect(failures).toEqual([]);
+  });
+  it('catches an untyped error (the harness can fail)', () => {
+    const r = fuzzOne({ name: 'broken', seeds: [Uint8Array.of(1)], run: () => { throw new TypeError('boom'); }, typed: () => false }, 10, 1);
+    expect(r.failure).toMatch(/boom/);
+  });
+});
