@@ -13,6 +13,7 @@ export interface FuzzReport {
 export function fuzzOne(target: FuzzTarget, runs: number, seed: number, maxMs = 1000): FuzzReport {
   let slowest = 0;
   let failure: string | null = null;
+  let cause = '';
   try {
     fc.assert(
       fc.property(inputs(target.seeds), (input) => {
@@ -20,16 +21,23 @@ export function fuzzOne(target: FuzzTarget, runs: number, seed: number, maxMs = 
         try {
           target.run(input);
         } catch (err) {
-          if (!target.typed(err)) throw err;
+          if (!target.typed(err)) {
+            cause = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+            throw err;
+          }
         }
         const ms = performance.now() - t;
         slowest = Math.max(slowest, ms);
-        if (ms > maxMs) throw new Error(`took ${ms.toFixed(0)} ms`);
+        if (ms > maxMs) {
+          cause = `took ${ms.toFixed(0)} ms`;
+          throw new Error(cause);
+        }
       }),
       { numRuns: runs, seed, endOnFailure: true },
     );
   } catch (err) {
-    failure = (err as Error).message.split('\n').slice(0, 6).join('\n');
+    const counterexample = (err as Error).message.split('\n').find((l) => l.startsWith('Counterexample')) ?? '';
+    failure = `${cause || (err as Error).message.split('\n')[0]}; ${counterexample}`;
   }
   return { target: target.name, runs, slowestMs: slowest, failure };
 }
