@@ -33,7 +33,6 @@ export const SW = {
   CLA_NOT_SUPPORTED: 0x6e00,
   UNKNOWN: 0x6f00,
   END_OF_FILE_WARNING: 0x6282,
-  WRONG_P1P2_OFFSET: 0x6b00,
 } as const;
 
 export function isExtended(cmd: CommandApdu): boolean {
