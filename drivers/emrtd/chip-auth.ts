@@ -9,7 +9,7 @@ import { STANDARD_CURVES, type CurveParams } from './curves.js';
 import { TAG, children, decodeOid, decodeSmallInt, encodeOid } from './der.js';
 import { ecGroup, type EcGroup, type EcPoint } from './ec.js';
 import { EmrtdError, fail } from './errors.js';
-import { ID_PK_ECDH, caSuite } from './oids.js';
+import { ID_CA, ID_PK_ECDH, caSuite } from './oids.js';
 import { SecureMessaging } from './secure-messaging.js';
 import type { ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo, SecurityInfo } from './security-infos.js';
 import { readTlv, tlv } from './tlv.js';
@@ -79,7 +79,7 @@ export function chooseChipAuthentication(infos: SecurityInfo[]): { info: ChipAut
     if (key) return { info, key };
   }
   // Version-1 chips may list only the key: 3DES is then implied.
-  if (keys.length === 1) return { info: { kind: 'ca', protocol: `${'0.4.0.127.0.7.2.2.3'}.2.1`, version: 1 }, key: keys[0]! };
+  if (keys.length === 1) return { info: { kind: 'ca', protocol: `${ID_CA}.2.1`, version: 1 }, key: keys[0]! };
   return null;
 }
 

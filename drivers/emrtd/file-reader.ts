@@ -84,8 +84,7 @@ export class FileReader {
         this.extendedChunk = want;
         continue;
       }
-      const e = new EmrtdError('card-status', `reading ${file.name} at offset ${offset}: the card answered ${swHex(r.sw)}`, r.sw);
-      throw e;
+      throw new EmrtdError('card-status', `reading ${file.name} at offset ${offset}: the card answered ${swHex(r.sw)}`, r.sw);
     }
   }
 
@@ -94,14 +93,12 @@ export class FileReader {
     const hit = this.cache.get(file.name);
     if (hit) return hit;
     const limit = this.chunkLimit();
-    let sfi: number | null = file.sfi;
     let first: Uint8Array;
     try {
-      first = await this.chunk(file, 0, limit, sfi);
+      first = await this.chunk(file, 0, limit, file.sfi);
     } catch (err) {
       if (!(err instanceof EmrtdError) || err.code !== 'card-status' || err.sw === SW.SECURITY_STATUS_NOT_SATISFIED) throw err;
       // The chip does not take a short file identifier here: select the file by id.
-      sfi = null;
       const sel = await this.session.send({ cla: 0x00, ins: 0xa4, p1: 0x02, p2: 0x0c, data: u16(file.fid) });
       if (sel.sw !== SW.OK) throw new EmrtdError('card-status', `${file.name} is not on this chip (${swHex(sel.sw)})`, sel.sw);
       first = await this.chunk(file, 0, limit, null);
@@ -111,10 +108,7 @@ export class FileReader {
     const parts = [first.subarray(0, Math.min(first.length, total))];
     let got = parts[0]!.length;
     this.options.onChunk?.(file.name, got, total);
-    if (sfi !== null && got < total) {
-      // Later chunks address the file as current: the SFI read selected it.
-      sfi = null;
-    }
+    // Later chunks address the file as the current one (an SFI read selects it).
     while (got < total) {
       const data = await this.chunk(file, got, Math.min(this.chunkLimit(), total - got), null);
       parts.push(data.subarray(0, Math.min(data.length, total - got)));

@@ -28,7 +28,7 @@ export function passwordSecret(pw: PacePassword): Uint8Array {
 }
 
 export function decryptNonce(alg: CipherAlg, kPi: Uint8Array, z: Uint8Array): Uint8Array {
-  if (z.length !== blockSize(alg) && z.length % blockSize(alg) !== 0) fail('authentication-failed', `encrypted nonce of ${z.length} bytes`);
+  if (z.length === 0 || z.length % blockSize(alg) !== 0) fail('authentication-failed', `encrypted nonce of ${z.length} bytes`);
   return alg === '3DES' ? tdesDecrypt(kPi, z) : aesDecrypt(kPi, z);
 }
 

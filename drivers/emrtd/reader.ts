@@ -16,7 +16,7 @@ import { parseDg14 } from './lds/dg14.js';
 import { parseDg15, type Dg15 } from './lds/dg15.js';
 import { parseDg2, type FaceImage } from './lds/dg2.js';
 import { CARD_ACCESS, EMRTD_AID, fileByName, type LdsFile } from './lds/files.js';
-import type { MrzKey, Td1 } from './lds/mrz.js';
+import type { Td1 } from './lds/mrz.js';
 import { parseSod, type Sod } from './lds/sod.js';
 import { paceSuite } from './oids.js';
 import { performPace, type PacePassword } from './pace.js';
@@ -240,9 +240,4 @@ export function documentValidity(mrz: Td1, now: Date): Check & { expiry: string 
   if (!/^\d{6}$/.test(e) || Number.isNaN(Date.parse(expiry))) return { status: 'failed', reason: `the MRZ expiry "${e}" is not a date`, expiry: e };
   const today = now.toISOString().slice(0, 10);
   return expiry >= today ? { status: 'passed', expiry } : { status: 'failed', reason: `the card expired on ${expiry}`, expiry };
-}
-
-/** MRZ key for BAC/PACE from the document number, birth date and expiry (YYMMDD). */
-export function mrzAccess(key: MrzKey): AccessKey {
-  return { kind: 'mrz', key };
 }
