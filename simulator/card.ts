@@ -4,7 +4,7 @@ import { EmrtdError } from '../drivers/emrtd/errors.js';
 import type { MrzKey } from '../drivers/emrtd/lds/mrz.js';
 import { VirtualChip } from './chip/virtual-chip.js';
 import { makeCitizen, type Citizen } from './citizens.js';
-import { buildChipDocument, type ContentFault } from './document.js';
+import { buildChipDocument, type ContentFault, type DocumentOptions } from './document.js';
 import { placeholderFace } from './face-placeholder.js';
 import { LINK_PROFILES, linkDelayMs, preciseWait, type LinkProfile } from './link.js';
 import type { TestPki } from './pki.js';
@@ -29,6 +29,11 @@ export interface VirtualCardOptions {
   pace?: boolean;
   activeAuthentication?: 'rsa' | 'ecdsa' | false;
   chipAuthentication?: boolean;
+  paceCipher?: DocumentOptions['paceCipher'];
+  paceCurve?: number;
+  caCipher?: DocumentOptions['caCipher'];
+  /** The chip photo (default: a placeholder of about 15 KB). */
+  face?: DocumentOptions['face'];
   selectMf?: 'ok' | 'ins-not-supported';
   onExchange?: (command: Uint8Array, response: Uint8Array) => void;
 }
@@ -52,7 +57,10 @@ export async function createVirtualCard(o: VirtualCardOptions): Promise<VirtualC
   const citizen = makeCitizen(o.seed, index);
   const link = faults.includes('slow') ? LINK_PROFILES['slow']! : (o.link ?? LINK_PROFILES['instant']!);
   const document = await buildChipDocument(citizen, o.pki, {
-    face: await placeholderFace(`${o.seed}/${index}`),
+    face: o.face ?? (await placeholderFace(`${o.seed}/${index}`)),
+    ...(o.paceCipher ? { paceCipher: o.paceCipher } : {}),
+    ...(o.paceCurve ? { paceCurve: o.paceCurve } : {}),
+    ...(o.caCipher ? { caCipher: o.caCipher } : {}),
     faults: faults.filter((f): f is ContentFault => (CONTENT_FAULTS as string[]).includes(f)),
     ...(o.pace === false ? { pace: false } : {}),
     ...(o.activeAuthentication !== undefined ? { activeAuthentication: o.activeAuthentication } : {}),

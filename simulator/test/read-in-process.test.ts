@@ -18,9 +18,10 @@ async function read(opts: Partial<VirtualCardOptions> = {}, access?: 'mrz' | 'ca
   const c = card.citizen;
   const key = card.mrzKey;
   const channel = new InProcessChannel(card);
+  const readOptions = card.link.extendedLength && card.link.name !== 'instant' ? { extendedLength: true } : {};
   const accessKey =
     access === 'can' ? { kind: 'can' as const, can: c.can } : access === 'wrong' ? { kind: 'mrz' as const, key: { ...key, dateOfBirth: '000101' } } : { kind: 'mrz' as const, key };
-  const result = await readDocument(channel, { access: [accessKey], trust });
+  const result = await readDocument(channel, { access: [accessKey], trust, ...readOptions });
   return { result, card, apdus: channel.count };
 }
 
@@ -74,6 +75,47 @@ describe('reading a virtual CCCD', () => {
   it('refuses wrong MRZ data as access-denied, over PACE and over BAC', async () => {
     await expect(read({}, 'wrong')).rejects.toMatchObject({ code: 'access-denied' });
     await expect(read({ pace: false }, 'wrong')).rejects.toMatchObject({ code: 'access-denied' });
+  });
+});
+
+describe('every PACE cipher and curve, both chip authentication ciphers', () => {
+  it.each([
+    ['3DES', 12],
+    ['AES-128', 8],
+    ['AES-192', 13],
+    ['AES-256', 16],
+    ['AES-256', 18],
+  ] as const)('PACE %s on curve %i', async (paceCipher, paceCurve) => {
+    const { result } = await read({ paceCipher, paceCurve });
+    expect(result.accessControl.paceProtocol).toBe(`0.4.0.127.0.7.2.2.4.2.${{ '3DES': 1, 'AES-128': 2, 'AES-192': 3, 'AES-256': 4 }[paceCipher]}`);
+    expect(result.verification.verified).toBe(true);
+  });
+
+  it('chip authentication with 3DES (MSE:Set KAT)', async () => {
+    const { result } = await read({ caCipher: '3DES' });
+    expect(result.verification.chip).toMatchObject({ supported: true, status: 'passed' });
+    expect(result.verification.verified).toBe(true);
+  });
+
+  it('a PACE-only card', async () => {
+    const { result } = await read({ bac: false });
+    expect(result.accessControl.protocol).toBe('PACE');
+  });
+});
+
+describe('large files', () => {
+  // A 60 KB face: offsets past 32 767 need READ BINARY B1 with DO'54'.
+  const big = new Uint8Array(60_000).fill(0x55);
+  big.set([0xff, 0xd8, 0xff, 0xe0], 0);
+  it.each([
+    ['short APDUs', false],
+    ['extended length', true],
+  ])('reads a 60 KB DG2 with %s', async (_label, extended) => {
+    const link = { name: 'test', bitRate: Infinity, turnaroundMs: 0, extendedLength: extended, maxExtendedResponse: 0x1000 };
+    const { result, card } = await read({ face: { format: 'jpeg', width: 480, height: 640, bytes: big }, link });
+    expect(result.face?.bytes).toEqual(big);
+    expect(card.chip.served.get('DG2')).toBe(card.chip.files.get('DG2')!.length);
+    expect(result.verification.passive.dataGroups['DG2']).toBe('match');
   });
 });
 
