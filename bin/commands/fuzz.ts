@@ -8,7 +8,7 @@ export const fuzz: Command = {
   help: `
 Usage: kiosk fuzz [--runs N] [--seed S] [--filter TEXT] [--json]
 
-  --runs N       inputs per target (default 10000; 13 targets, so 130,000 in all)
+  --runs N       inputs per target (default 10000; 14 targets, so 140,000 in all)
   --seed S       fast-check seed, to replay a run (default: random, printed)
   --filter TEXT  only targets whose name contains TEXT
 

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { barcodeParse } from './barcode.js';
 import { bench } from './bench.js';
 import { fuzz } from './fuzz.js';
 import { read } from './read.js';
@@ -6,4 +7,4 @@ import { simChip, simCitizens } from './sim.js';
 import { start } from './start.js';
 
 /** Every `kiosk` subcommand, in the order --help lists them. */
-export const commands: Command[] = [start, read, simCitizens, simChip, bench, fuzz];
+export const commands: Command[] = [start, read, simCitizens, simChip, barcodeParse, bench, fuzz];

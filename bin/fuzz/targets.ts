@@ -3,6 +3,7 @@
 // it returns a value or throws the parser's typed error, within a time bound.
 import fc from 'fast-check';
 import { parseCommand, parseResponse } from '../../drivers/emrtd/apdu.js';
+import { BcbpError, parseBcbp } from '../../drivers/barcode/bcbp.js';
 import { CccdQrError, parseCccdQr } from '../../drivers/barcode/cccd-qr.js';
 import { EmrtdError } from '../../drivers/emrtd/errors.js';
 import { parseCom } from '../../drivers/emrtd/lds/com.js';
@@ -97,5 +98,11 @@ export async function fuzzTargets(): Promise<FuzzTarget[]> {
       typed: () => false,
     },
     { name: 'CCCD QR', seeds: [qr], run: (b) => parseCccdQr(new TextDecoder().decode(b)), typed: (e) => e instanceof CccdQrError },
+    {
+      name: 'IATA boarding pass (BCBP)',
+      seeds: [new TextEncoder().encode('M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 13E>60B0WW6327BVN 2A7382123456789' + '00VN VN 9876543210       20KNABC^108SIGNATUR')],
+      run: (b) => parseBcbp(new TextDecoder('latin1').decode(b)),
+      typed: (e) => e instanceof BcbpError,
+    },
   ];
 }

@@ -32,3 +32,20 @@ describe('kiosk command line', () => {
     expect(r.stderr.trim()).toMatch(/^kiosk: .*--nope.*kiosk bench --help/);
   });
 });
+
+describe('kiosk barcode parse', () => {
+  it('detects a boarding pass and prints its fields as JSON', () => {
+    const r = run('barcode', 'parse', '--json', 'M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 100');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'bcbp', pass: { surname: 'DESMARAIS', legs: [{ from: 'YUL', to: 'FRA', flightNumber: '0834' }] } });
+  });
+  it('detects a CCCD QR code', () => {
+    const r = run('barcode', 'parse', '--json', '001089012345||Nguyễn Văn An|15031989|Nam|Hà Nội|01072021');
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'cccd-qr', qr: { idNumber: '001089012345', dateOfBirth: '1989-03-15' } });
+  });
+  it('names the field and offset of a parse error, exit 1', () => {
+    const r = run('barcode', 'parse', 'M1DESMARAIS/LUC       EABC123 Y1LFRAAC 0834 326J001A0025 100');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('kiosk: boarding pass, fromAirport at offset 30: "Y1L" is not a 3-letter airport code');
+  });
+});
