@@ -24,7 +24,7 @@ export interface VpcdCardOptions {
   log?: (line: string) => void;
 }
 
-/** Splits a byte stream into vpcd messages; throws on a message over 64 KiB + 2 (not vpcd). */
+/** Splits a byte stream into vpcd messages (a 2-byte length bounds each to 65,535 bytes). */
 export class VpcdFramer {
   private buf: Buffer = Buffer.alloc(0);
   push(chunk: Buffer): Buffer[] {
