@@ -6,6 +6,7 @@ import { webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
+import { z } from 'zod';
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 type JsonWebKey = webcrypto.JsonWebKey;
@@ -97,12 +98,15 @@ async function exportIssued(i: Issued): Promise<{ cert: string; key: JsonWebKey 
   return { cert: i.cert.toString('pem'), key: await webcrypto.subtle.exportKey('jwk', i.keys.privateKey) };
 }
 
-async function importIssued(e: { cert: string; key: JsonWebKey }): Promise<Issued> {
+async function importIssued(e: { cert: string; key: Record<string, unknown> }): Promise<Issued> {
   const cert = new x509.X509Certificate(e.cert);
-  const privateKey = await webcrypto.subtle.importKey('jwk', e.key, ALG, true, ['sign']);
+  const privateKey = await webcrypto.subtle.importKey('jwk', e.key as JsonWebKey, ALG, true, ['sign']);
   const publicKey = await cert.publicKey.export(ALG, ['verify'], webcrypto as unknown as X509Crypto);
   return { cert, keys: { privateKey, publicKey } as CryptoKeyPair };
 }
+
+const Issued = z.object({ cert: z.string().startsWith('-----BEGIN CERTIFICATE-----'), key: z.looseObject({ kty: z.string() }) });
+const PkiFile = z.object({ csca: Issued, ds: Issued, revokedDs: Issued, rogueCsca: Issued, rogueDs: Issued, crl: z.string() });
 
 /**
  * The test PKI kept in `dir` (made on first use): `pki.json` with the keys, and `trust/`
@@ -111,7 +115,12 @@ async function importIssued(e: { cert: string; key: JsonWebKey }): Promise<Issue
 export async function loadOrCreateTestPki(dir: string): Promise<TestPki> {
   const file = join(dir, 'pki.json');
   if (existsSync(file)) {
-    const j = JSON.parse(readFileSync(file, 'utf8')) as Record<'csca' | 'ds' | 'revokedDs' | 'rogueCsca' | 'rogueDs', { cert: string; key: JsonWebKey }> & { crl: string };
+    let j: z.infer<typeof PkiFile>;
+    try {
+      j = PkiFile.parse(JSON.parse(readFileSync(file, 'utf8')));
+    } catch (err) {
+      throw new Error(`${file} is not a test PKI made by this simulator (${err instanceof SyntaxError ? 'not JSON' : 'unexpected content'}); remove the folder to make a new one`);
+    }
     return {
       csca: await importIssued(j.csca),
       ds: await importIssued(j.ds),

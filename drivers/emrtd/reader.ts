@@ -147,9 +147,9 @@ export async function readDocument(channel: CardChannel, options: ReadOptions): 
     return bytes;
   };
   const com = parseCom(await readFile('COM'));
-  const wanted = (options.dataGroups ?? DEFAULT_GROUPS).filter((dg) => com.dataGroups.includes(dg));
-  if (!wanted.includes('DG1') && com.dataGroups.includes('DG1')) wanted.unshift('DG1');
   if (!com.dataGroups.includes('DG1')) fail('malformed-lds', 'EF.COM does not list DG1');
+  const wanted = (options.dataGroups ?? DEFAULT_GROUPS).filter((dg) => com.dataGroups.includes(dg));
+  if (!wanted.includes('DG1')) wanted.unshift('DG1');
 
   let dg14: SecurityInfo[] | null = null;
   let chip: Verification['chip'] = { supported: false, status: 'not-checked', reason: 'the chip offers no chip authentication (no DG14)' };

@@ -12,6 +12,7 @@ import { KDF_ENC, KDF_MAC, KDF_PI, aesEncrypt, blockSize, kdf, pad, retailMac, t
 import { curveById } from '../../drivers/emrtd/curves.js';
 import { decodeOid } from '../../drivers/emrtd/der.js';
 import { ecGroup, type EcGroup, type EcPoint } from '../../drivers/emrtd/ec.js';
+import { maxShortRead } from '../../drivers/emrtd/file-reader.js';
 import { CARD_ACCESS, EMRTD_AID, LDS_FILES } from '../../drivers/emrtd/lds/files.js';
 import type { MrzKey } from '../../drivers/emrtd/lds/mrz.js';
 import { caSuite, paceSuite } from '../../drivers/emrtd/oids.js';
@@ -231,9 +232,8 @@ export class VirtualChip {
     if (n === 0) return err(0x6700);
     if (!shortOuter) n = Math.min(n, this.options.maxExtendedResponse ?? 0x1000);
     else if (secured && this.sm) {
-      // Keep the protected answer within one short response (≤ 256 bytes).
-      const block = blockSize(this.sm.alg);
-      while (n > 0 && 3 + 1 + (Math.floor((n + (prefix ? 4 : 0)) / block) + 1) * block + 14 > 256) n--;
+      // Keep the protected answer within one short response (≤ 256 bytes); B1 adds DO'53' (4 bytes).
+      n = Math.min(n, maxShortRead(blockSize(this.sm.alg)) - (prefix ? 4 : 0));
     }
     const data = file.subarray(offset, Math.min(file.length, offset + n));
     this.served.set(name, (this.served.get(name) ?? 0) + data.length);
