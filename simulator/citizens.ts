@@ -33,7 +33,7 @@ const COMMUNES = ['Xã Tân Lập', 'Phường Bến Nghé', 'Xã Hòa Phú', 'P
 const MARKS = ['Nốt ruồi C:2cm dưới trước mép trái', 'Sẹo chấm C:1cm trên sau đuôi mắt phải', 'Nốt ruồi C:1,5cm trên trước cánh mũi phải', 'Sẹo chấm C:3cm dưới sau tai trái'];
 
 /** Deterministic generator (SHA-256 counter mode over the seed): same seed, same citizens, on any machine. */
-class SeededRandom {
+export class SeededRandom {
   private counter = 0;
   private buf = new Uint8Array(0);
   private pos = 0;

@@ -17,7 +17,7 @@ A parse error names the field and its offset, and exits 1.`,
     if ((file ? 1 : 0) + ctx.positionals.length !== 1) throw new CliError('give the payload as one argument, or --file F');
     let text: string;
     try {
-      text = file ? readFileSync(file).toString('latin1') : ctx.positionals[0]!;
+      text = file ? decodeFile(readFileSync(file)) : ctx.positionals[0]!;
     } catch (err) {
       throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
@@ -33,3 +33,12 @@ A parse error names the field and its offset, and exits 1.`,
     return 0;
   },
 };
+
+/** UTF-8 when the bytes are UTF-8 (CCCD QR), else ISO-8859-1, as the scanner decoder does. */
+function decodeFile(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('latin1').decode(bytes);
+  }
+}

@@ -3,8 +3,9 @@ import { barcodeParse } from './barcode.js';
 import { bench } from './bench.js';
 import { fuzz } from './fuzz.js';
 import { read } from './read.js';
+import { barcodeListen, simScanner } from './scanner.js';
 import { simChip, simCitizens } from './sim.js';
 import { start } from './start.js';
 
 /** Every `kiosk` subcommand, in the order --help lists them. */
-export const commands: Command[] = [start, read, simCitizens, simChip, barcodeParse, bench, fuzz];
+export const commands: Command[] = [start, read, simCitizens, simChip, simScanner, barcodeParse, barcodeListen, bench, fuzz];

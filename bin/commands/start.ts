@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startKioskServer } from '../../main/core/kiosk-server.js';
 import { createLogger } from '../../main/core/logger.js';
-import { CliError, intOption, printJson, type Command } from '../command.js';
+import { SCANNER_SOCKET_DEFAULT_PORT } from '../../drivers/hid/socket-transport.js';
+import { loadScannerConfig } from '../../main/core/scanner-service.js';
+import { CliError, intOption, printJson, stringOption, type Command } from '../command.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -38,12 +40,17 @@ export const start: Command = {
   summary: 'run the kiosk (Electron window if installed, else serve the UI on loopback)',
   help: `
 Usage: kiosk start [--simulator] [--port N] [--browser] [--no-open] [--json]
+                   [--scanner-port N] [--scanners FILE]
 
   --simulator   simulator mode (npm start sets it): virtual reader, scanner and camera allowed
   --port N      loopback port for the UI (default: a free one)
   --browser     serve to a browser even when an Electron binary is installed
   --no-open     do not open Chromium, only print the address
   --json        print {"url","port","simulator"} as one JSON value once serving
+  --scanner-port N  simulator mode: loopback port the virtual scanner plugs into
+                (default 35970; 0 = any free port)
+  --scanners FILE   which HID devices are scanners and how to read them (JSON, see
+                docs/BARCODE.md); default: any HID POS scanner (usage page 0x8C)
 
 Without an Electron binary (as on machines that cannot download it) the core runs as a
 plain Node process and serves the kiosk UI on 127.0.0.1; the address printed carries a
@@ -52,6 +59,8 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     port: { type: 'string' },
     browser: { type: 'boolean' },
     'no-open': { type: 'boolean' },
+    'scanner-port': { type: 'string' },
+    scanners: { type: 'string' },
   },
   async run(ctx) {
     const electron = ctx.values['browser'] ? null : electronBinary();
@@ -64,7 +73,15 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     }
     const log = createLogger('kiosk');
     const port = intOption(ctx, 'port', 0, 0, 65535);
-    const server = await startKioskServer({ simulator: ctx.simulator, port, log });
+    const scannerPort = intOption(ctx, 'scanner-port', SCANNER_SOCKET_DEFAULT_PORT, 0, 65535);
+    const scannersFile = stringOption(ctx, 'scanners');
+    let scannerConfig;
+    try {
+      scannerConfig = scannersFile ? loadScannerConfig(scannersFile) : undefined;
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    const server = await startKioskServer({ simulator: ctx.simulator, port, log, scannerPort, ...(scannerConfig ? { scannerConfig } : {}) });
     if (ctx.json) printJson({ url: server.ui.url, port: server.ui.port, simulator: ctx.simulator });
     else process.stdout.write(`Kiosk UI: ${server.ui.url}\n(open it in Chromium; Ctrl+C stops the kiosk)\n`);
     let closeBrowser: (() => void) | null = null;

@@ -5,6 +5,12 @@ import fc from 'fast-check';
 import { parseCommand, parseResponse } from '../../drivers/emrtd/apdu.js';
 import { BcbpError, parseBcbp } from '../../drivers/barcode/bcbp.js';
 import { CccdQrError, parseCccdQr } from '../../drivers/barcode/cccd-qr.js';
+import { parsePayload } from '../../drivers/barcode/detect.js';
+import { matchPassName } from '../../drivers/barcode/name-match.js';
+import { HidPosDecoder } from '../../drivers/hid/hid-pos.js';
+import { KeyboardWedgeDecoder } from '../../drivers/hid/keyboard-wedge.js';
+import type { DecoderEvent, ReportDecoder } from '../../drivers/hid/scan.js';
+import { hidPosReports, keyboardReports, SYMBOLOGY } from '../../simulator/scanner.js';
 import { EmrtdError } from '../../drivers/emrtd/errors.js';
 import { parseCom } from '../../drivers/emrtd/lds/com.js';
 import { parseDg1 } from '../../drivers/emrtd/lds/dg1.js';
@@ -27,6 +33,8 @@ export interface FuzzTarget {
   run(input: Uint8Array): unknown;
   /** The errors the parser is allowed to throw. */
   typed(err: unknown): boolean;
+  /** Runs per target are multiplied by this (default 1): the barcode targets get more, for the ≥100,000 cases of issue #6. */
+  weight?: number;
 }
 
 const emrtd = (err: unknown) => err instanceof EmrtdError;
@@ -67,6 +75,7 @@ export async function fuzzTargets(): Promise<FuzzTarget[]> {
   const smSeeds = [smResponder.protectResponse(0xb0, f.get('DG1')!.subarray(0, 40), 0x9000), smResponder.protectResponse(0xa4, new Uint8Array(0), 0x9000), smResponder.protectResponse(0xb1, Uint8Array.of(0x53, 2, 1, 2), 0x6282)];
   const chip = card.chip;
   const qr = new TextEncoder().encode(card.citizen.qr);
+  const pass = new TextEncoder().encode('M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 13E>60B0WW6327BVN 2A7382123456789' + '00VN VN 9876543210       20KNABC^108SIGNATUR');
   return [
     { name: 'TLV', seeds: [f.get('DG13')!, f.get('COM')!, f.get('DG14')!], run: (b) => readTlvs(b), typed: emrtd },
     { name: 'SecurityInfos (EF.CardAccess)', seeds: [f.get('CardAccess')!, f.get('DG14')!.subarray(2)], run: (b) => parseSecurityInfos(b), typed: emrtd },
@@ -97,12 +106,42 @@ export async function fuzzTargets(): Promise<FuzzTarget[]> {
       },
       typed: () => false,
     },
-    { name: 'CCCD QR', seeds: [qr], run: (b) => parseCccdQr(new TextDecoder().decode(b)), typed: (e) => e instanceof CccdQrError },
+    { name: 'CCCD QR', seeds: [qr], run: (b) => parseCccdQr(new TextDecoder().decode(b)), typed: (e) => e instanceof CccdQrError, weight: 2 },
+    { name: 'IATA boarding pass (BCBP)', seeds: [pass], run: (b) => parseBcbp(new TextDecoder('latin1').decode(b)), typed: (e) => e instanceof BcbpError, weight: 3 },
+    { name: 'scanned payload detection', seeds: [pass, qr], run: (b) => parsePayload(new TextDecoder().decode(b)), typed: (e) => e instanceof BcbpError || e instanceof CccdQrError, weight: 2 },
+    { name: 'HID POS reports (decoder never throws)', seeds: [concat(hidPosReports(pass, SYMBOLOGY.pdf417)), concat(hidPosReports(qr, SYMBOLOGY.qr))], run: (b) => feedReports(new HidPosDecoder(), b, 64), typed: () => false, weight: 2 },
+    { name: 'keyboard-wedge reports (decoder never throws)', seeds: [concat(keyboardReports('M1NGUYEN/VAN AN'))], run: (b) => feedReports(new KeyboardWedgeDecoder(), b, 8), typed: () => false },
     {
-      name: 'IATA boarding pass (BCBP)',
-      seeds: [new TextEncoder().encode('M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 13E>60B0WW6327BVN 2A7382123456789' + '00VN VN 9876543210       20KNABC^108SIGNATUR')],
-      run: (b) => parseBcbp(new TextDecoder('latin1').decode(b)),
-      typed: (e) => e instanceof BcbpError,
+      name: 'name matching chip vs pass (never throws)',
+      seeds: [new TextEncoder().encode('Nguyễn Thị Thanh Hương\0NGUYEN/THI THANH HUO')],
+      run: (b) => {
+        const [chip = '', passName = ''] = new TextDecoder().decode(b).split('\0');
+        return matchPassName(chip, passName);
+      },
+      typed: () => false,
     },
   ];
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Cuts the input into reports of the usual size (a byte ≥ 0xF0 at a report start makes that report shorter), fed 7 ms apart. */
+function feedReports(d: ReportDecoder, b: Uint8Array, size: number): DecoderEvent[] {
+  const out: DecoderEvent[] = [];
+  let t = 0;
+  for (let at = 0; at < b.length; ) {
+    const n = b[at]! >= 0xf0 ? 1 + (b[at]! & 0x0f) : size;
+    out.push(...d.push(b.subarray(at, at + n), (t += 7)));
+    at += n;
+  }
+  out.push(...d.expire(t + 10_000));
+  return out;
 }

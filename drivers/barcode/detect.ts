@@ -6,7 +6,8 @@ export type Payload = { kind: 'bcbp'; pass: Bcbp } | { kind: 'cccd-qr'; qr: Cccd
 
 /** Classifies by shape, then parses; a payload of a known shape that fails its parser throws that parser's typed error. */
 export function parsePayload(text: string): Payload {
-  if (/^M[1-9]/.test(text) && text.length >= 60) return { kind: 'bcbp', pass: parseBcbp(text) };
+  // A format letter and a leg digit: a boarding pass, even a damaged one (its error says where).
+  if (/^[MS]\d/.test(text)) return { kind: 'bcbp', pass: parseBcbp(text) };
   if (text.split('|').length === 7 && /^\d{12}\|/.test(text)) return { kind: 'cccd-qr', qr: parseCccdQr(text) };
   return { kind: 'unknown', length: text.length };
 }

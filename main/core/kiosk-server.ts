@@ -3,18 +3,24 @@
 import { KioskCore } from './kiosk-core.js';
 import type { Logger } from './logger.js';
 import { loadRendererAssets } from './renderer-assets.js';
+import { startScannerService, type ScannerService } from './scanner-service.js';
 import { startUiServer, type UiServer } from './ui-server.js';
+import type { ScannerConfig } from '../../drivers/hid/config.js';
 
 export interface KioskServerOptions {
   simulator: boolean;
   port?: number;
   log: Logger;
   token?: string;
+  /** Virtual scanner port in simulator mode (default 35970; 0 = any free port). */
+  scannerPort?: number;
+  scannerConfig?: ScannerConfig;
 }
 
 export interface KioskServer {
   core: KioskCore;
   ui: UiServer;
+  scanners: ScannerService | null;
   close(): Promise<void>;
 }
 
@@ -22,5 +28,27 @@ export async function startKioskServer(options: KioskServerOptions): Promise<Kio
   const core = new KioskCore({ simulator: options.simulator });
   const assets = await loadRendererAssets();
   const ui = await startUiServer({ core, log: options.log, assets, port: options.port ?? 0, ...(options.token ? { token: options.token } : {}) });
-  return { core, ui, close: () => ui.close() };
+  let scanners: ScannerService | null = null;
+  try {
+    scanners = await startScannerService({
+      simulator: options.simulator,
+      log: options.log,
+      ...(options.scannerPort !== undefined ? { socketPort: options.scannerPort } : {}),
+      ...(options.scannerConfig ? { config: options.scannerConfig } : {}),
+      onStatus: (connected) => core.setDevice('scanner', connected ? 'connected' : 'missing'),
+    });
+    if (scanners.socketPort !== null) options.log.info({ port: scanners.socketPort }, 'waiting for the virtual scanner (kiosk sim scanner) on 127.0.0.1');
+  } catch (err) {
+    // The kiosk still serves check-ins by card alone; the status shows the scanner missing.
+    options.log.error({ err: (err as Error).message }, 'no barcode scanner service');
+  }
+  return {
+    core,
+    ui,
+    scanners,
+    close: async () => {
+      await scanners?.stop();
+      await ui.close();
+    },
+  };
 }
