@@ -1,0 +1,125 @@
+// The protocol between kiosks and the registry: check-in records as they travel, the
+// canonical form both sides hash, request signing, and every request and response body.
+// Both ends parse with these schemas; neither trusts the other to be well-formed.
+import { z } from 'zod';
+
+export const REGISTRY_PROTOCOL = 'cccd-kiosk-registry/1';
+
+/** Signed-request headers (lower case, as HTTP libraries give them). */
+export const H_KIOSK = 'x-kiosk-id';
+export const H_TIME = 'x-kiosk-time';
+export const H_NONCE = 'x-kiosk-nonce';
+export const H_SIGNATURE = 'x-kiosk-signature';
+/** A signed request older or newer than this (ms) is refused as stale. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/** Largest request body the registry takes. */
+export const MAX_BODY_BYTES = 1_048_576;
+export const MAX_BATCH_RECORDS = 500;
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hex');
+export const Uuid7 = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a UUIDv7');
+const shortText = z.string().max(200);
+
+export const Decision = z.enum(['admitted', 'refused', 'referred']);
+export const Workflow = z.enum(['hospital-checkin', 'airport-checkin', 'airport-boarding']);
+
+/** What a site chooses to keep of the person (minimal; purged after the registry has it). */
+export const Identity = z.strictObject({
+  idNumber: z.string().regex(/^\d{12}$/).optional(),
+  fullName: z.string().max(120).optional(),
+  dateOfBirth: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  flight: z.string().max(16).optional(),
+  appointment: z.string().max(64).optional(),
+});
+export type Identity = z.infer<typeof Identity>;
+
+export const CheckInRecord = z.strictObject({
+  id: Uuid7,
+  site: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+  workflow: Workflow,
+  /** ISO time with milliseconds; equal to the UUIDv7's timestamp. */
+  recordedAt: z.iso.datetime({ precision: 3 }),
+  /** This kiosk's monotonic sequence, 1, 2, 3, … */
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  decision: Decision,
+  reasons: z.array(z.string().regex(/^[a-z0-9-]{1,48}$/)).max(16),
+  matchScore: z.number().min(-1).max(1).nullable(),
+  verification: z.record(z.string().regex(/^[a-zA-Z]{1,32}$/), z.string().regex(/^[a-z-]{1,32}$/)).refine((v) => Object.keys(v).length <= 16, 'at most 16 checks'),
+  /** Null once purged by retention, or when the site keeps none. */
+  identity: Identity.nullable(),
+  /** SHA-256 of the canonical identity (kept after a purge, so the chain still verifies). */
+  identityDigest: hex64.nullable(),
+  prevHash: hex64,
+  hash: hex64,
+});
+export type CheckInRecord = z.infer<typeof CheckInRecord>;
+
+/** The chain starts from this "previous hash". */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** JSON with sorted keys and no spaces: the same bytes on every side for the same value. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** What the record hash covers: every field but the hash and the (purgeable) identity itself. */
+export function hashedText(r: Omit<CheckInRecord, 'hash' | 'identity'>): string {
+  const { id, site, workflow, recordedAt, seq, decision, reasons, matchScore, verification, identityDigest, prevHash } = r;
+  return canonicalJson({ id, site, workflow, recordedAt, seq, decision, reasons, matchScore, verification, identityDigest, prevHash });
+}
+
+/** The text a kiosk signs for each request. */
+export function signingText(method: string, path: string, bodySha256Hex: string, time: string, nonce: string): string {
+  return [REGISTRY_PROTOCOL, method.toUpperCase(), path, bodySha256Hex, time, nonce].join('\n');
+}
+
+/** The millisecond timestamp in a UUIDv7. */
+export function uuid7Time(id: string): number {
+  return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}
+
+// ---- bodies ----
+
+export const EnrolRequest = z.strictObject({
+  code: z.string().regex(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/, 'an enrolment code like ABCD-EFGH-JKLM'),
+  /** Ed25519 public key, raw 32 bytes, base64. */
+  publicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a raw Ed25519 public key in base64'),
+  name: z.string().min(1).max(64),
+});
+export const EnrolResponse = z.strictObject({ kioskId: Uuid7.or(z.uuid()), site: z.string() });
+
+export const CheckInBatch = z.strictObject({
+  records: z.array(z.unknown()).min(1).max(MAX_BATCH_RECORDS),
+  /** The kiosk's own view, for the fleet page. */
+  queue: z.strictObject({ length: z.number().int().min(0), oldestAgeMs: z.number().int().min(0) }),
+});
+
+export const RecordOutcome = z.discriminatedUnion('status', [
+  z.strictObject({ id: z.string().max(64), status: z.literal('accepted') }),
+  z.strictObject({ id: z.string().max(64), status: z.literal('duplicate') }),
+  z.strictObject({ id: z.string().max(64), status: z.literal('rejected'), reason: shortText }),
+]);
+export type RecordOutcome = z.infer<typeof RecordOutcome>;
+export const CheckInBatchResponse = z.strictObject({ results: z.array(RecordOutcome).max(MAX_BATCH_RECORDS) });
+
+export const DatasetName = z.enum(['trust', 'site-config', 'roster']);
+export type DatasetName = z.infer<typeof DatasetName>;
+export const DatasetItem = z.strictObject({ key: z.string().min(1).max(200), value: z.unknown() });
+/** What `kiosk registry publish DATASET FILE` takes: the dataset's whole content. */
+export const DatasetFile = z.strictObject({ items: z.array(DatasetItem).max(200_000) });
+
+export const DatasetDelta = z.strictObject({
+  dataset: DatasetName,
+  from: z.number().int().min(0),
+  to: z.number().int().min(0),
+  /** Items changed since `from`; `value: null` with `deleted: true` removes the key. */
+  changes: z.array(z.strictObject({ key: z.string().max(200), value: z.unknown(), deleted: z.boolean() })),
+});
+export type DatasetDelta = z.infer<typeof DatasetDelta>;
+
+export const ErrorBody = z.strictObject({ error: z.string().max(64), message: z.string().max(500) });

@@ -1,0 +1,253 @@
+// The kiosk's own database (better-sqlite3): check-ins with their hash chain, the outbox of
+// what the registry has not acknowledged, reference data from the registry, and the audit
+// log. One process owns it and is its only writer (the kiosk core; `kiosk sync status` only
+// reads). A check-in and its outbox row commit together, durably (WAL, synchronous=FULL),
+// before the UI may say "done".
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { canonicalJson, GENESIS_HASH, hashedText, type CheckInRecord, type DatasetDelta, type Identity } from '../api/registry-protocol.js';
+import { MIGRATIONS } from './migrations.js';
+import { uuidv7 } from './uuid7.js';
+
+export type CheckInInput = Pick<CheckInRecord, 'site' | 'workflow' | 'decision' | 'reasons' | 'matchScore' | 'verification'> & { identity: Identity | null };
+
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+interface Row {
+  seq: number;
+  id: string;
+  site: string;
+  workflow: string;
+  recorded_at: string;
+  decision: string;
+  reasons: string;
+  match_score: number | null;
+  verification: string;
+  identity: string | null;
+  identity_digest: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export function migrate(db: Database.Database, upTo = MIGRATIONS.length): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) throw new StoreError(`the kiosk database is at schema ${current}, newer than this software (${MIGRATIONS.length}); install the newer kiosk software again`);
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function rowToRecord(r: Row): CheckInRecord {
+  return {
+    id: r.id,
+    site: r.site,
+    workflow: r.workflow as CheckInRecord['workflow'],
+    recordedAt: r.recorded_at,
+    seq: r.seq,
+    decision: r.decision as CheckInRecord['decision'],
+    reasons: JSON.parse(r.reasons) as string[],
+    matchScore: r.match_score,
+    verification: JSON.parse(r.verification) as Record<string, string>,
+    identity: r.identity === null ? null : (JSON.parse(r.identity) as Identity),
+    identityDigest: r.identity_digest,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+export interface QueueState {
+  length: number;
+  oldestRecordedAt: string | null;
+  lastError: string | null;
+}
+
+export class KioskStore {
+  readonly db: Database.Database;
+  readonly schemaVersion: number;
+  private readonly s;
+
+  constructor(path: string, options: { readonly?: boolean } = {}) {
+    try {
+      this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    } catch (err) {
+      throw new StoreError(`cannot open the kiosk database ${path}: ${(err as Error).message}`);
+    }
+    this.db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.schemaVersion = migrate(this.db);
+    } else {
+      this.schemaVersion = this.db.pragma('user_version', { simple: true }) as number;
+      if (this.schemaVersion !== MIGRATIONS.length) throw new StoreError(`the kiosk database is at schema ${this.schemaVersion}; start the kiosk once to bring it to ${MIGRATIONS.length}`);
+    }
+    const db = this.db;
+    this.s = {
+      head: db.prepare('SELECT seq, hash FROM checkins ORDER BY seq DESC LIMIT 1'),
+      insert: db.prepare(`INSERT INTO checkins (seq, id, site, workflow, recorded_at, decision, reasons, match_score, verification, identity, identity_digest, prev_hash, hash)
+                          VALUES (@seq, @id, @site, @workflow, @recorded_at, @decision, @reasons, @match_score, @verification, @identity, @identity_digest, @prev_hash, @hash)`),
+      enqueue: db.prepare('INSERT INTO outbox (seq) VALUES (?)'),
+      due: db.prepare('SELECT c.* FROM outbox o JOIN checkins c ON c.seq = o.seq WHERE o.next_try_at <= ? ORDER BY o.seq LIMIT ?'),
+      bySeq: db.prepare('SELECT * FROM checkins WHERE seq = ?'),
+      synced: db.prepare('UPDATE checkins SET synced_at = ? WHERE id = ? AND synced_at IS NULL'),
+      dequeue: db.prepare('DELETE FROM outbox WHERE seq = (SELECT seq FROM checkins WHERE id = ?)'),
+      failed: db.prepare('UPDATE outbox SET attempts = attempts + 1, next_try_at = ?, last_error = ? WHERE seq = ?'),
+      queue: db.prepare('SELECT COUNT(*) AS n, MIN(o.seq) AS first FROM outbox o'),
+      lastError: db.prepare('SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY attempts DESC, seq LIMIT 1'),
+      purge: db.prepare('UPDATE checkins SET identity = NULL, purged_at = ? WHERE identity IS NOT NULL AND synced_at IS NOT NULL AND recorded_at < ?'),
+      meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      audit: db.prepare('INSERT INTO audit_log (at, action, detail) VALUES (?, ?, ?)'),
+      version: db.prepare('SELECT version FROM reference_versions WHERE dataset = ?'),
+      setVersion: db.prepare('INSERT INTO reference_versions (dataset, version, applied_at) VALUES (?, ?, ?) ON CONFLICT (dataset) DO UPDATE SET version = excluded.version, applied_at = excluded.applied_at'),
+      putItem: db.prepare('INSERT INTO reference_items (dataset, key, value) VALUES (?, ?, ?) ON CONFLICT (dataset, key) DO UPDATE SET value = excluded.value'),
+      delItem: db.prepare('DELETE FROM reference_items WHERE dataset = ? AND key = ?'),
+      items: db.prepare('SELECT key, value FROM reference_items WHERE dataset = ? ORDER BY key'),
+      versions: db.prepare('SELECT dataset, version FROM reference_versions'),
+      all: db.prepare('SELECT * FROM checkins WHERE seq > ? ORDER BY seq LIMIT ?'),
+    };
+  }
+
+  /** Records a check-in and queues it for upload, in one durable transaction. */
+  record(input: CheckInInput, now: number = Date.now()): CheckInRecord {
+    return this.db.transaction((): CheckInRecord => {
+      const head = this.s.head.get() as { seq: number; hash: string } | undefined;
+      const { id, ms } = uuidv7(now);
+      const identityDigest = input.identity ? sha256(canonicalJson(input.identity)) : null;
+      const base = {
+        id, site: input.site, workflow: input.workflow, recordedAt: new Date(ms).toISOString(), seq: (head?.seq ?? 0) + 1, decision: input.decision,
+        reasons: input.reasons, matchScore: input.matchScore, verification: input.verification, identityDigest, prevHash: head?.hash ?? GENESIS_HASH,
+      };
+      const hash = sha256(`${base.prevHash}\n${hashedText(base)}`);
+      this.s.insert.run({
+        seq: base.seq, id, site: base.site, workflow: base.workflow, recorded_at: base.recordedAt, decision: base.decision, reasons: JSON.stringify(base.reasons),
+        match_score: base.matchScore, verification: JSON.stringify(base.verification), identity: input.identity ? JSON.stringify(input.identity) : null,
+        identity_digest: identityDigest, prev_hash: base.prevHash, hash,
+      });
+      this.s.enqueue.run(base.seq);
+      return { ...base, identity: input.identity, hash };
+    }).immediate();
+  }
+
+  /** The oldest queued check-ins that are due, bounded by count and by their JSON size. */
+  dueBatch(now: number, maxRecords: number, maxBytes: number): CheckInRecord[] {
+    const rows = this.s.due.all(now, maxRecords) as Row[];
+    const out: CheckInRecord[] = [];
+    let bytes = 0;
+    for (const r of rows) {
+      const rec = rowToRecord(r);
+      bytes += JSON.stringify(rec).length + 1;
+      if (out.length > 0 && bytes > maxBytes) break;
+      out.push(rec);
+    }
+    return out;
+  }
+
+  /** The registry acknowledged these ids: they leave the outbox. */
+  markSynced(ids: string[], now: number = Date.now()): void {
+    const at = new Date(now).toISOString();
+    this.db.transaction(() => {
+      for (const id of ids) {
+        this.s.synced.run(at, id);
+        this.s.dequeue.run(id);
+      }
+    })();
+  }
+
+  /** An attempt failed: the rows stay queued with the error in words and their next try time. */
+  markFailed(seqs: number[], error: string, nextTryAt: number): void {
+    this.db.transaction(() => {
+      for (const seq of seqs) this.s.failed.run(nextTryAt, error.slice(0, 500), seq);
+    })();
+  }
+
+  queue(): QueueState {
+    const q = this.s.queue.get() as { n: number; first: number | null };
+    const first = q.first === null ? undefined : (this.s.bySeq.get(q.first) as Row | undefined);
+    const e = this.s.lastError.get() as { last_error: string } | undefined;
+    return { length: q.n, oldestRecordedAt: first?.recorded_at ?? null, lastError: e?.last_error ?? null };
+  }
+
+  /** Retention: personal fields of acknowledged check-ins older than `olderThanMs` go; the decision record stays. */
+  purgeIdentities(olderThanMs: number, now: number = Date.now()): number {
+    const cutoff = new Date(now - olderThanMs).toISOString();
+    const n = this.s.purge.run(new Date(now).toISOString(), cutoff).changes;
+    if (n) this.audit('retention.purge', { checkins: n, olderThan: cutoff }, now);
+    return n;
+  }
+
+  /** Walks the chain: each row's hash is right and names the previous row's. */
+  verifyChain(): { ok: true; count: number } | { ok: false; seq: number; problem: string } {
+    let prev = GENESIS_HASH;
+    let expectedSeq = 1;
+    let count = 0;
+    for (let after = 0; ; ) {
+      const rows = this.s.all.all(after, 5000) as Row[];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        const rec = rowToRecord(r);
+        if (rec.seq !== expectedSeq) return { ok: false, seq: rec.seq, problem: `sequence jumps from ${expectedSeq - 1} to ${rec.seq}` };
+        if (rec.prevHash !== prev) return { ok: false, seq: rec.seq, problem: 'does not name the previous check-in' };
+        if (rec.identity && rec.identityDigest !== sha256(canonicalJson(rec.identity))) return { ok: false, seq: rec.seq, problem: 'identity altered' };
+        const { hash, identity: _identity, ...base } = rec;
+        if (sha256(`${rec.prevHash}\n${hashedText(base)}`) !== hash) return { ok: false, seq: rec.seq, problem: 'altered' };
+        prev = hash;
+        expectedSeq++;
+        count++;
+        after = rec.seq;
+      }
+    }
+    return { ok: true, count };
+  }
+
+  getMeta(key: string): string | null {
+    return (this.s.meta.get(key) as { value: string } | undefined)?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.s.setMeta.run(key, value);
+  }
+
+  audit(action: string, detail: Record<string, unknown>, now: number = Date.now()): void {
+    this.s.audit.run(new Date(now).toISOString(), action, JSON.stringify(detail));
+  }
+
+  datasetVersions(): Record<string, number> {
+    return Object.fromEntries((this.s.versions.all() as { dataset: string; version: number }[]).map((r) => [r.dataset, r.version]));
+  }
+
+  /** Applies a registry delta atomically; a delta that does not start at our version is refused. */
+  applyDelta(delta: DatasetDelta, now: number = Date.now()): void {
+    this.db.transaction(() => {
+      const have = (this.s.version.get(delta.dataset) as { version: number } | undefined)?.version ?? 0;
+      if (delta.from !== have) throw new StoreError(`dataset ${delta.dataset}: delta from version ${delta.from}, we have ${have}`);
+      for (const c of delta.changes) {
+        if (c.deleted) this.s.delItem.run(delta.dataset, c.key);
+        else this.s.putItem.run(delta.dataset, c.key, JSON.stringify(c.value));
+      }
+      this.s.setVersion.run(delta.dataset, delta.to, new Date(now).toISOString());
+      this.audit('reference.apply', { dataset: delta.dataset, from: delta.from, to: delta.to, changes: delta.changes.length }, now);
+    })();
+  }
+
+  referenceItems(dataset: string): { key: string; value: unknown }[] {
+    return (this.s.items.all(dataset) as { key: string; value: string }[]).map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown }));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

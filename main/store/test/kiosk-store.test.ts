@@ -1,0 +1,128 @@
+// The kiosk store on real SQLite files.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { uuid7Time } from '../../api/registry-protocol.js';
+import { KioskStore, migrate, StoreError, type CheckInInput } from '../kiosk-store.js';
+import { MIGRATIONS } from '../migrations.js';
+
+const dirs: string[] = [];
+function dbPath(): string {
+  const d = mkdtempSync(join(tmpdir(), 'kiosk-store-'));
+  dirs.push(d);
+  return join(d, 'kiosk.db');
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+export const SAMPLE: CheckInInput = {
+  site: 'hospital-a', workflow: 'hospital-checkin', decision: 'admitted', reasons: [], matchScore: 0.72,
+  verification: { chip: 'verified', face: 'match', liveness: 'live' }, identity: { idNumber: '001099012345', fullName: 'Nguyễn Văn An' },
+};
+
+describe('kiosk store', () => {
+  it('migrates a database from every earlier schema version to the latest, keeping its rows', () => {
+    for (let from = 0; from < MIGRATIONS.length; from++) {
+      const path = dbPath();
+      const raw = new Database(path);
+      migrate(raw, from);
+      if (from >= 1) raw.prepare("INSERT INTO meta (key, value) VALUES ('kept', 'yes')").run();
+      raw.close();
+      const store = new KioskStore(path);
+      expect(store.schemaVersion).toBe(MIGRATIONS.length);
+      if (from >= 1) expect(store.getMeta('kept')).toBe('yes');
+      store.record(SAMPLE);
+      expect(store.queue().length).toBe(1);
+      store.close();
+    }
+  });
+
+  it('refuses a database from newer software with words to act on', () => {
+    const path = dbPath();
+    const raw = new Database(path);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => new KioskStore(path)).toThrow(/schema 99, newer than this software/);
+  });
+
+  it('uses WAL, synchronous FULL and foreign keys', () => {
+    const store = new KioskStore(dbPath());
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    store.close();
+  });
+
+  it('records a check-in with its outbox row in one transaction, ids as UUIDv7 carrying the time', () => {
+    const store = new KioskStore(dbPath());
+    const a = store.record(SAMPLE, Date.parse('2026-11-23T08:00:00.123Z'));
+    const b = store.record(SAMPLE, Date.parse('2026-11-23T08:00:00.123Z'));
+    expect([a.seq, b.seq]).toEqual([1, 2]);
+    expect(uuid7Time(a.id)).toBe(Date.parse(a.recordedAt));
+    expect(a.id < b.id).toBe(true);
+    expect(b.prevHash).toBe(a.hash);
+    // A failing outbox insert leaves no check-in behind.
+    store.db.exec("CREATE TRIGGER boom BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    expect(() => store.record(SAMPLE)).toThrow(/disk full/);
+    expect((store.db.prepare('SELECT COUNT(*) AS n FROM checkins').get() as { n: number }).n).toBe(2);
+    store.close();
+  });
+
+  it('verifies its hash chain, and finds an altered, a deleted or a re-identified row', () => {
+    const store = new KioskStore(dbPath());
+    for (let i = 0; i < 5; i++) store.record(SAMPLE);
+    expect(store.verifyChain()).toEqual({ ok: true, count: 5 });
+    store.db.prepare("UPDATE checkins SET decision = 'refused' WHERE seq = 3").run();
+    expect(store.verifyChain()).toMatchObject({ ok: false, seq: 3, problem: 'altered' });
+    store.db.prepare("UPDATE checkins SET decision = 'admitted' WHERE seq = 3").run();
+    store.db.prepare("UPDATE checkins SET identity = '{\"idNumber\":\"079099000001\"}' WHERE seq = 2").run();
+    expect(store.verifyChain()).toMatchObject({ ok: false, seq: 2, problem: 'identity altered' });
+    store.db.prepare('UPDATE checkins SET identity = NULL WHERE seq = 2').run(); // a purge keeps the chain whole
+    expect(store.verifyChain()).toEqual({ ok: true, count: 5 });
+    store.db.exec('DELETE FROM outbox WHERE seq = 4; DELETE FROM checkins WHERE seq = 4');
+    expect(store.verifyChain()).toMatchObject({ ok: false, seq: 5, problem: 'sequence jumps from 3 to 5' });
+    store.close();
+  });
+
+  it('hands out due batches bounded by count and bytes, oldest first, and keeps failures with their words', () => {
+    const store = new KioskStore(dbPath());
+    for (let i = 0; i < 10; i++) store.record(SAMPLE);
+    expect(store.dueBatch(Date.now(), 4, 1e6).map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+    const one = JSON.stringify(store.dueBatch(Date.now(), 1, 1e6)[0]).length;
+    expect(store.dueBatch(Date.now(), 10, one * 3 + 3)).toHaveLength(3);
+    expect(store.dueBatch(Date.now(), 10, 1)).toHaveLength(1); // never an empty batch while rows are due
+    store.markFailed([1, 2], 'cannot reach the registry (ECONNREFUSED)', Date.now() + 60_000);
+    expect(store.dueBatch(Date.now(), 10, 1e6)[0]!.seq).toBe(3);
+    expect(store.queue()).toMatchObject({ length: 10, lastError: 'cannot reach the registry (ECONNREFUSED)' });
+    store.markSynced(store.dueBatch(Date.now(), 10, 1e6).map((r) => r.id));
+    expect(store.queue().length).toBe(2);
+    store.close();
+  });
+
+  it('purges personal fields only once acknowledged and old enough; the decision record stays', () => {
+    const store = new KioskStore(dbPath());
+    const day = 86_400_000;
+    const now = Date.parse('2026-11-23T00:00:00Z');
+    const old = store.record(SAMPLE, now - 40 * day);
+    store.record(SAMPLE, now - 40 * day); // old but never acknowledged
+    const recent = store.record(SAMPLE, now - day);
+    store.markSynced([old.id, recent.id], now);
+    expect(store.purgeIdentities(30 * day, now)).toBe(1);
+    const rows = store.db.prepare('SELECT seq, identity, decision, identity_digest FROM checkins ORDER BY seq').all() as { seq: number; identity: string | null; decision: string; identity_digest: string }[];
+    expect(rows.map((r) => [r.seq, r.identity === null, r.decision])).toEqual([[1, true, 'admitted'], [2, false, 'admitted'], [3, false, 'admitted']]);
+    expect(store.verifyChain()).toEqual({ ok: true, count: 3 });
+    store.close();
+  });
+
+  it('applies reference data deltas atomically and refuses one that does not start at its version', () => {
+    const store = new KioskStore(dbPath());
+    store.applyDelta({ dataset: 'roster', from: 0, to: 3, changes: [{ key: 'VN213', value: { to: 'HAN' }, deleted: false }, { key: 'VJ122', value: null, deleted: true }] });
+    expect(store.datasetVersions()).toEqual({ roster: 3 });
+    expect(() => store.applyDelta({ dataset: 'roster', from: 1, to: 4, changes: [{ key: 'X', value: 1, deleted: false }] })).toThrow(StoreError);
+    expect(store.referenceItems('roster')).toEqual([{ key: 'VN213', value: { to: 'HAN' } }]);
+    store.close();
+  });
+});

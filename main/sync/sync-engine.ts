@@ -1,0 +1,222 @@
+// Sync between a kiosk and the registry. Upload: the oldest due check-ins in batches (bounded
+// by count and bytes), signed, retried with exponential backoff and jitter; a check-in leaves
+// the outbox only when the registry acknowledges its id. Download: each reference dataset
+// from the kiosk's checkpoint, applied atomically. Runs beside check-ins and never blocks
+// them: the store's writes are short transactions, and everything here is asynchronous.
+import { EventEmitter } from 'node:events';
+import { CheckInBatchResponse, DatasetDelta, DatasetName, MAX_BATCH_RECORDS } from '../api/registry-protocol.js';
+import type { KioskStore } from '../store/kiosk-store.js';
+import { SyncError, type RegistryClient } from './registry-client.js';
+
+export interface SyncOptions {
+  batchRecords: number;
+  batchBytes: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Pause between passes when there is nothing to send. */
+  idleMs: number;
+  datasetsEveryMs: number;
+  random: () => number;
+  now: () => number;
+}
+
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
+  batchRecords: MAX_BATCH_RECORDS,
+  batchBytes: 512 * 1024,
+  baseDelayMs: 1000,
+  maxDelayMs: 5 * 60_000,
+  idleMs: 2000,
+  datasetsEveryMs: 60_000,
+  random: Math.random,
+  now: Date.now,
+};
+
+export interface SyncStatus {
+  online: boolean;
+  queued: number;
+  oldestUnsyncedAgeMs: number | null;
+  lastError: string | null;
+  lastSuccessAt: string | null;
+  nextAttemptAt: string | null;
+}
+
+export interface UploadResult {
+  sent: number;
+  accepted: number;
+  duplicate: number;
+  rejected: number;
+}
+
+export class SyncEngine extends EventEmitter {
+  private readonly o: SyncOptions;
+  private failures = 0;
+  private nextAttempt = 0;
+  private online = false;
+  private lastError: string | null = null;
+  private lastSuccess: number | null = null;
+  private lastDatasets = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private stopped = true;
+
+  constructor(
+    private readonly store: KioskStore,
+    private readonly client: RegistryClient,
+    options: Partial<SyncOptions> = {},
+  ) {
+    super();
+    this.o = { ...DEFAULT_SYNC_OPTIONS, ...options };
+  }
+
+  /** Exponential backoff with jitter: half fixed, half random, so a fleet coming back online spreads out. */
+  backoffMs(failures: number): number {
+    const ceiling = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** Math.min(failures - 1, 30));
+    return Math.round(ceiling / 2 + (ceiling / 2) * this.o.random());
+  }
+
+  /** Sends one batch of due check-ins; returns what the registry said. Throws SyncError. */
+  async uploadOnce(): Promise<UploadResult> {
+    const now = this.o.now();
+    const records = this.store.dueBatch(now, this.o.batchRecords, this.o.batchBytes);
+    if (records.length === 0) return { sent: 0, accepted: 0, duplicate: 0, rejected: 0 };
+    const q = this.store.queue();
+    const queue = { length: q.length, oldestAgeMs: q.oldestRecordedAt ? Math.max(0, now - Date.parse(q.oldestRecordedAt)) : 0 };
+    let res;
+    try {
+      res = await this.client.request('POST', '/v1/checkins', { records, queue }, CheckInBatchResponse);
+    } catch (err) {
+      const e = err instanceof SyncError ? err : new SyncError('protocol', (err as Error).message);
+      this.store.markFailed(records.map((r) => r.seq), e.message, now + this.backoffMs(this.failures + 1));
+      throw e;
+    }
+    const bySeq = new Map(records.map((r) => [r.id, r.seq]));
+    const acked: string[] = [];
+    let rejected = 0;
+    let duplicate = 0;
+    for (const r of res.results) {
+      if (!bySeq.has(r.id)) continue; // not ours: ignore, never ack blindly
+      if (r.status === 'rejected') {
+        rejected++;
+        // Kept, never dropped: retried rarely, shown in the status until someone looks.
+        this.store.markFailed([bySeq.get(r.id)!], `the registry rejected check-in ${r.id}: ${r.reason}`, now + this.o.maxDelayMs);
+      } else {
+        if (r.status === 'duplicate') duplicate++;
+        acked.push(r.id);
+      }
+    }
+    this.store.markSynced(acked, this.o.now());
+    const missing = records.length - acked.length - rejected;
+    if (missing > 0) throw new SyncError('protocol', `the registry answered for ${records.length - missing} of ${records.length} check-ins`);
+    return { sent: records.length, accepted: acked.length - duplicate, duplicate, rejected };
+  }
+
+  /** Brings every dataset up to the registry's version, one delta each. */
+  async downloadOnce(): Promise<{ dataset: string; from: number; to: number; changes: number }[]> {
+    const have = this.store.datasetVersions();
+    const out = [];
+    for (const name of DatasetName.options) {
+      const since = have[name] ?? 0;
+      const delta = await this.client.request('GET', `/v1/datasets/${name}?since=${since}`, undefined, DatasetDelta);
+      if (delta.dataset !== name || delta.from !== since) throw new SyncError('protocol', `the registry sent dataset ${delta.dataset} from ${delta.from}, we asked ${name} from ${since}`);
+      if (delta.to > since) this.store.applyDelta(delta, this.o.now());
+      out.push({ dataset: name, from: since, to: delta.to, changes: delta.changes.length });
+    }
+    return out;
+  }
+
+  /** Uploads until nothing is due (or an error, which is thrown). */
+  async drain(onProgress?: (r: UploadResult) => void): Promise<UploadResult> {
+    const total: UploadResult = { sent: 0, accepted: 0, duplicate: 0, rejected: 0 };
+    for (;;) {
+      const r = await this.uploadOnce();
+      if (r.sent === 0) return total;
+      total.sent += r.sent;
+      total.accepted += r.accepted;
+      total.duplicate += r.duplicate;
+      total.rejected += r.rejected;
+      onProgress?.(r);
+      if (r.rejected === r.sent) return total;
+    }
+  }
+
+  /** One pass of the background loop; returns the delay before the next. Never throws. */
+  async pass(): Promise<number> {
+    const now = this.o.now();
+    if (now < this.nextAttempt) return this.nextAttempt - now;
+    try {
+      const r = await this.drain((p) => this.emit('uploaded', p));
+      if (now - this.lastDatasets >= this.o.datasetsEveryMs) {
+        const d = await this.downloadOnce();
+        this.lastDatasets = now;
+        if (d.some((x) => x.to > x.from)) this.emit('datasets', d);
+      }
+      this.succeeded();
+      return r.sent > 0 ? 0 : this.o.idleMs;
+    } catch (err) {
+      const e = err instanceof SyncError ? err : new SyncError('protocol', (err as Error).message);
+      this.failures++;
+      this.online = e.kind === 'refused' || e.kind === 'server' || e.kind === 'protocol';
+      this.lastError = e.message;
+      const delay = this.backoffMs(this.failures);
+      this.nextAttempt = this.o.now() + delay;
+      this.emit('error', e);
+      this.emit('status', this.status());
+      return delay;
+    }
+  }
+
+  private succeeded(): void {
+    const wasOffline = !this.online || this.lastError !== null;
+    this.failures = 0;
+    this.nextAttempt = 0;
+    this.online = true;
+    this.lastError = null;
+    this.lastSuccess = this.o.now();
+    if (wasOffline) this.emit('status', this.status());
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const loop = async () => {
+      if (this.stopped || this.running) return;
+      this.running = true;
+      const delay = await this.pass();
+      this.running = false;
+      if (!this.stopped) {
+        this.timer = setTimeout(() => void loop(), delay);
+        this.timer.unref();
+      }
+    };
+    void loop();
+  }
+
+  /** Wakes the loop now (e.g. right after a check-in), unless it is backing off. */
+  nudge(): void {
+    if (this.stopped || this.running || this.o.now() < this.nextAttempt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.stopped = true;
+    this.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.running) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  status(): SyncStatus {
+    const q = this.store.queue();
+    const now = this.o.now();
+    return {
+      online: this.online,
+      queued: q.length,
+      oldestUnsyncedAgeMs: q.oldestRecordedAt ? Math.max(0, now - Date.parse(q.oldestRecordedAt)) : null,
+      lastError: this.lastError ?? q.lastError,
+      lastSuccessAt: this.lastSuccess ? new Date(this.lastSuccess).toISOString() : null,
+      nextAttemptAt: this.nextAttempt > now ? new Date(this.nextAttempt).toISOString() : null,
+    };
+  }
+}

@@ -1,0 +1,114 @@
+// The registry's schema as forward-only migrations, the same SQL on PostgreSQL and PGlite.
+// Check-ins are partitioned by month of their (UUIDv7) time and indexed by site and kiosk;
+// the ingest path locks only the sending kiosk's own row.
+import type { Db } from './db.js';
+
+export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'kiosks, enrolment, check-ins, alerts, reference data',
+    sql: `
+      CREATE TABLE kiosks (
+        id uuid PRIMARY KEY,
+        site text NOT NULL,
+        name text NOT NULL,
+        public_key bytea NOT NULL,
+        enrolled_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz,
+        last_seen timestamptz,
+        queue_length integer NOT NULL DEFAULT 0,
+        oldest_queued_ms bigint NOT NULL DEFAULT 0,
+        chain_seq bigint NOT NULL DEFAULT 0,
+        chain_hash text NOT NULL DEFAULT '${'0'.repeat(64)}',
+        duplicates_acknowledged bigint NOT NULL DEFAULT 0
+      );
+      CREATE INDEX kiosks_site ON kiosks (site);
+      CREATE TABLE enrol_codes (
+        code_hash text PRIMARY KEY,
+        site text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz,
+        kiosk_id uuid REFERENCES kiosks(id)
+      );
+      CREATE TABLE nonces (
+        kiosk_id uuid NOT NULL,
+        nonce text NOT NULL,
+        seen_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (kiosk_id, nonce)
+      );
+      CREATE INDEX nonces_seen ON nonces (seen_at);
+      CREATE TABLE checkins (
+        id uuid NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        kiosk_id uuid NOT NULL,
+        site text NOT NULL,
+        workflow text NOT NULL,
+        seq bigint NOT NULL,
+        decision text NOT NULL,
+        reasons jsonb NOT NULL,
+        match_score real,
+        verification jsonb NOT NULL,
+        identity jsonb,
+        identity_digest text,
+        prev_hash text NOT NULL,
+        hash text NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (id, recorded_at)
+      ) PARTITION BY RANGE (recorded_at);
+      CREATE TABLE checkins_default PARTITION OF checkins DEFAULT;
+      CREATE INDEX checkins_site_time ON checkins (site, recorded_at);
+      CREATE INDEX checkins_kiosk_seq ON checkins (kiosk_id, seq);
+      CREATE TABLE alerts (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        kiosk_id uuid,
+        kind text NOT NULL,
+        detail text NOT NULL
+      );
+      CREATE TABLE dataset_versions (dataset text PRIMARY KEY, version bigint NOT NULL, published_at timestamptz NOT NULL DEFAULT now());
+      CREATE TABLE dataset_items (
+        dataset text NOT NULL,
+        key text NOT NULL,
+        value jsonb,
+        version bigint NOT NULL,
+        deleted boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (dataset, key)
+      );
+      CREATE INDEX dataset_items_version ON dataset_items (dataset, version);
+    `,
+  },
+];
+
+export async function migrateRegistry(db: Db): Promise<number> {
+  await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+  for (const m of REGISTRY_MIGRATIONS) {
+    await db.tx(async (q) => {
+      // Two registries starting at once: the lock makes the second wait, then skip.
+      await q.query('LOCK TABLE schema_migrations IN EXCLUSIVE MODE');
+      const done = await q.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+      if (done.length) return;
+      for (const stmt of m.sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) await q.query(stmt);
+      await q.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+    });
+  }
+  const [row] = await db.query<{ v: number }>('SELECT max(version)::int AS v FROM schema_migrations');
+  return row?.v ?? 0;
+}
+
+/** Monthly partitions from `monthsBack` before to `monthsAhead` after `now`; rows outside land in the default partition. */
+export async function ensurePartitions(db: Db, now = new Date(), monthsBack = 2, monthsAhead = 3): Promise<void> {
+  for (let i = -monthsBack; i <= monthsAhead; i++) {
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i, 1));
+    const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i + 1, 1));
+    const name = `checkins_${from.getUTCFullYear()}_${String(from.getUTCMonth() + 1).padStart(2, '0')}`;
+    const exists = await db.query('SELECT 1 FROM pg_class WHERE relname = $1', [name]);
+    if (exists.length) continue;
+    try {
+      await db.query(`CREATE TABLE ${name} PARTITION OF checkins FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`);
+    } catch (err) {
+      // Rows for that month already sit in the default partition: leave them there.
+      if (!/default partition|would be violated/.test((err as Error).message)) throw err;
+    }
+  }
+}

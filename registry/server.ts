@@ -1,0 +1,141 @@
+// The registry's HTTP service (fastify): enrolment, signed check-in ingest, reference-data
+// deltas, the fleet page. Bodies are read as bytes (the signature covers them), bounded,
+// parsed as JSON and validated; each refusal has its own status and reason, and is logged.
+import { createHash } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { CheckInBatch, DatasetName, EnrolRequest, MAX_BODY_BYTES } from '../main/api/registry-protocol.js';
+import { authenticate, pruneNonces, REFUSAL_WORDS, type AuthedKiosk } from './auth.js';
+import { datasetDelta } from './datasets.js';
+import type { Db } from './db.js';
+import { enrolKiosk } from './enrolment.js';
+import { renderFleetPage } from './fleet-page.js';
+import { ingest } from './ingest.js';
+import { fleet } from './stats.js';
+
+export interface RegistryServerOptions {
+  db: Db;
+  log: Logger;
+  port?: number;
+  host?: string;
+}
+
+export interface RegistryServer {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: Buffer;
+    kiosk?: AuthedKiosk;
+  }
+}
+
+function refuse(reply: FastifyReply, status: number, error: string, message: string) {
+  return reply.code(status).send({ error, message });
+}
+
+function parseBody<T extends z.ZodType>(req: FastifyRequest, reply: FastifyReply, schema: T): z.infer<T> | null {
+  const raw = req.rawBody ?? Buffer.alloc(0);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch {
+    void refuse(reply, 400, 'malformed-json', 'the body is not JSON');
+    return null;
+  }
+  const p = schema.safeParse(value);
+  if (!p.success) {
+    const i = p.error.issues[0]!;
+    void refuse(reply, 400, 'invalid-body', `${i.path.join('.') || 'body'}: ${i.message}`.slice(0, 300));
+    return null;
+  }
+  return p.data;
+}
+
+export async function startRegistryServer(o: RegistryServerOptions): Promise<RegistryServer> {
+  const { db, log } = o;
+  const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false, requestTimeout: 30_000, connectionTimeout: 60_000 });
+  // Keep the exact bytes: the kiosk signed them.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
+    req.rawBody = body as Buffer;
+    done(null, undefined);
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      log.warn({ path: req.url, ip: req.ip }, 'refused: body too large');
+      return refuse(reply, 413, 'body-too-large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+    }
+    if (err.statusCode && err.statusCode < 500) return refuse(reply, err.statusCode, 'bad-request', err.message.slice(0, 300));
+    log.error({ err: err.message, path: req.url }, 'registry error');
+    return refuse(reply, 500, 'internal', 'the registry failed on this request; it was logged');
+  });
+
+  const signed = async (req: FastifyRequest, reply: FastifyReply) => {
+    const path = req.url;
+    const r = await authenticate(db, req.method, path, req.headers, req.rawBody ?? Buffer.alloc(0));
+    if (!r.ok) {
+      log.warn({ refusal: r.refusal, kiosk: r.kioskId, path, ip: req.ip }, 'refused request');
+      return refuse(reply, 401, r.refusal, REFUSAL_WORDS[r.refusal]);
+    }
+    req.kiosk = r.kiosk;
+  };
+
+  app.get('/healthz', async () => ({ ok: true, db: db.kind }));
+
+  app.post('/v1/enrol', async (req, reply) => {
+    const body = parseBody(req, reply, EnrolRequest);
+    if (!body) return reply;
+    const r = await enrolKiosk(db, body.code, Buffer.from(body.publicKey, 'base64'), body.name);
+    if (!r.ok) {
+      log.warn({ refusal: r.reason, ip: req.ip }, 'refused enrolment');
+      return refuse(reply, 403, r.reason, { 'unknown-code': 'no such enrolment code', 'used-code': 'this enrolment code was already used', 'expired-code': 'this enrolment code has expired' }[r.reason]);
+    }
+    log.info({ kiosk: r.kioskId, site: r.site, name: body.name }, 'kiosk enrolled');
+    return { kioskId: r.kioskId, site: r.site };
+  });
+
+  app.post('/v1/checkins', { preHandler: signed }, async (req, reply) => {
+    const body = parseBody(req, reply, CheckInBatch);
+    if (!body) return reply;
+    const results = await ingest(db, req.kiosk!, body);
+    const rejected = results.filter((r) => r.status === 'rejected');
+    if (rejected.length) log.warn({ kiosk: req.kiosk!.id, rejected: rejected.length, first: rejected[0] }, 'check-ins rejected');
+    return { results };
+  });
+
+  app.get<{ Params: { name: string }; Querystring: { since?: string } }>('/v1/datasets/:name', { preHandler: signed }, async (req, reply) => {
+    const name = DatasetName.safeParse(req.params.name);
+    if (!name.success) return refuse(reply, 404, 'unknown-dataset', `no dataset "${String(req.params.name).slice(0, 40)}"`);
+    const since = Number(req.query.since ?? '0');
+    if (!Number.isSafeInteger(since) || since < 0) return refuse(reply, 400, 'invalid-query', 'since must be a version number');
+    return datasetDelta(db, name.data, since);
+  });
+
+  app.get('/v1/ping', { preHandler: signed }, async (req) => ({ kioskId: req.kiosk!.id, time: new Date().toISOString() }));
+
+  app.get('/fleet', async (_req, reply) => reply.type('text/html; charset=utf-8').send(renderFleetPage(await fleet(db))));
+  app.get('/', async (_req, reply) => reply.redirect('/fleet'));
+
+  const timer = setInterval(() => void pruneNonces(db).catch(() => {}), 60_000);
+  timer.unref();
+  const host = o.host ?? '127.0.0.1';
+  await app.listen({ port: o.port ?? 0, host });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : o.port ?? 0;
+  return {
+    app,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: async () => {
+      clearInterval(timer);
+      await app.close();
+    },
+  };
+}
+
+export const bodyDigest = (body: Uint8Array) => createHash('sha256').update(body).digest('hex');

@@ -1,0 +1,194 @@
+// The registry over HTTP on loopback, against PGlite and against a real PostgreSQL server
+// (a throwaway cluster): enrolment, ingest, every refusal, the chain, reference data, stats.
+import { createHash, randomBytes, sign } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, signingText, type CheckInRecord } from '../../main/api/registry-protocol.js';
+import { KioskStore } from '../../main/store/kiosk-store.js';
+import { enrol, RegistryClient, SyncError, type KioskCredentials } from '../../main/sync/registry-client.js';
+import { SyncEngine } from '../../main/sync/sync-engine.js';
+import { publishDataset } from '../datasets.js';
+import type { Db } from '../db.js';
+import { issueEnrolCode, revokeKiosk } from '../enrolment.js';
+import { openRegistryDb } from '../open.js';
+import { startPostgresCluster, type PostgresCluster } from '../postgres-cluster.js';
+import { startRegistryServer, type RegistryServer } from '../server.js';
+import { registryStats } from '../stats.js';
+
+const SAMPLE = { site: 'hospital-a', workflow: 'hospital-checkin', decision: 'admitted', reasons: [], matchScore: 0.7, verification: { chip: 'verified' }, identity: { idNumber: '001099012345' } } as const;
+
+describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
+  let cluster: PostgresCluster | null = null;
+  let db: Db;
+  let server: RegistryServer;
+  let dir: string;
+  const stores: KioskStore[] = [];
+
+  beforeAll(async () => {
+    if (backend === 'postgres') cluster = await startPostgresCluster();
+    db = await openRegistryDb(cluster ? { kind: 'postgres', url: cluster.url } : { kind: 'pglite', dir: null });
+    server = await startRegistryServer({ db, log: pino({ level: 'silent' }) });
+    dir = mkdtempSync(join(tmpdir(), 'registry-test-'));
+  }, 120_000);
+  afterAll(async () => {
+    for (const s of stores) s.close();
+    await server?.close();
+    await db?.close();
+    cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function kiosk(site = 'hospital-a'): Promise<{ creds: KioskCredentials; store: KioskStore; client: RegistryClient; engine: SyncEngine }> {
+    const { code } = await issueEnrolCode(db, site);
+    const creds = await enrol(server.url, code, `kiosk ${stores.length}`);
+    const store = new KioskStore(join(dir, `k${stores.length}.db`));
+    stores.push(store);
+    const client = new RegistryClient(creds);
+    return { creds, store, client, engine: new SyncEngine(store, client) };
+  }
+
+  /** A request signed by hand, to change one thing at a time. */
+  function signedFetch(creds: KioskCredentials, body: string, over: { time?: string; nonce?: string; signature?: string; path?: string; kioskId?: string } = {}) {
+    const path = over.path ?? '/v1/checkins';
+    const time = over.time ?? String(Date.now());
+    const nonce = over.nonce ?? randomBytes(18).toString('base64url');
+    const digest = createHash('sha256').update(body).digest('hex');
+    const key = createPrivateKey({ key: Buffer.from(creds.privateKey, 'base64'), format: 'der', type: 'pkcs8' });
+    const signature = over.signature ?? sign(null, Buffer.from(signingText('POST', path, digest, time, nonce)), key).toString('base64');
+    return fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json', [H_KIOSK]: over.kioskId ?? creds.kioskId, [H_TIME]: time, [H_NONCE]: nonce, [H_SIGNATURE]: signature }, body });
+  }
+
+  it('enrols with a one-time code, once', async () => {
+    const { code } = await issueEnrolCode(db, 'airport-t1');
+    const creds = await enrol(server.url, code, 'gate 1');
+    expect(creds.site).toBe('airport-t1');
+    await expect(enrol(server.url, code, 'gate 2')).rejects.toMatchObject({ kind: 'refused', code: 'used-code' });
+    await expect(enrol(server.url, 'AAAA-BBBB-CCCC', 'gate 3')).rejects.toMatchObject({ code: 'unknown-code' });
+  });
+
+  it('stores each check-in once; a duplicated batch is acknowledged again and changes nothing', async () => {
+    const k = await kiosk();
+    for (let i = 0; i < 30; i++) k.store.record(SAMPLE);
+    const records = k.store.dueBatch(Date.now(), 500, 1e7);
+    const body = JSON.stringify({ records, queue: { length: 30, oldestAgeMs: 5 } });
+    const first = await (await signedFetch(k.creds, body)).json();
+    expect(first.results.every((r: { status: string }) => r.status === 'accepted')).toBe(true);
+    const before = await registryStats(db);
+    const again = await (await signedFetch(k.creds, body)).json(); // a retry: new nonce, same records
+    expect(again.results.every((r: { status: string }) => r.status === 'duplicate')).toBe(true);
+    const after = await registryStats(db);
+    expect(after.checkins).toBe(before.checkins);
+    expect(after.duplicatesAcknowledged).toBe(before.duplicatesAcknowledged + 30);
+    expect(after.distinctIds).toBe(after.checkins);
+  });
+
+  it('refuses replays, tampered signatures, stale times, unknown and revoked kiosks, each with its reason, storing nothing', async () => {
+    const k = await kiosk();
+    k.store.record(SAMPLE);
+    const body = JSON.stringify({ records: k.store.dueBatch(Date.now(), 10, 1e6), queue: { length: 1, oldestAgeMs: 0 } });
+    const before = (await registryStats(db)).checkins;
+    const nonce = randomBytes(18).toString('base64url');
+    const time = String(Date.now());
+    expect((await signedFetch(k.creds, body, { nonce, time })).status).toBe(200);
+    const stored = (await registryStats(db)).checkins;
+    expect(stored).toBe(before + 1);
+    const refusal = async (res: Response) => [res.status, ((await res.json()) as { error: string }).error];
+    expect(await refusal(await signedFetch(k.creds, body, { nonce, time }))).toEqual([401, 'replayed-nonce']);
+    k.store.record(SAMPLE);
+    const body2 = JSON.stringify({ records: k.store.dueBatch(Date.now(), 10, 1e6).slice(1), queue: { length: 1, oldestAgeMs: 0 } });
+    expect(await refusal(await signedFetch(k.creds, body2, { signature: Buffer.alloc(64, 7).toString('base64') }))).toEqual([401, 'bad-signature']);
+    const tamperedBody = body2.replace('"admitted"', '"refused"');
+    // Signed for one body, sent with another.
+    const t2 = String(Date.now());
+    const n2 = randomBytes(18).toString('base64url');
+    const key = createPrivateKey({ key: Buffer.from(k.creds.privateKey, 'base64'), format: 'der', type: 'pkcs8' });
+    const sig = sign(null, Buffer.from(signingText('POST', '/v1/checkins', createHash('sha256').update(body2).digest('hex'), t2, n2)), key).toString('base64');
+    expect(await refusal(await signedFetch(k.creds, tamperedBody, { time: t2, nonce: n2, signature: sig }))).toEqual([401, 'bad-signature']);
+    expect(await refusal(await signedFetch(k.creds, body2, { time: String(Date.now() - 10 * 60_000) }))).toEqual([401, 'stale-timestamp']);
+    expect(await refusal(await signedFetch(k.creds, body2, { kioskId: '00000000-0000-4000-8000-000000000000' }))).toEqual([401, 'unknown-kiosk']);
+    expect(await refusal(await fetch(server.url + '/v1/checkins', { method: 'POST', body: body2, headers: { 'content-type': 'application/json' } }))).toEqual([401, 'missing-auth']);
+    const victim = await kiosk();
+    victim.store.record(SAMPLE);
+    await revokeKiosk(db, victim.creds.kioskId);
+    await expect(victim.engine.uploadOnce()).rejects.toMatchObject({ kind: 'refused', code: 'revoked-kiosk' });
+    expect(victim.store.queue()).toMatchObject({ length: 1, lastError: expect.stringMatching(/revoked/) });
+    expect((await registryStats(db)).checkins).toBe(stored);
+  });
+
+  it('refuses oversized, malformed and invalid bodies, and rejects bad records one by one with why', async () => {
+    const k = await kiosk();
+    const refusal = async (res: Response) => [res.status, ((await res.json()) as { error: string }).error];
+    const before = (await registryStats(db)).checkins;
+    expect(await refusal(await signedFetch(k.creds, 'x'.repeat(1_100_000)))).toEqual([413, 'body-too-large']);
+    expect(await refusal(await signedFetch(k.creds, '{"records": [1,'))).toEqual([400, 'malformed-json']);
+    expect(await refusal(await signedFetch(k.creds, JSON.stringify({ records: [], queue: { length: 0, oldestAgeMs: 0 } })))).toEqual([400, 'invalid-body']);
+    for (let i = 0; i < 4; i++) k.store.record(SAMPLE);
+    const [a, b, c, d] = k.store.dueBatch(Date.now(), 10, 1e6) as [CheckInRecord, CheckInRecord, CheckInRecord, CheckInRecord];
+    const records = [
+      { ...a, decision: 'refused' }, // content changed after hashing
+      { ...b, site: 'airport-t1' }, // not the kiosk's site
+      { ...c, recordedAt: '2020-01-01T00:00:00.000Z' }, // time differs from the id
+      { ...d, verification: 'x' }, // not a record
+    ];
+    const res = (await (await signedFetch(k.creds, JSON.stringify({ records, queue: { length: 4, oldestAgeMs: 0 } }))).json()) as { results: { status: string; reason: string }[] };
+    expect(res.results.map((r) => [r.status, r.reason])).toEqual([
+      ['rejected', 'hash does not match the content'],
+      ['rejected', "site airport-t1 is not the kiosk's enrolled site"],
+      ['rejected', 'recordedAt differs from the time in the id'],
+      ['rejected', expect.stringMatching(/^verification: /)],
+    ]);
+    expect((await registryStats(db)).checkins).toBe(before);
+  });
+
+  it('follows each kiosk chain and records gaps and breaks as alerts', async () => {
+    const k = await kiosk();
+    for (let i = 0; i < 6; i++) k.store.record(SAMPLE);
+    const all = k.store.dueBatch(Date.now(), 10, 1e6);
+    const before = (await registryStats(db)).chainBreaks;
+    const send = (records: CheckInRecord[]) => signedFetch(k.creds, JSON.stringify({ records, queue: { length: 0, oldestAgeMs: 0 } }));
+    await send(all.slice(0, 2));
+    await send(all.slice(3, 4)); // 3 never arrives: a gap
+    expect((await registryStats(db)).chainBreaks).toBe(before + 1);
+    // Row 5 replaced by a row that does not name row 4 (re-hashed, so it passes the record check).
+    const { createHash: h } = await import('node:crypto');
+    const { hashedText } = await import('../../main/api/registry-protocol.js');
+    const forged = { ...all[4]!, prevHash: 'f'.repeat(64) };
+    const { hash: _h, identity: _i, ...base } = forged;
+    forged.hash = h('sha256').update(`${forged.prevHash}\n${hashedText(base)}`).digest('hex');
+    await send([forged]);
+    const alerts = await db.query<{ kind: string }>('SELECT kind FROM alerts WHERE kiosk_id = $1 ORDER BY id', [k.creds.kioskId]);
+    expect(alerts.map((a) => a.kind)).toEqual(['chain-gap', 'chain-break']);
+  });
+
+  it('serves reference data as deltas; a kiosk that missed many versions catches up in one pass', async () => {
+    const k = await kiosk();
+    await publishDataset(db, 'site-config', [{ key: 'thresholds', value: { matchPercent: 42 } }]);
+    await k.engine.downloadOnce();
+    const v1 = k.store.datasetVersions()['site-config']!;
+    for (let v = 0; v < 5; v++) await publishDataset(db, 'site-config', [{ key: 'thresholds', value: { matchPercent: 42 + v } }, ...(v < 4 ? [{ key: `extra${v}`, value: v }] : [])]);
+    const got = await k.engine.downloadOnce();
+    expect(got.find((g) => g.dataset === 'site-config')).toMatchObject({ from: v1, to: v1 + 5 });
+    expect(k.store.referenceItems('site-config')).toEqual([{ key: 'thresholds', value: { matchPercent: 46 } }]);
+  });
+
+  it('shows the fleet page with kiosks, the hourly chart and alerts', async () => {
+    const res = await fetch(server.url + '/fleet');
+    const html = await res.text();
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(html).toMatch(/Kiosk fleet/);
+    expect(html).toMatch(/<svg[^>]*aria-label="check-ins per hour per site/);
+    expect(html).toMatch(/chain-gap/);
+    expect(html).not.toMatch(/<script/);
+  });
+
+  it('types client-side failures: nobody listening is "offline"', async () => {
+    const k = await kiosk();
+    const offline = new RegistryClient({ ...k.creds, registryUrl: 'http://127.0.0.1:9' }, 2000);
+    await expect(offline.request('GET', '/v1/ping', undefined, (await import('zod')).z.unknown())).rejects.toBeInstanceOf(SyncError);
+    await expect(offline.request('GET', '/v1/ping', undefined, (await import('zod')).z.unknown())).rejects.toMatchObject({ kind: 'offline' });
+  });
+});
