@@ -1,3 +1,4 @@
+// Lives in bin/test: it joins the kiosk side (main/store, main/sync) and the registry, as bin does.
 // The registry over HTTP on loopback, against PGlite and against a real PostgreSQL server
 // (a throwaway cluster): enrolment, ingest, every refusal, the chain, reference data, stats.
 import { createHash, randomBytes, sign } from 'node:crypto';
@@ -11,13 +12,13 @@ import { H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, signingText, type CheckInRecord 
 import { KioskStore } from '../../main/store/kiosk-store.js';
 import { enrol, RegistryClient, SyncError, type KioskCredentials } from '../../main/sync/registry-client.js';
 import { SyncEngine } from '../../main/sync/sync-engine.js';
-import { publishDataset } from '../datasets.js';
-import type { Db } from '../db.js';
-import { issueEnrolCode, revokeKiosk } from '../enrolment.js';
-import { openRegistryDb } from '../open.js';
-import { startPostgresCluster, type PostgresCluster } from '../postgres-cluster.js';
-import { startRegistryServer, type RegistryServer } from '../server.js';
-import { registryStats } from '../stats.js';
+import { publishDataset } from '../../registry/datasets.js';
+import type { Db } from '../../registry/db.js';
+import { issueEnrolCode, revokeKiosk } from '../../registry/enrolment.js';
+import { openRegistryDb } from '../../registry/open.js';
+import { startPostgresCluster, type PostgresCluster } from '../../registry/postgres-cluster.js';
+import { startRegistryServer, type RegistryServer } from '../../registry/server.js';
+import { registryStats } from '../../registry/stats.js';
 
 const SAMPLE = { site: 'hospital-a', workflow: 'hospital-checkin', decision: 'admitted', reasons: [], matchScore: 0.7, verification: { chip: 'verified' }, identity: { idNumber: '001099012345' } } as const;
 
