@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, signingText, type CheckInRecord } from '../../main/api/registry-protocol.js';
-import { KioskStore } from '../../main/store/kiosk-store.js';
+import { KioskStore, type CheckInInput } from '../../main/store/kiosk-store.js';
 import { enrol, RegistryClient, SyncError, type KioskCredentials } from '../../main/sync/registry-client.js';
 import { SyncEngine } from '../../main/sync/sync-engine.js';
 import { publishDataset } from '../../registry/datasets.js';
@@ -20,7 +20,7 @@ import { startPostgresCluster, type PostgresCluster } from '../../registry/postg
 import { startRegistryServer, type RegistryServer } from '../../registry/server.js';
 import { registryStats } from '../../registry/stats.js';
 
-const SAMPLE = { site: 'hospital-a', workflow: 'hospital-checkin', decision: 'admitted', reasons: [], matchScore: 0.7, verification: { chip: 'verified' }, identity: { idNumber: '001099012345' } } as const;
+const SAMPLE: CheckInInput = { site: 'hospital-a', workflow: 'hospital-checkin', decision: 'admitted', reasons: [], matchScore: 0.7, verification: { chip: 'verified' }, identity: { idNumber: '001099012345' } };
 
 describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
   let cluster: PostgresCluster | null = null;
@@ -76,10 +76,10 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     for (let i = 0; i < 30; i++) k.store.record(SAMPLE);
     const records = k.store.dueBatch(Date.now(), 500, 1e7);
     const body = JSON.stringify({ records, queue: { length: 30, oldestAgeMs: 5 } });
-    const first = await (await signedFetch(k.creds, body)).json();
+    const first = (await (await signedFetch(k.creds, body)).json()) as { results: { status: string }[] };
     expect(first.results.every((r: { status: string }) => r.status === 'accepted')).toBe(true);
     const before = await registryStats(db);
-    const again = await (await signedFetch(k.creds, body)).json(); // a retry: new nonce, same records
+    const again = (await (await signedFetch(k.creds, body)).json()) as { results: { status: string }[] }; // a retry: new nonce, same records
     expect(again.results.every((r: { status: string }) => r.status === 'duplicate')).toBe(true);
     const after = await registryStats(db);
     expect(after.checkins).toBe(before.checkins);
