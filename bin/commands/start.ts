@@ -8,6 +8,10 @@ import { startKioskServer } from '../../main/core/kiosk-server.js';
 import { createLogger } from '../../main/core/logger.js';
 import { SCANNER_SOCKET_DEFAULT_PORT } from '../../drivers/hid/socket-transport.js';
 import { loadScannerConfig } from '../../main/core/scanner-service.js';
+import { KioskStore } from '../../main/store/kiosk-store.js';
+import { loadCredentials } from '../../main/sync/credentials.js';
+import { enrolWithEmbedded, startEmbeddedRegistry, type EmbeddedRegistry } from '../embedded-registry.js';
+import { ensureDirFor, KIOSK_DB, SIM_KIOSK_DB, SIM_REGISTRY_DATA } from '../paths.js';
 import { CliError, intOption, printJson, stringOption, type Command } from '../command.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,7 +44,7 @@ export const start: Command = {
   summary: 'run the kiosk (Electron window if installed, else serve the UI on loopback)',
   help: `
 Usage: kiosk start [--simulator] [--port N] [--browser] [--no-open] [--json]
-                   [--scanner-port N] [--scanners FILE]
+                   [--scanner-port N] [--scanners FILE] [--db FILE] [--no-registry]
 
   --simulator   simulator mode (npm start sets it): virtual reader, scanner and camera allowed
   --port N      loopback port for the UI (default: a free one)
@@ -51,6 +55,12 @@ Usage: kiosk start [--simulator] [--port N] [--browser] [--no-open] [--json]
                 (default 35970; 0 = any free port)
   --scanners FILE   which HID devices are scanners and how to read them (JSON, see
                 docs/BARCODE.md); default: any HID POS scanner (usage page 0x8C)
+  --db FILE     the kiosk database (default ${KIOSK_DB}; simulator ${SIM_KIOSK_DB})
+  --no-registry simulator mode: do not start the embedded registry
+
+In simulator mode an embedded registry (PGlite, data in ${SIM_REGISTRY_DATA}) runs on
+loopback and the kiosk enrols with it on first start; its fleet page address is printed.
+Otherwise the kiosk syncs with the registry it was enrolled with (kiosk sync enrol).
 
 Without an Electron binary (as on machines that cannot download it) the core runs as a
 plain Node process and serves the kiosk UI on 127.0.0.1; the address printed carries a
@@ -61,6 +71,8 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     'no-open': { type: 'boolean' },
     'scanner-port': { type: 'string' },
     scanners: { type: 'string' },
+    db: { type: 'string' },
+    'no-registry': { type: 'boolean' },
   },
   async run(ctx) {
     const electron = ctx.values['browser'] ? null : electronBinary();
@@ -81,9 +93,28 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     } catch (err) {
       throw new CliError((err as Error).message);
     }
-    const server = await startKioskServer({ simulator: ctx.simulator, port, log, scannerPort, ...(scannerConfig ? { scannerConfig } : {}) });
-    if (ctx.json) printJson({ url: server.ui.url, port: server.ui.port, simulator: ctx.simulator });
-    else process.stdout.write(`Kiosk UI: ${server.ui.url}\n(open it in Chromium; Ctrl+C stops the kiosk)\n`);
+    const dbPath = stringOption(ctx, 'db') ?? (ctx.simulator ? SIM_KIOSK_DB : KIOSK_DB);
+    ensureDirFor(dbPath);
+    let store: KioskStore;
+    try {
+      store = new KioskStore(dbPath);
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    let registry: EmbeddedRegistry | null = null;
+    let credentials = loadCredentials(store);
+    if (ctx.simulator && !ctx.values['no-registry']) {
+      process.stderr.write(`Starting the embedded registry (PGlite, ${SIM_REGISTRY_DATA})…\n`);
+      try {
+        registry = await startEmbeddedRegistry(SIM_REGISTRY_DATA, log);
+        credentials = await enrolWithEmbedded(store, registry, 'simulator', 'simulator kiosk');
+      } catch (err) {
+        throw new CliError(`cannot start the embedded registry: ${(err as Error).message}`);
+      }
+    }
+    const server = await startKioskServer({ simulator: ctx.simulator, port, log, scannerPort, ...(scannerConfig ? { scannerConfig } : {}), store, credentials });
+    if (ctx.json) printJson({ url: server.ui.url, port: server.ui.port, simulator: ctx.simulator, registry: registry?.server.url ?? credentials?.registryUrl ?? null });
+    else process.stdout.write(`Kiosk UI: ${server.ui.url}\n${registry ? `Registry (embedded): ${registry.server.url}, fleet page ${registry.server.url}/fleet\n` : ''}(open it in Chromium; Ctrl+C stops the kiosk)\n`);
     let closeBrowser: (() => void) | null = null;
     if (!ctx.values['no-open'] && process.env['DISPLAY'] && existsSync(CHROMIUM)) closeBrowser = openChromiumApp(server.ui.url);
     else if (!ctx.json) process.stderr.write('No Electron binary and no display: open the address above in a browser on this machine.\n');
@@ -93,6 +124,8 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     });
     closeBrowser?.();
     await server.close();
+    store.close();
+    await registry?.close();
     return 0;
   },
 };

@@ -6,6 +6,10 @@ import { loadRendererAssets } from './renderer-assets.js';
 import { startScannerService, type ScannerService } from './scanner-service.js';
 import { startUiServer, type UiServer } from './ui-server.js';
 import type { ScannerConfig } from '../../drivers/hid/config.js';
+import type { KioskStore } from '../store/kiosk-store.js';
+import type { KioskCredentials } from '../sync/registry-client.js';
+import type { SyncEngine } from '../sync/sync-engine.js';
+import { startSyncService } from './sync-service.js';
 
 export interface KioskServerOptions {
   simulator: boolean;
@@ -15,12 +19,16 @@ export interface KioskServerOptions {
   /** Virtual scanner port in simulator mode (default 35970; 0 = any free port). */
   scannerPort?: number;
   scannerConfig?: ScannerConfig;
+  /** The kiosk database, and the registry identity to sync it with (none: not enrolled). */
+  store?: KioskStore;
+  credentials?: KioskCredentials | null;
 }
 
 export interface KioskServer {
   core: KioskCore;
   ui: UiServer;
   scanners: ScannerService | null;
+  sync: SyncEngine | null;
   close(): Promise<void>;
 }
 
@@ -42,11 +50,19 @@ export async function startKioskServer(options: KioskServerOptions): Promise<Kio
     // The kiosk still serves check-ins by card alone; the status shows the scanner missing.
     options.log.error({ err: (err as Error).message }, 'no barcode scanner service');
   }
+  let sync: SyncEngine | null = null;
+  if (options.store && options.credentials) {
+    sync = startSyncService(options.store, options.credentials, options.log, (online) => core.setDevice('registry', online ? 'connected' : 'missing'));
+  } else if (options.store) {
+    options.log.warn('this kiosk is not enrolled with a registry: check-ins are kept and queued (kiosk sync enrol --registry URL --code CODE)');
+  }
   return {
     core,
     ui,
     scanners,
+    sync,
     close: async () => {
+      await sync?.stop();
       await scanners?.stop();
       await ui.close();
     },

@@ -1,6 +1,7 @@
 // Shared e2e plumbing: the real `kiosk start` process and Debian's Chromium via playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -29,13 +30,21 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
 
 export interface KioskProcess {
   url: string;
+  /** The embedded registry's address. */
+  registry: string | null;
   child: ChildProcess;
   stop(): Promise<void>;
 }
 
 /** Starts `kiosk start --simulator --json --no-open` and waits for its address. */
 export function startKioskProcess(timeoutMs = 30_000): Promise<KioskProcess> {
-  const child = spawn(join(repoRoot, 'bin/kiosk'), ['start', '--simulator', '--browser', '--no-open', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own data folder (kiosk database, embedded registry) and any free scanner port.
+  const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'));
+  const child = spawn(join(repoRoot, 'bin/kiosk'), ['start', '--simulator', '--browser', '--no-open', '--json', '--scanner-port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KIOSK_DATA_DIR: dataDir },
+  });
+  child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
@@ -47,10 +56,11 @@ export function startKioskProcess(timeoutMs = 30_000): Promise<KioskProcess> {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       try {
-        const { url } = JSON.parse(out) as { url: string };
+        const { url, registry } = JSON.parse(out) as { url: string; registry: string | null };
         clearTimeout(timer);
         resolve({
           url,
+          registry,
           child,
           stop: () =>
             new Promise<void>((done) => {

@@ -1,0 +1,48 @@
+// The registry embedded in a kiosk process (npm start, kiosk demo): PGlite, on loopback.
+import type { Logger } from 'pino';
+import { KioskStore } from '../main/store/kiosk-store.js';
+import { loadCredentials, saveCredentials } from '../main/sync/credentials.js';
+import { enrol, type KioskCredentials } from '../main/sync/registry-client.js';
+import type { Db } from '../registry/db.js';
+import { issueEnrolCode } from '../registry/enrolment.js';
+import { openRegistryDb } from '../registry/open.js';
+import { startRegistryServer, type RegistryServer } from '../registry/server.js';
+import { lockDataDir } from './paths.js';
+
+export interface EmbeddedRegistry {
+  db: Db;
+  server: RegistryServer;
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedRegistry(dir: string | null, log: Logger, port = 0): Promise<EmbeddedRegistry> {
+  if (dir) lockDataDir(dir);
+  const db = await openRegistryDb({ kind: 'pglite', dir });
+  const server = await startRegistryServer({ db, log, port });
+  return {
+    db,
+    server,
+    async close() {
+      await server.close();
+      await db.close();
+    },
+  };
+}
+
+/** Enrols the store with this registry unless it already is (with this registry's URL kept current). */
+export async function enrolWithEmbedded(store: KioskStore, reg: EmbeddedRegistry, site: string, name: string): Promise<KioskCredentials> {
+  const have = loadCredentials(store);
+  if (have) {
+    // Same registry data, new port this run: keep the identity, update the address.
+    const [known] = await reg.db.query('SELECT 1 FROM kiosks WHERE id = $1', [have.kioskId]);
+    if (known) {
+      const creds = { ...have, registryUrl: reg.server.url };
+      store.setMeta('registry.credentials', JSON.stringify(creds));
+      return creds;
+    }
+  }
+  const { code } = await issueEnrolCode(reg.db, site);
+  const creds = await enrol(reg.server.url, code, name);
+  saveCredentials(store, creds);
+  return creds;
+}

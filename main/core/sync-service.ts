@@ -1,0 +1,23 @@
+// The kiosk's background sync: the engine over the kiosk store, its state shown as the
+// registry device status and logged when it changes (last error in words).
+import type { KioskStore } from '../store/kiosk-store.js';
+import { RegistryClient, type KioskCredentials } from '../sync/registry-client.js';
+import { SyncEngine, type SyncStatus } from '../sync/sync-engine.js';
+import type { Logger } from './logger.js';
+
+export function startSyncService(store: KioskStore, credentials: KioskCredentials, log: Logger, onOnline: (online: boolean) => void): SyncEngine {
+  const engine = new SyncEngine(store, new RegistryClient(credentials));
+  let last = '';
+  engine.on('status', (s: SyncStatus) => {
+    onOnline(s.online && s.lastError === null);
+    const key = `${s.online}|${s.lastError}`;
+    if (key === last) return;
+    last = key;
+    if (s.lastError) log.warn({ queued: s.queued, oldestUnsyncedAgeMs: s.oldestUnsyncedAgeMs, error: s.lastError, nextAttemptAt: s.nextAttemptAt }, 'registry sync failing; check-ins stay queued');
+    else log.info({ queued: s.queued, registry: credentials.registryUrl }, 'registry sync online');
+  });
+  engine.on('uploaded', (r: { sent: number; accepted: number; duplicate: number; rejected: number }) => log.debug(r, 'check-ins uploaded'));
+  engine.on('datasets', (d: unknown) => log.info({ datasets: d }, 'reference data updated'));
+  engine.start();
+  return engine;
+}
