@@ -2,12 +2,13 @@
 // batch changes nothing and is acknowledged again), the kiosk's hash chain followed with
 // gaps and breaks recorded as alerts, and an answer per record. Only the sending kiosk's
 // row is locked.
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import { canonicalJson, CheckInRecord, hashedText, uuid7Time, type RecordOutcome } from '../main/api/registry-protocol.js';
 import type { AuthedKiosk } from './auth.js';
 import type { Db } from './db.js';
 
-const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
+// One-shot hashing (no Hash object per record): this runs twice for every record ingested.
+const sha256 = (t: string) => oneShotHash('sha256', t, 'hex');
 
 export function checkRecord(raw: unknown, kiosk: AuthedKiosk): { ok: true; rec: CheckInRecord } | { ok: false; id: string; reason: string } {
   const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id.slice(0, 64) : '';
@@ -30,9 +31,61 @@ const COLS = ['id', 'recorded_at', 'kiosk_id', 'site', 'workflow', 'seq', 'decis
 export interface IngestInput {
   records: unknown[];
   queue: { length: number; oldestAgeMs: number };
+  batch?: { id: string; after: string | null } | undefined;
+}
+
+/** The batch this one must follow has not been stored yet (it is in flight, or failed). */
+export class BatchPendingError extends Error {
+  constructor() {
+    super('the batch this one follows has not arrived; send again');
+    this.name = 'BatchPendingError';
+  }
+}
+
+/** How long a batch waits for the one it follows before the kiosk is told to send again. */
+const WAIT_FOR_PREVIOUS_MS = 20_000;
+
+// Within this process, a batch that waits for the one it follows waits here, holding no
+// database connection (the database's last_batch stays the authority).
+const lastBatchSeen = new Map<string, string>();
+const sleepers = new Map<string, Set<() => void>>();
+function nap(kioskId: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const set = sleepers.get(kioskId) ?? new Set<() => void>();
+    sleepers.set(kioskId, set);
+    const done = () => {
+      clearTimeout(timer);
+      set.delete(done);
+      if (set.size === 0) sleepers.delete(kioskId);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    set.add(done);
+  });
+}
+function wakeAll(kioskId: string): void {
+  for (const wake of [...(sleepers.get(kioskId) ?? [])]) wake();
 }
 
 export async function ingest(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Promise<RecordOutcome[]> {
+  const deadline = Date.now() + WAIT_FOR_PREVIOUS_MS;
+  const after = batch.batch?.after ?? null;
+  for (;;) {
+    if (after && lastBatchSeen.get(kiosk.id) !== after) await nap(kiosk.id, 50);
+    try {
+      const results = await ingestOnce(db, kiosk, batch);
+      if (batch.batch) {
+        lastBatchSeen.set(kiosk.id, batch.batch.id);
+        wakeAll(kiosk.id);
+      }
+      return results;
+    } catch (err) {
+      if (!(err instanceof BatchPendingError) || Date.now() > deadline) throw err;
+    }
+  }
+}
+
+async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Promise<RecordOutcome[]> {
   const results: RecordOutcome[] = new Array(batch.records.length);
   const valid: { rec: CheckInRecord; at: number }[] = [];
   const seen = new Map<string, string>();
@@ -47,7 +100,8 @@ export async function ingest(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Pr
   });
 
   await db.tx(async (q) => {
-    const [k] = await q.query<{ chain_seq: string; chain_hash: string }>('SELECT chain_seq, chain_hash FROM kiosks WHERE id = $1 FOR UPDATE', [kiosk.id]);
+    const [k] = await q.query<{ chain_seq: string; chain_hash: string; last_batch: string | null }>('SELECT chain_seq, chain_hash, last_batch FROM kiosks WHERE id = $1 FOR UPDATE', [kiosk.id]);
+    if (batch.batch?.after && k!.last_batch !== batch.batch.after) throw new BatchPendingError();
     let chainSeq = Number(k!.chain_seq);
     let chainHash = k!.chain_hash;
     const inserted = new Set<string>();
@@ -93,9 +147,12 @@ export async function ingest(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Pr
         }
       }
       for (const [kind, detail] of alerts) await q.query('INSERT INTO alerts (kiosk_id, kind, detail) VALUES ($1, $2, $3)', [kiosk.id, kind, detail]);
-      await q.query('UPDATE kiosks SET chain_seq = $2, chain_hash = $3, duplicates_acknowledged = duplicates_acknowledged + $4 WHERE id = $1', [kiosk.id, chainSeq, chainHash, duplicates]);
+      await q.query('UPDATE kiosks SET chain_seq = $2, chain_hash = $3, duplicates_acknowledged = duplicates_acknowledged + $4, last_seen = now(), queue_length = $5, oldest_queued_ms = $6, last_batch = $7 WHERE id = $1', [
+        kiosk.id, chainSeq, chainHash, duplicates, batch.queue.length, batch.queue.oldestAgeMs, batch.batch?.id ?? null,
+      ]);
+    } else {
+      await q.query('UPDATE kiosks SET last_seen = now(), queue_length = $2, oldest_queued_ms = $3, last_batch = $4 WHERE id = $1', [kiosk.id, batch.queue.length, batch.queue.oldestAgeMs, batch.batch?.id ?? null]);
     }
-    await q.query('UPDATE kiosks SET last_seen = now(), queue_length = $2, oldest_queued_ms = $3 WHERE id = $1', [kiosk.id, batch.queue.length, batch.queue.oldestAgeMs]);
   });
   return results;
 }

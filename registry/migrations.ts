@@ -78,6 +78,13 @@ export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }
       CREATE INDEX dataset_items_version ON dataset_items (dataset, version);
     `,
   },
+  {
+    version: 2,
+    name: 'batch ordering for pipelined uploads',
+    sql: `
+      ALTER TABLE kiosks ADD COLUMN last_batch text;
+    `,
+  },
 ];
 
 export async function migrateRegistry(db: Db): Promise<number> {

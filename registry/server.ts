@@ -11,7 +11,7 @@ import { datasetDelta } from './datasets.js';
 import type { Db } from './db.js';
 import { enrolKiosk } from './enrolment.js';
 import { renderFleetPage } from './fleet-page.js';
-import { ingest } from './ingest.js';
+import { BatchPendingError, ingest } from './ingest.js';
 import { fleet } from './stats.js';
 
 export interface RegistryServerOptions {
@@ -103,7 +103,13 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
   app.post('/v1/checkins', { preHandler: signed }, async (req, reply) => {
     const body = parseBody(req, reply, CheckInBatch);
     if (!body) return reply;
-    const results = await ingest(db, req.kiosk!, body);
+    let results;
+    try {
+      results = await ingest(db, req.kiosk!, body);
+    } catch (err) {
+      if (err instanceof BatchPendingError) return refuse(reply, 409, 'previous-batch-pending', err.message);
+      throw err;
+    }
     const rejected = results.filter((r) => r.status === 'rejected');
     if (rejected.length) log.warn({ kiosk: req.kiosk!.id, rejected: rejected.length, first: rejected[0] }, 'check-ins rejected');
     return { results };

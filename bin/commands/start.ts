@@ -45,6 +45,7 @@ export const start: Command = {
   help: `
 Usage: kiosk start [--simulator] [--port N] [--browser] [--no-open] [--json]
                    [--scanner-port N] [--scanners FILE] [--db FILE] [--no-registry]
+                   [--retention-days N]
 
   --simulator   simulator mode (npm start sets it): virtual reader, scanner and camera allowed
   --port N      loopback port for the UI (default: a free one)
@@ -57,6 +58,8 @@ Usage: kiosk start [--simulator] [--port N] [--browser] [--no-open] [--json]
                 docs/BARCODE.md); default: any HID POS scanner (usage page 0x8C)
   --db FILE     the kiosk database (default ${KIOSK_DB}; simulator ${SIM_KIOSK_DB})
   --no-registry simulator mode: do not start the embedded registry
+  --retention-days N  keep personal fields of check-ins the registry acknowledged this
+                long (default 30); the decision record stays
 
 In simulator mode an embedded registry (PGlite, data in ${SIM_REGISTRY_DATA}) runs on
 loopback and the kiosk enrols with it on first start; its fleet page address is printed.
@@ -73,6 +76,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     scanners: { type: 'string' },
     db: { type: 'string' },
     'no-registry': { type: 'boolean' },
+    'retention-days': { type: 'string' },
   },
   async run(ctx) {
     const electron = ctx.values['browser'] ? null : electronBinary();
@@ -112,7 +116,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         throw new CliError(`cannot start the embedded registry: ${(err as Error).message}`);
       }
     }
-    const server = await startKioskServer({ simulator: ctx.simulator, port, log, scannerPort, ...(scannerConfig ? { scannerConfig } : {}), store, credentials });
+    const server = await startKioskServer({ simulator: ctx.simulator, port, log, scannerPort, ...(scannerConfig ? { scannerConfig } : {}), store, credentials, retentionDays: intOption(ctx, 'retention-days', 30, 1, 3650) });
     if (ctx.json) printJson({ url: server.ui.url, port: server.ui.port, simulator: ctx.simulator, registry: registry?.server.url ?? credentials?.registryUrl ?? null });
     else process.stdout.write(`Kiosk UI: ${server.ui.url}\n${registry ? `Registry (embedded): ${registry.server.url}, fleet page ${registry.server.url}/fleet\n` : ''}(open it in Chromium; Ctrl+C stops the kiosk)\n`);
     let closeBrowser: (() => void) | null = null;

@@ -2,7 +2,7 @@
 // `kiosk sim scanner` plugged into it over loopback.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { brokenPasses, encodeBcbp, makeBoardingPass, makeRoster } from '../../simulator/boarding-pass.js';
 import { makeCitizens } from '../../simulator/citizens.js';
 
@@ -13,6 +13,9 @@ const EXPECTED = 3 + brokenPasses(encodeBcbp(makeBoardingPass(citizen, makeRoste
 describe('kiosk barcode listen + kiosk sim scanner', () => {
   it('prints every scan the virtual scanner sends, parsed, and the broken ones with their field', async () => {
     const listen = spawn(kiosk, ['barcode', 'listen', '--simulator', '--port', '0', '--count', String(EXPECTED), '--json']);
+    onTestFinished(() => {
+      listen.kill('SIGKILL');
+    });
     let stdout = '';
     let stderr = '';
     listen.stdout.on('data', (d) => (stdout += d));

@@ -67,10 +67,17 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** What the record hash covers: every field but the hash and the (purgeable) identity itself. */
+/**
+ * What the record hash covers: every field but the hash and the (purgeable) identity itself,
+ * as canonicalJson would write it. Written out by hand because it runs for every record on
+ * both sides (a test holds it equal to canonicalJson).
+ */
 export function hashedText(r: Omit<CheckInRecord, 'hash' | 'identity'>): string {
-  const { id, site, workflow, recordedAt, seq, decision, reasons, matchScore, verification, identityDigest, prevHash } = r;
-  return canonicalJson({ id, site, workflow, recordedAt, seq, decision, reasons, matchScore, verification, identityDigest, prevHash });
+  const s = JSON.stringify;
+  return (
+    `{"decision":${s(r.decision)},"id":${s(r.id)},"identityDigest":${s(r.identityDigest)},"matchScore":${s(r.matchScore)},"prevHash":${s(r.prevHash)},` +
+    `"reasons":${canonicalJson(r.reasons)},"recordedAt":${s(r.recordedAt)},"seq":${s(r.seq)},"site":${s(r.site)},"verification":${canonicalJson(r.verification)},"workflow":${s(r.workflow)}}`
+  );
 }
 
 /** The text a kiosk signs for each request. */
@@ -95,6 +102,11 @@ export const EnrolResponse = z.strictObject({ kioskId: Uuid7.or(z.uuid()), site:
 
 export const CheckInBatch = z.strictObject({
   records: z.array(z.unknown()).min(1).max(MAX_BATCH_RECORDS),
+  /**
+   * Lets a kiosk keep two batches in flight: the registry takes this batch only after the
+   * batch named `after` (null: no condition), so the chain is still followed in order.
+   */
+  batch: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), after: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).nullable() }).optional(),
   /** The kiosk's own view, for the fleet page. */
   queue: z.strictObject({ length: z.number().int().min(0), oldestAgeMs: z.number().int().min(0) }),
 });

@@ -9,7 +9,7 @@ import type { ScannerConfig } from '../../drivers/hid/config.js';
 import type { KioskStore } from '../store/kiosk-store.js';
 import type { KioskCredentials } from '../sync/registry-client.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
-import { startSyncService } from './sync-service.js';
+import { DEFAULT_RETENTION_DAYS, startRetention, startSyncService } from './sync-service.js';
 
 export interface KioskServerOptions {
   simulator: boolean;
@@ -22,6 +22,7 @@ export interface KioskServerOptions {
   /** The kiosk database, and the registry identity to sync it with (none: not enrolled). */
   store?: KioskStore;
   credentials?: KioskCredentials | null;
+  retentionDays?: number;
 }
 
 export interface KioskServer {
@@ -51,6 +52,7 @@ export async function startKioskServer(options: KioskServerOptions): Promise<Kio
     options.log.error({ err: (err as Error).message }, 'no barcode scanner service');
   }
   let sync: SyncEngine | null = null;
+  const stopRetention = options.store ? startRetention(options.store, options.retentionDays ?? DEFAULT_RETENTION_DAYS, options.log) : () => {};
   if (options.store && options.credentials) {
     sync = startSyncService(options.store, options.credentials, options.log, (online) => core.setDevice('registry', online ? 'connected' : 'missing'));
   } else if (options.store) {
@@ -62,6 +64,7 @@ export async function startKioskServer(options: KioskServerOptions): Promise<Kio
     scanners,
     sync,
     close: async () => {
+      stopRetention();
       await sync?.stop();
       await scanners?.stop();
       await ui.close();

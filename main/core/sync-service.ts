@@ -5,6 +5,25 @@ import { RegistryClient, type KioskCredentials } from '../sync/registry-client.j
 import { SyncEngine, type SyncStatus } from '../sync/sync-engine.js';
 import type { Logger } from './logger.js';
 
+/** Personal fields of acknowledged check-ins are kept this long by default (site policy may set another). */
+export const DEFAULT_RETENTION_DAYS = 30;
+
+/** Retention, hourly: acknowledged check-ins older than the retention lose their personal fields. */
+export function startRetention(store: KioskStore, days: number, log: Logger): () => void {
+  const purge = () => {
+    try {
+      const n = store.purgeIdentities(days * 86_400_000);
+      if (n) log.info({ checkins: n, retentionDays: days }, 'personal fields purged from acknowledged check-ins');
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'retention purge failed');
+    }
+  };
+  purge();
+  const timer = setInterval(purge, 3_600_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export function startSyncService(store: KioskStore, credentials: KioskCredentials, log: Logger, onOnline: (online: boolean) => void): SyncEngine {
   const engine = new SyncEngine(store, new RegistryClient(credentials));
   let last = '';

@@ -100,10 +100,10 @@ export class KioskStore {
       insert: db.prepare(`INSERT INTO checkins (seq, id, site, workflow, recorded_at, decision, reasons, match_score, verification, identity, identity_digest, prev_hash, hash)
                           VALUES (@seq, @id, @site, @workflow, @recorded_at, @decision, @reasons, @match_score, @verification, @identity, @identity_digest, @prev_hash, @hash)`),
       enqueue: db.prepare('INSERT INTO outbox (seq) VALUES (?)'),
-      due: db.prepare('SELECT c.* FROM outbox o JOIN checkins c ON c.seq = o.seq WHERE o.next_try_at <= ? ORDER BY o.seq LIMIT ?'),
+      due: db.prepare('SELECT c.* FROM outbox o JOIN checkins c ON c.seq = o.seq WHERE o.seq > ? AND o.next_try_at <= ? ORDER BY o.seq LIMIT ?'),
       bySeq: db.prepare('SELECT * FROM checkins WHERE seq = ?'),
-      synced: db.prepare('UPDATE checkins SET synced_at = ? WHERE id = ? AND synced_at IS NULL'),
-      dequeue: db.prepare('DELETE FROM outbox WHERE seq = (SELECT seq FROM checkins WHERE id = ?)'),
+      synced: db.prepare('UPDATE checkins SET synced_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND synced_at IS NULL'),
+      dequeue: db.prepare('DELETE FROM outbox WHERE seq IN (SELECT seq FROM checkins WHERE id IN (SELECT value FROM json_each(?)))'),
       failed: db.prepare('UPDATE outbox SET attempts = attempts + 1, next_try_at = ?, last_error = ? WHERE seq = ?'),
       queue: db.prepare('SELECT COUNT(*) AS n, MIN(o.seq) AS first FROM outbox o'),
       lastError: db.prepare('SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY attempts DESC, seq LIMIT 1'),
@@ -142,9 +142,9 @@ export class KioskStore {
     }).immediate();
   }
 
-  /** The oldest queued check-ins that are due, bounded by count and by their JSON size. */
-  dueBatch(now: number, maxRecords: number, maxBytes: number): CheckInRecord[] {
-    const rows = this.s.due.all(now, maxRecords) as Row[];
+  /** The oldest queued check-ins that are due (after `afterSeq`), bounded by count and by their JSON size. */
+  dueBatch(now: number, maxRecords: number, maxBytes: number, afterSeq = 0): CheckInRecord[] {
+    const rows = this.s.due.all(afterSeq, now, maxRecords) as Row[];
     const out: CheckInRecord[] = [];
     let bytes = 0;
     for (const r of rows) {
@@ -159,11 +159,11 @@ export class KioskStore {
   /** The registry acknowledged these ids: they leave the outbox. */
   markSynced(ids: string[], now: number = Date.now()): void {
     const at = new Date(now).toISOString();
+    if (ids.length === 0) return;
+    const list = JSON.stringify(ids);
     this.db.transaction(() => {
-      for (const id of ids) {
-        this.s.synced.run(at, id);
-        this.s.dequeue.run(id);
-      }
+      this.s.synced.run(at, list);
+      this.s.dequeue.run(list);
     })();
   }
 
@@ -211,6 +211,11 @@ export class KioskStore {
       }
     }
     return { ok: true, count };
+  }
+
+  /** Check-ins after `afterSeq`, in order (for audits and exports). */
+  page(afterSeq: number, limit: number): CheckInRecord[] {
+    return (this.s.all.all(afterSeq, limit) as Row[]).map(rowToRecord);
   }
 
   getMeta(key: string): string | null {

@@ -3,8 +3,9 @@
 // the outbox only when the registry acknowledges its id. Download: each reference dataset
 // from the kiosk's checkpoint, applied atomically. Runs beside check-ins and never blocks
 // them: the store's writes are short transactions, and everything here is asynchronous.
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { CheckInBatchResponse, DatasetDelta, DatasetName, MAX_BATCH_RECORDS } from '../api/registry-protocol.js';
+import { CheckInBatchResponse, DatasetDelta, DatasetName, MAX_BATCH_RECORDS, type CheckInRecord } from '../api/registry-protocol.js';
 import type { KioskStore } from '../store/kiosk-store.js';
 import { SyncError, type RegistryClient } from './registry-client.js';
 
@@ -58,6 +59,7 @@ export class SyncEngine extends EventEmitter {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private stopped = true;
+  private queueCache: { at: number; q: ReturnType<KioskStore['queue']> } | null = null;
 
   constructor(
     private readonly store: KioskStore,
@@ -76,38 +78,57 @@ export class SyncEngine extends EventEmitter {
 
   /** Sends one batch of due check-ins; returns what the registry said. Throws SyncError. */
   async uploadOnce(): Promise<UploadResult> {
-    const now = this.o.now();
-    const records = this.store.dueBatch(now, this.o.batchRecords, this.o.batchBytes);
+    const records = this.prepare(0);
     if (records.length === 0) return { sent: 0, accepted: 0, duplicate: 0, rejected: 0 };
-    const q = this.store.queue();
+    const { result, commit } = await this.send(records);
+    commit();
+    return result;
+  }
+
+  private prepare(afterSeq: number): CheckInRecord[] {
+    return this.store.dueBatch(this.o.now(), this.o.batchRecords, this.o.batchBytes, afterSeq);
+  }
+
+  /** Posts one batch; `commit` then records the answer in the store (acknowledged rows leave the outbox). */
+  private async send(records: CheckInRecord[], batch?: { id: string; after: string | null }): Promise<{ result: UploadResult; commit: () => void }> {
+    const now = this.o.now();
+    // The queue figures are for the fleet page: counting a long outbox costs milliseconds, so once a second is enough.
+    if (!this.queueCache || now - this.queueCache.at > 1000) this.queueCache = { at: now, q: this.store.queue() };
+    const q = this.queueCache.q;
     const queue = { length: q.length, oldestAgeMs: q.oldestRecordedAt ? Math.max(0, now - Date.parse(q.oldestRecordedAt)) : 0 };
     let res;
     try {
-      res = await this.client.request('POST', '/v1/checkins', { records, queue }, CheckInBatchResponse);
+      res = await this.client.request('POST', '/v1/checkins', { records, queue, ...(batch ? { batch } : {}) }, CheckInBatchResponse);
     } catch (err) {
       const e = err instanceof SyncError ? err : new SyncError('protocol', (err as Error).message);
-      this.store.markFailed(records.map((r) => r.seq), e.message, now + this.backoffMs(this.failures + 1));
+      // The rows stay due: the engine backs off as a whole, so uploads stay in sequence order
+      // (a later batch overtaking a failed one would look like a gap in the chain).
+      this.store.markFailed(records.map((r) => r.seq), e.message, now);
       throw e;
     }
     const bySeq = new Map(records.map((r) => [r.id, r.seq]));
     const acked: string[] = [];
-    let rejected = 0;
+    const rejections: [number, string][] = [];
     let duplicate = 0;
     for (const r of res.results) {
       if (!bySeq.has(r.id)) continue; // not ours: ignore, never ack blindly
-      if (r.status === 'rejected') {
-        rejected++;
-        // Kept, never dropped: retried rarely, shown in the status until someone looks.
-        this.store.markFailed([bySeq.get(r.id)!], `the registry rejected check-in ${r.id}: ${r.reason}`, now + this.o.maxDelayMs);
-      } else {
+      if (r.status === 'rejected') rejections.push([bySeq.get(r.id)!, `the registry rejected check-in ${r.id}: ${r.reason}`]);
+      else {
         if (r.status === 'duplicate') duplicate++;
         acked.push(r.id);
       }
     }
-    this.store.markSynced(acked, this.o.now());
-    const missing = records.length - acked.length - rejected;
-    if (missing > 0) throw new SyncError('protocol', `the registry answered for ${records.length - missing} of ${records.length} check-ins`);
-    return { sent: records.length, accepted: acked.length - duplicate, duplicate, rejected };
+    const commit = () => {
+      // Rejected rows are kept, never dropped: retried rarely, shown in the status until someone looks.
+      for (const [seq, why] of rejections) this.store.markFailed([seq], why, now + this.o.maxDelayMs);
+      this.store.markSynced(acked, this.o.now());
+    };
+    const missing = records.length - acked.length - rejections.length;
+    if (missing > 0) {
+      commit();
+      throw new SyncError('protocol', `the registry answered for ${records.length - missing} of ${records.length} check-ins`);
+    }
+    return { result: { sent: records.length, accepted: acked.length - duplicate, duplicate, rejected: rejections.length }, commit };
   }
 
   /** Brings every dataset up to the registry's version, one delta each. */
@@ -124,19 +145,42 @@ export class SyncEngine extends EventEmitter {
     return out;
   }
 
-  /** Uploads until nothing is due (or an error, which is thrown). */
+  /**
+   * Uploads until nothing is due (or an error, which is thrown). Two batches in flight: each
+   * names the batch it follows, and the registry takes them in that order, so the chain is
+   * still followed in sequence while the registry checks one batch and stores the other.
+   * Answers are written to the store in order; a crash before that write only means the batch
+   * is sent again and acknowledged as a duplicate.
+   */
   async drain(onProgress?: (r: UploadResult) => void): Promise<UploadResult> {
     const total: UploadResult = { sent: 0, accepted: 0, duplicate: 0, rejected: 0 };
-    for (;;) {
-      const r = await this.uploadOnce();
-      if (r.sent === 0) return total;
-      total.sent += r.sent;
-      total.accepted += r.accepted;
-      total.duplicate += r.duplicate;
-      total.rejected += r.rejected;
-      onProgress?.(r);
-      if (r.rejected === r.sent) return total;
+    const window: Promise<{ result: UploadResult; commit: () => void }>[] = [];
+    let next = this.prepare(0);
+    let previous: string | null = null;
+    try {
+      while (next.length || window.length) {
+        while (window.length < 2 && next.length) {
+          const id = randomBytes(12).toString('base64url');
+          const p = this.send(next, { id, after: previous });
+          p.catch(() => {}); // awaited in order below
+          window.push(p);
+          previous = id;
+          next = this.prepare(next[next.length - 1]!.seq);
+        }
+        const { result, commit } = await window.shift()!;
+        commit();
+        total.sent += result.sent;
+        total.accepted += result.accepted;
+        total.duplicate += result.duplicate;
+        total.rejected += result.rejected;
+        onProgress?.(result);
+      }
+    } finally {
+      // After a failure the batch still in flight is not waited for: if it is answered later its
+      // answer is recorded then; if not, its rows simply stay queued.
+      for (const p of window.splice(0)) void p.then((r) => r.commit()).catch(() => {});
     }
+    return total;
   }
 
   /** One pass of the background loop; returns the delay before the next. Never throws. */

@@ -126,3 +126,14 @@ describe('kiosk store', () => {
     store.close();
   });
 });
+
+describe('hashedText', () => {
+  it('writes exactly what canonicalJson writes for the hashed fields', async () => {
+    const { canonicalJson, hashedText } = await import('../../api/registry-protocol.js');
+    const store = new KioskStore(dbPath());
+    const r = store.record({ ...SAMPLE, reasons: ['name-mismatch', 'card-expired'], verification: { z: 'a', chip: 'verified', Face: 'match' } });
+    const { hash: _hash, identity: _identity, ...base } = r;
+    expect(hashedText(base)).toBe(canonicalJson(base));
+    store.close();
+  });
+});
