@@ -1,6 +1,6 @@
 // The registry embedded in a kiosk process (npm start, kiosk demo): PGlite, on loopback.
 import type { Logger } from 'pino';
-import { KioskStore } from '../main/store/kiosk-store.js';
+import { type KioskStore } from '../main/store/kiosk-store.js';
 import { loadCredentials, saveCredentials } from '../main/sync/credentials.js';
 import { enrol, type KioskCredentials } from '../main/sync/registry-client.js';
 import type { Db } from '../registry/db.js';

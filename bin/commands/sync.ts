@@ -1,9 +1,9 @@
 // `kiosk sync status` and `kiosk sync enrol`: the kiosk's link to the registry.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { KioskStore, StoreError } from '../../main/store/kiosk-store.js';
+import { KioskStore, type StoreError } from '../../main/store/kiosk-store.js';
 import { loadCredentials, saveCredentials } from '../../main/sync/credentials.js';
-import { enrol, RegistryClient, SyncError } from '../../main/sync/registry-client.js';
+import { enrol, RegistryClient, type SyncError } from '../../main/sync/registry-client.js';
 import { CliError, printJson, stringOption, type Command, type CommandContext } from '../command.js';
 import { ensureDirFor, KIOSK_DB, SIM_KIOSK_DB } from '../paths.js';
 
