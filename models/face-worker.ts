@@ -1,0 +1,32 @@
+// The face pipeline's worker thread: loads the models once and analyses images sent to it,
+// so inference never runs on the kiosk's main event loop. Images arrive as transferred
+// bytes and are dropped after each answer.
+import { parentPort } from 'node:worker_threads';
+import { decodeImage } from './decode.js';
+import { FaceError } from './errors.js';
+import { loadFaceModels, type FaceModels } from './face-models.js';
+import type { RgbImage } from './image.js';
+import { analyseFrame, type AnalyseOptions } from './pipeline.js';
+
+export type WorkerRequest = { id: number; op: 'analyse'; image: { encoded: Uint8Array } | { raw: RgbImage }; options: AnalyseOptions; threads?: number };
+export type WorkerReply =
+  | { id: number; ok: true; analysis: Awaited<ReturnType<typeof analyseFrame>>; decodeMs: number }
+  | { id: number; ok: false; code: string; message: string };
+
+let models: Promise<FaceModels> | null = null;
+
+parentPort?.on('message', async (req: WorkerRequest) => {
+  try {
+    models ??= loadFaceModels({ threads: req.threads ?? 1 });
+    const m = await models;
+    const t = performance.now();
+    const img = 'encoded' in req.image ? await decodeImage(req.image.encoded) : req.image.raw;
+    const decodeMs = 'encoded' in req.image ? performance.now() - t : 0;
+    const analysis = await analyseFrame(m, img, req.options);
+    const reply: WorkerReply = { id: req.id, ok: true, analysis, decodeMs };
+    parentPort!.postMessage(reply);
+  } catch (err) {
+    const e = err instanceof FaceError ? err : new FaceError('model-failed', (err as Error).message);
+    parentPort!.postMessage({ id: req.id, ok: false, code: e.code, message: e.message } satisfies WorkerReply);
+  }
+});

@@ -1,0 +1,144 @@
+// Images as the face pipeline sees them: RGB bytes in memory (never written anywhere), and
+// the resampling that turns a region of one into a model's input tensor.
+
+export interface RgbImage {
+  width: number;
+  height: number;
+  /** Row-major RGB, 3 bytes a pixel. */
+  data: Uint8Array;
+}
+
+export type Channels = 'rgb' | 'grey';
+
+/** A model input: NCHW float32, `(p - mean) * scale`, sampled bilinearly from a quad of the image. */
+export interface TensorSpec {
+  width: number;
+  height: number;
+  channels: Channels;
+  mean: number;
+  scale: number;
+}
+
+/**
+ * Samples the axis-aligned rectangle (x, y, w, h) of `img` (may reach outside: edge pixels
+ * repeat) into a tensor of `spec`'s size.
+ */
+export function cropToTensor(img: RgbImage, x: number, y: number, w: number, h: number, spec: TensorSpec): Float32Array {
+  const { width: ow, height: oh } = spec;
+  const planes = spec.channels === 'rgb' ? 3 : 1;
+  const out = new Float32Array(planes * ow * oh);
+  const sx = w / ow;
+  const sy = h / oh;
+  const W = img.width;
+  const H = img.height;
+  const d = img.data;
+  const plane = ow * oh;
+  for (let oy = 0; oy < oh; oy++) {
+    const fy = y + (oy + 0.5) * sy - 0.5;
+    const y0 = Math.floor(fy);
+    const ty = fy - y0;
+    const r0 = Math.min(H - 1, Math.max(0, y0)) * W;
+    const r1 = Math.min(H - 1, Math.max(0, y0 + 1)) * W;
+    for (let ox = 0; ox < ow; ox++) {
+      const fx = x + (ox + 0.5) * sx - 0.5;
+      const x0 = Math.floor(fx);
+      const tx = fx - x0;
+      const c0 = Math.min(W - 1, Math.max(0, x0));
+      const c1 = Math.min(W - 1, Math.max(0, x0 + 1));
+      const a = (r0 + c0) * 3;
+      const b = (r0 + c1) * 3;
+      const c = (r1 + c0) * 3;
+      const e = (r1 + c1) * 3;
+      const w00 = (1 - tx) * (1 - ty);
+      const w01 = tx * (1 - ty);
+      const w10 = (1 - tx) * ty;
+      const w11 = tx * ty;
+      const R = d[a]! * w00 + d[b]! * w01 + d[c]! * w10 + d[e]! * w11;
+      const G = d[a + 1]! * w00 + d[b + 1]! * w01 + d[c + 1]! * w10 + d[e + 1]! * w11;
+      const B = d[a + 2]! * w00 + d[b + 2]! * w01 + d[c + 2]! * w10 + d[e + 2]! * w11;
+      const i = oy * ow + ox;
+      if (planes === 3) {
+        out[i] = (R - spec.mean) * spec.scale;
+        out[plane + i] = (G - spec.mean) * spec.scale;
+        out[2 * plane + i] = (B - spec.mean) * spec.scale;
+      } else {
+        out[i] = (0.299 * R + 0.587 * G + 0.114 * B - spec.mean) * spec.scale;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Samples `img` through an affine map (output pixel → source point: [a, b, c; d, e, f]) into
+ * a tensor: the warp of the aligned face.
+ */
+export function warpToTensor(img: RgbImage, m: [number, number, number, number, number, number], spec: TensorSpec): Float32Array {
+  const { width: ow, height: oh } = spec;
+  const out = new Float32Array(3 * ow * oh);
+  const plane = ow * oh;
+  const W = img.width;
+  const H = img.height;
+  const d = img.data;
+  for (let oy = 0; oy < oh; oy++) {
+    for (let ox = 0; ox < ow; ox++) {
+      const fx = m[0] * ox + m[1] * oy + m[2];
+      const fy = m[3] * ox + m[4] * oy + m[5];
+      const x0 = Math.floor(fx);
+      const y0 = Math.floor(fy);
+      const tx = fx - x0;
+      const ty = fy - y0;
+      const i = oy * ow + ox;
+      const w00 = (1 - tx) * (1 - ty);
+      const w01 = tx * (1 - ty);
+      const w10 = (1 - tx) * ty;
+      const w11 = tx * ty;
+      // Outside the frame is black, as the alignment template expects.
+      const in0 = y0 >= 0 && y0 < H;
+      const in1 = y0 + 1 >= 0 && y0 + 1 < H;
+      const inL = x0 >= 0 && x0 < W;
+      const inR = x0 + 1 >= 0 && x0 + 1 < W;
+      const o00 = in0 && inL ? (y0 * W + x0) * 3 : -1;
+      const o01 = in0 && inR ? (y0 * W + x0 + 1) * 3 : -1;
+      const o10 = in1 && inL ? ((y0 + 1) * W + x0) * 3 : -1;
+      const o11 = in1 && inR ? ((y0 + 1) * W + x0 + 1) * 3 : -1;
+      for (let ch = 0; ch < 3; ch++) {
+        const v =
+          (o00 >= 0 ? d[o00 + ch]! * w00 : 0) + (o01 >= 0 ? d[o01 + ch]! * w01 : 0) + (o10 >= 0 ? d[o10 + ch]! * w10 : 0) + (o11 >= 0 ? d[o11 + ch]! * w11 : 0);
+        out[ch * plane + i] = (v - spec.mean) * spec.scale;
+      }
+    }
+  }
+  return out;
+}
+
+/** Mean luminance (0-255) and variance of the Laplacian (sharpness) over a rectangle. */
+export function luminanceStats(img: RgbImage, x: number, y: number, w: number, h: number): { mean: number; laplacianVariance: number } {
+  const x0 = Math.max(1, Math.floor(x));
+  const y0 = Math.max(1, Math.floor(y));
+  const x1 = Math.min(img.width - 1, Math.floor(x + w));
+  const y1 = Math.min(img.height - 1, Math.floor(y + h));
+  const lum = (px: number, py: number) => {
+    const o = (py * img.width + px) * 3;
+    return 0.299 * img.data[o]! + 0.587 * img.data[o + 1]! + 0.114 * img.data[o + 2]!;
+  };
+  let sum = 0;
+  let n = 0;
+  let lsum = 0;
+  let lsq = 0;
+  // Sample on a grid of at most ~80×80 points: enough for a gate, cheap on a 720p frame.
+  const step = Math.max(1, Math.floor(Math.max(x1 - x0, y1 - y0) / 80));
+  for (let py = y0; py < y1; py += step) {
+    for (let px = x0; px < x1; px += step) {
+      const c = lum(px, py);
+      sum += c;
+      const l = lum(px - 1, py) + lum(px + 1, py) + lum(px, py - 1) + lum(px, py + 1) - 4 * c;
+      lsum += l;
+      lsq += l * l;
+      n++;
+    }
+  }
+  if (n === 0) return { mean: 0, laplacianVariance: 0 };
+  const lm = lsum / n;
+  return { mean: sum / n, laplacianVariance: lsq / n - lm * lm };
+}
