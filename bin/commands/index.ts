@@ -4,6 +4,7 @@ import { bench } from './bench.js';
 import { fuzz } from './fuzz.js';
 import { read } from './read.js';
 import { demo } from './demo.js';
+import { faceVerify } from './face.js';
 import { registryEnrolCode, registryPublish, registryRevoke, registryServe, registryStatsCommand } from './registry.js';
 import { syncEnrol, syncStatus } from './sync.js';
 import { barcodeListen, simScanner } from './scanner.js';
@@ -11,4 +12,4 @@ import { simChip, simCitizens } from './sim.js';
 import { start } from './start.js';
 
 /** Every `kiosk` subcommand, in the order --help lists them. */
-export const commands: Command[] = [start, read, simCitizens, simChip, simScanner, barcodeParse, barcodeListen, registryServe, registryEnrolCode, registryPublish, registryStatsCommand, registryRevoke, syncStatus, syncEnrol, demo, bench, fuzz];
+export const commands: Command[] = [start, read, simCitizens, simChip, simScanner, barcodeParse, barcodeListen, registryServe, registryEnrolCode, registryPublish, registryStatsCommand, registryRevoke, syncStatus, syncEnrol, demo, faceVerify, bench, fuzz];

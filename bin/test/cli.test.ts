@@ -49,3 +49,36 @@ describe('kiosk barcode parse', () => {
     expect(r.stderr.trim()).toBe('kiosk: boarding pass, fromAirport at offset 30: "Y1L" is not a 3-letter airport code');
   });
 });
+
+describe('kiosk face verify', () => {
+  it('compares a chip photo with live frames and prints score, decision, quality and timings', async () => {
+    const { existsSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const sharp = (await import('sharp')).default;
+    const photo = fileURLToPath(new URL('../../models/test-photos/astronaut.png', import.meta.url));
+    expect(existsSync(photo), 'test photos are fetched by node models/fetch-test-photos.mjs (npm test runs it)').toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'face-cli-'));
+    try {
+      // The face filling a camera frame, as at the kiosk.
+      const frames = [];
+      for (const [i, b] of [1, 1.1, 0.95].entries()) {
+        const f = join(dir, `live${i}.jpg`);
+        await sharp(photo).extract({ left: 120, top: 0, width: 240, height: 200 }).resize(640, 480, { fit: 'cover' }).modulate({ brightness: b }).jpeg().toFile(f);
+        frames.push(f);
+      }
+      const r = run('face', 'verify', photo, ...frames, '--json');
+      const out = JSON.parse(r.stdout) as { score: number; match: boolean; live: boolean; quality: string[]; ms: Record<string, number> };
+      expect(Object.keys(out.ms)).toEqual(['decode', 'detect', 'landmarks', 'align', 'embed', 'liveness', 'total']);
+      expect(out.score).toBeGreaterThan(0.5);
+      expect(out.match, r.stdout).toBe(true);
+      expect(r.status).toBe(out.match && out.live ? 0 : 2);
+      const other = run('face', 'verify', fileURLToPath(new URL('../../models/test-photos/facedetection-faces.jpg', import.meta.url)), ...frames, '--json');
+      expect(JSON.parse(other.stdout)).toMatchObject({ match: false });
+      expect(other.status).toBe(2);
+      expect(run('face', 'verify', photo, join(dir, 'missing.jpg')).stderr).toMatch(/cannot read .*missing\.jpg: ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
