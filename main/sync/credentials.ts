@@ -6,8 +6,13 @@ import type { KioskCredentials } from './registry-client.js';
 export function loadCredentials(store: KioskStore): KioskCredentials | null {
   const raw = store.getMeta('registry.credentials');
   if (!raw) return null;
-  const c = JSON.parse(raw) as KioskCredentials;
-  return typeof c.kioskId === 'string' && typeof c.privateKey === 'string' && typeof c.registryUrl === 'string' ? c : null;
+  let c: Partial<KioskCredentials>;
+  try {
+    c = JSON.parse(raw) as Partial<KioskCredentials>;
+  } catch {
+    throw new Error('the registry identity in the kiosk database is damaged; enrol the kiosk again (kiosk sync enrol) with a new code');
+  }
+  return typeof c.kioskId === 'string' && typeof c.site === 'string' && typeof c.privateKey === 'string' && typeof c.registryUrl === 'string' ? (c as KioskCredentials) : null;
 }
 
 export function saveCredentials(store: KioskStore, c: KioskCredentials): void {
