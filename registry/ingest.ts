@@ -26,7 +26,12 @@ export function checkRecord(raw: unknown, kiosk: AuthedKiosk): { ok: true; rec: 
   return { ok: true, rec };
 }
 
-const COLS = ['id', 'recorded_at', 'kiosk_id', 'site', 'workflow', 'seq', 'decision', 'reasons', 'match_score', 'verification', 'identity', 'identity_digest', 'prev_hash', 'hash'];
+/** Check-in columns in insert order, and one record's values for them (the bench's straight-insert baseline uses the same). */
+export const CHECKIN_COLUMNS = ['id', 'recorded_at', 'kiosk_id', 'site', 'workflow', 'seq', 'decision', 'reasons', 'match_score', 'verification', 'identity', 'identity_digest', 'prev_hash', 'hash'];
+
+export function checkinRowValues(r: CheckInRecord, kioskId: string): unknown[] {
+  return [r.id, r.recordedAt, kioskId, r.site, r.workflow, r.seq, r.decision, JSON.stringify(r.reasons), r.matchScore, JSON.stringify(r.verification), r.identity ? JSON.stringify(r.identity) : null, r.identityDigest, r.prevHash, r.hash];
+}
 
 export interface IngestInput {
   records: unknown[];
@@ -109,10 +114,10 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Promi
       const params: unknown[] = [];
       const rows = valid.map(({ rec: r }) => {
         const base = params.length;
-        params.push(r.id, r.recordedAt, kiosk.id, r.site, r.workflow, r.seq, r.decision, JSON.stringify(r.reasons), r.matchScore, JSON.stringify(r.verification), r.identity ? JSON.stringify(r.identity) : null, r.identityDigest, r.prevHash, r.hash);
-        return `(${COLS.map((_, i) => `$${base + i + 1}`).join(',')})`;
+        params.push(...checkinRowValues(r, kiosk.id));
+        return `(${CHECKIN_COLUMNS.map((_, i) => `$${base + i + 1}`).join(',')})`;
       });
-      const got = await q.query<{ id: string }>(`INSERT INTO checkins (${COLS.join(',')}) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING RETURNING id`, params);
+      const got = await q.query<{ id: string }>(`INSERT INTO checkins (${CHECKIN_COLUMNS.join(',')}) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING RETURNING id`, params);
       for (const g of got) inserted.add(g.id);
       const clash = valid.filter(({ rec }) => !inserted.has(rec.id));
       const existing = new Map<string, { kiosk_id: string; hash: string }>();

@@ -1,7 +1,6 @@
 // The registry's HTTP service (fastify): enrolment, signed check-in ingest, reference-data
 // deltas, the fleet page. Bodies are read as bytes (the signature covers them), bounded,
 // parsed as JSON and validated; each refusal has its own status and reason, and is logged.
-import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -143,5 +142,3 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     },
   };
 }
-
-export const bodyDigest = (body: Uint8Array) => createHash('sha256').update(body).digest('hex');

@@ -3,7 +3,8 @@
 // must give (built from the inputs, not by our parser), and broken variants with the field
 // a parser must name.
 import type { Bcbp, BcbpLeg } from '../drivers/barcode/bcbp.js';
-import { SeededRandom, stripDiacritics, type Citizen } from './citizens.js';
+import { asciiName, PASS_NAME_WIDTH } from '../drivers/barcode/name-match.js';
+import { SeededRandom, type Citizen } from './citizens.js';
 
 export interface Flight {
   carrier: string;
@@ -36,8 +37,7 @@ export function makeRoster(seed: string, date: string, count: number): Flight[] 
 
 /** The airline form of a Vietnamese name: family name / middle and given names, ASCII capitals, at most 20 characters. */
 export function bcbpName(citizen: Pick<Citizen, 'surname' | 'givenNames'>): string {
-  const up = (s: string) => stripDiacritics(s).toUpperCase().replace(/[^A-Z ]/g, '').replace(/\s+/g, ' ').trim();
-  return `${up(citizen.surname)}/${up(citizen.givenNames)}`.slice(0, 20).trimEnd();
+  return `${asciiName(citizen.surname)}/${asciiName(citizen.givenNames)}`.slice(0, PASS_NAME_WIDTH).trimEnd();
 }
 
 export interface LegInput {

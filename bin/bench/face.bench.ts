@@ -94,7 +94,7 @@ export const benchmarks: Benchmark[] = [
       await svc.analyse(new Uint8Array(jpeg), { liveness: true, cameraFrame: true });
       const h = monitorEventLoopDelay({ resolution: 1 });
       h.enable();
-      for (let i = 0; i < 60; i++) await svc.analyse(frames['640×480'].raw.data.slice() && { ...frames['640×480'].raw, data: frames['640×480'].raw.data.slice() }, { liveness: true, cameraFrame: true });
+      for (let i = 0; i < 60; i++) await svc.analyse({ ...frames['640×480'].raw, data: frames['640×480'].raw.data.slice() }, { liveness: true, cameraFrame: true }); // a fresh buffer per frame, as from a camera
       h.disable();
       await svc.close();
       rows.push({ bench: 'face worker, 60 frames back to back', metric: 'main event loop delay max (p99)', value: h.max / 1e6, unit: `ms (p99 ${(h.percentile(99) / 1e6).toFixed(1)})`, target: '< 10 ms', pass: h.max / 1e6 < 10 });

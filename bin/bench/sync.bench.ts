@@ -21,6 +21,7 @@ import { enrol, RegistryClient, type KioskCredentials } from '../../main/sync/re
 import { SyncEngine } from '../../main/sync/sync-engine.js';
 import { openPostgres, type Db } from '../../registry/db.js';
 import { issueEnrolCode } from '../../registry/enrolment.js';
+import { CHECKIN_COLUMNS, checkinRowValues } from '../../registry/ingest.js';
 import { startPostgresCluster } from '../../registry/postgres-cluster.js';
 import type { BenchRow, Benchmark } from './types.js';
 
@@ -68,16 +69,15 @@ function rowsOf(store: KioskStore): CheckInRecord[] {
   return out;
 }
 
-const COLS = ['id', 'recorded_at', 'kiosk_id', 'site', 'workflow', 'seq', 'decision', 'reasons', 'match_score', 'verification', 'identity', 'identity_digest', 'prev_hash', 'hash'];
 async function straightInsert(db: Db, rows: CheckInRecord[], kioskId: string): Promise<void> {
   for (let at = 0; at < rows.length; at += BATCH) {
     const params: unknown[] = [];
     const values = rows.slice(at, at + BATCH).map((r) => {
       const b = params.length;
-      params.push(r.id, r.recordedAt, kioskId, r.site, r.workflow, r.seq, r.decision, JSON.stringify(r.reasons), r.matchScore, JSON.stringify(r.verification), r.identity ? JSON.stringify(r.identity) : null, r.identityDigest, r.prevHash, r.hash);
-      return `(${COLS.map((_, i) => `$${b + i + 1}`).join(',')})`;
+      params.push(...checkinRowValues(r, kioskId));
+      return `(${CHECKIN_COLUMNS.map((_, i) => `$${b + i + 1}`).join(',')})`;
     });
-    await db.query(`INSERT INTO checkins (${COLS.join(',')}) VALUES ${values.join(',')}`, params);
+    await db.query(`INSERT INTO checkins (${CHECKIN_COLUMNS.join(',')}) VALUES ${values.join(',')}`, params);
   }
 }
 

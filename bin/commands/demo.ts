@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePayload } from '../../drivers/barcode/detect.js';
-import type { CardChannel } from '../../drivers/emrtd/card-channel.js';
 import { readDocument, type DocumentRead } from '../../drivers/emrtd/reader.js';
 import { TrustStore } from '../../drivers/emrtd/trust-store.js';
 import { PcscReaders } from '../../drivers/pcsc/pcsc.js';
@@ -118,7 +117,7 @@ JSON: {"site","count","transport","admitted","refused","reasons","readMs":{"p50"
         const vpcd = await VpcdCard.insert({ port: pcsc.port, card, delays: false });
         const info = await pcsc.readers.waitForCard({ reader: 'Virtual PCD 00 00', timeoutMs: 10_000 });
         const pc = await pcsc.readers.connect(info.reader);
-        read = await readDocument(pcscChannel(pc) as CardChannel, { access, trust, extendedLength: pc.extendedLength });
+        read = await readDocument(pcscChannel(pc), { access, trust, extendedLength: pc.extendedLength });
         await pc.disconnect();
         const removed = new Promise((res) => pcsc!.readers.once('card-removed', res));
         vpcd.remove();

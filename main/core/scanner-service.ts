@@ -4,9 +4,8 @@
 // personal data.
 import { readFileSync } from 'node:fs';
 import { parsePayload, type Payload } from '../../drivers/barcode/detect.js';
-import { DEFAULT_SCANNER_CONFIG, parseScannerConfig, ScannerConfigError, type ScannerConfig } from '../../drivers/hid/config.js';
+import { DEFAULT_SCANNER_CONFIG, entryFor, parseScannerConfig, ScannerConfigError, type ScannerConfig } from '../../drivers/hid/config.js';
 import type { DeviceDiscovery, HidDeviceInfo } from '../../drivers/hid/device.js';
-import { entryFor } from '../../drivers/hid/config.js';
 import { NodeHidDiscovery } from '../../drivers/hid/node-hid-discovery.js';
 import { BarcodeScanners, type DroppedEvent, type ScanEvent } from '../../drivers/hid/scanners.js';
 import { SCANNER_SOCKET_DEFAULT_PORT, SocketDiscovery } from '../../drivers/hid/socket-transport.js';
