@@ -22,7 +22,7 @@ const iou = (a: FaceBox, b: FaceBox) => {
 
 export async function detectFaces(models: FaceModels, img: RgbImage, minScore = 0.7, nmsIou = 0.3): Promise<FaceBox[]> {
   const m = models.manifest.models.detector;
-  const out = await models.run('detector', cropToTensor(img, 0, 0, img.width, img.height, m.input));
+  const out = await models.run('detector', cropToTensor(img, 0, 0, img.width, img.height, m.input, models.input('detector')));
   const scores = out[m.outputs.scores]!;
   const boxes = out[m.outputs.boxes]!;
   const found: FaceBox[] = [];

@@ -19,50 +19,62 @@ export interface TensorSpec {
   scale: number;
 }
 
+/** A buffer the caller hands back frame after frame (every element gets written), or a new one. */
+const tensorBuffer = (length: number, reuse?: Float32Array) => (reuse?.length === length ? reuse : new Float32Array(length));
+
 /**
  * Samples the axis-aligned rectangle (x, y, w, h) of `img` (may reach outside: edge pixels
- * repeat) into a tensor of `spec`'s size.
+ * repeat) into a tensor of `spec`'s size. Source columns and their weights are worked out
+ * once per call, not per pixel: this runs on every camera frame.
  */
-export function cropToTensor(img: RgbImage, x: number, y: number, w: number, h: number, spec: TensorSpec): Float32Array {
+export function cropToTensor(img: RgbImage, x: number, y: number, w: number, h: number, spec: TensorSpec, reuse?: Float32Array): Float32Array {
   const { width: ow, height: oh } = spec;
-  const planes = spec.channels === 'rgb' ? 3 : 1;
-  const out = new Float32Array(planes * ow * oh);
+  const rgb = spec.channels === 'rgb';
+  const out = tensorBuffer((rgb ? 3 : 1) * ow * oh, reuse);
   const sx = w / ow;
   const sy = h / oh;
   const W = img.width;
   const H = img.height;
   const d = img.data;
   const plane = ow * oh;
+  const scale = spec.scale;
+  const offset = -spec.mean * spec.scale;
+  const col0 = new Int32Array(ow);
+  const col1 = new Int32Array(ow);
+  const colT = new Float64Array(ow);
+  for (let ox = 0; ox < ow; ox++) {
+    const fx = x + (ox + 0.5) * sx - 0.5;
+    const x0 = Math.floor(fx);
+    colT[ox] = fx - x0;
+    col0[ox] = Math.min(W - 1, Math.max(0, x0)) * 3;
+    col1[ox] = Math.min(W - 1, Math.max(0, x0 + 1)) * 3;
+  }
   for (let oy = 0; oy < oh; oy++) {
     const fy = y + (oy + 0.5) * sy - 0.5;
     const y0 = Math.floor(fy);
     const ty = fy - y0;
-    const r0 = Math.min(H - 1, Math.max(0, y0)) * W;
-    const r1 = Math.min(H - 1, Math.max(0, y0 + 1)) * W;
+    const r0 = Math.min(H - 1, Math.max(0, y0)) * W * 3;
+    const r1 = Math.min(H - 1, Math.max(0, y0 + 1)) * W * 3;
+    const row = oy * ow;
     for (let ox = 0; ox < ow; ox++) {
-      const fx = x + (ox + 0.5) * sx - 0.5;
-      const x0 = Math.floor(fx);
-      const tx = fx - x0;
-      const c0 = Math.min(W - 1, Math.max(0, x0));
-      const c1 = Math.min(W - 1, Math.max(0, x0 + 1));
-      const a = (r0 + c0) * 3;
-      const b = (r0 + c1) * 3;
-      const c = (r1 + c0) * 3;
-      const e = (r1 + c1) * 3;
-      const w00 = (1 - tx) * (1 - ty);
-      const w01 = tx * (1 - ty);
-      const w10 = (1 - tx) * ty;
-      const w11 = tx * ty;
-      const R = d[a]! * w00 + d[b]! * w01 + d[c]! * w10 + d[e]! * w11;
-      const G = d[a + 1]! * w00 + d[b + 1]! * w01 + d[c + 1]! * w10 + d[e + 1]! * w11;
-      const B = d[a + 2]! * w00 + d[b + 2]! * w01 + d[c + 2]! * w10 + d[e + 2]! * w11;
-      const i = oy * ow + ox;
-      if (planes === 3) {
-        out[i] = (R - spec.mean) * spec.scale;
-        out[plane + i] = (G - spec.mean) * spec.scale;
-        out[2 * plane + i] = (B - spec.mean) * spec.scale;
+      const a = r0 + col0[ox]!;
+      const b = r0 + col1[ox]!;
+      const c = r1 + col0[ox]!;
+      const e = r1 + col1[ox]!;
+      const tx = colT[ox]!;
+      // Interpolate along x on both rows, then along y.
+      let t = d[a]! + (d[b]! - d[a]!) * tx;
+      const R = t + (d[c]! + (d[e]! - d[c]!) * tx - t) * ty;
+      t = d[a + 1]! + (d[b + 1]! - d[a + 1]!) * tx;
+      const G = t + (d[c + 1]! + (d[e + 1]! - d[c + 1]!) * tx - t) * ty;
+      t = d[a + 2]! + (d[b + 2]! - d[a + 2]!) * tx;
+      const B = t + (d[c + 2]! + (d[e + 2]! - d[c + 2]!) * tx - t) * ty;
+      if (rgb) {
+        out[row + ox] = R * scale + offset;
+        out[plane + row + ox] = G * scale + offset;
+        out[2 * plane + row + ox] = B * scale + offset;
       } else {
-        out[i] = (0.299 * R + 0.587 * G + 0.114 * B - spec.mean) * spec.scale;
+        out[row + ox] = (0.299 * R + 0.587 * G + 0.114 * B) * scale + offset;
       }
     }
   }
@@ -73,9 +85,9 @@ export function cropToTensor(img: RgbImage, x: number, y: number, w: number, h: 
  * Samples `img` through an affine map (output pixel → source point: [a, b, c; d, e, f]) into
  * a tensor: the warp of the aligned face.
  */
-export function warpToTensor(img: RgbImage, m: [number, number, number, number, number, number], spec: TensorSpec): Float32Array {
+export function warpToTensor(img: RgbImage, m: [number, number, number, number, number, number], spec: TensorSpec, reuse?: Float32Array): Float32Array {
   const { width: ow, height: oh } = spec;
-  const out = new Float32Array(3 * ow * oh);
+  const out = tensorBuffer(3 * ow * oh, reuse);
   const plane = ow * oh;
   const W = img.width;
   const H = img.height;

@@ -83,7 +83,12 @@ export interface AnalyseOptions {
   quality?: QualityConfig;
 }
 
-export async function analyseFrame(models: FaceModels, img: RgbImage, o: AnalyseOptions): Promise<FrameAnalysis> {
+/** Analyses one frame; frames given to the same models at once are analysed one after another. */
+export function analyseFrame(models: FaceModels, img: RgbImage, o: AnalyseOptions): Promise<FrameAnalysis> {
+  return models.exclusive(() => analyse(models, img, o));
+}
+
+async function analyse(models: FaceModels, img: RgbImage, o: AnalyseOptions): Promise<FrameAnalysis> {
   const ms: StageTimes = { detect: 0, landmarks: 0, align: 0, embed: 0, liveness: 0 };
   let t = now();
   const faces = await detectFaces(models, img);
@@ -98,7 +103,7 @@ export async function analyseFrame(models: FaceModels, img: RgbImage, o: Analyse
   const five = fivePoints(pts);
   const sim = fitSimilarity(five, TEMPLATE_112);
   const e = models.manifest.models.embedder;
-  const aligned = warpToTensor(img, inverseMap(sim), e.input);
+  const aligned = warpToTensor(img, inverseMap(sim), e.input, models.input('embedder'));
   ms.align = now() - t;
   t = now();
   const raw = (await models.run('embedder', aligned))[e.outputs.embedding]!;
@@ -127,7 +132,7 @@ export async function liveness(models: FaceModels, img: RgbImage, box: FaceBox):
   let y = box.y + box.h / 2 - side / 2;
   if (side <= img.width) x = Math.min(Math.max(0, x), img.width - side);
   if (side <= img.height) y = Math.min(Math.max(0, y), img.height - side);
-  const out = (await models.run('liveness', cropToTensor(img, x, y, side, side, m.input)))[m.outputs.classes]!;
+  const out = (await models.run('liveness', cropToTensor(img, x, y, side, side, m.input, models.input('liveness'))))[m.outputs.classes]!;
   const max = Math.max(...out);
   const exps = Array.from(out, (v) => Math.exp(v - max));
   const sum = exps.reduce((a, b) => a + b, 0);

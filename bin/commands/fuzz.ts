@@ -8,7 +8,7 @@ export const fuzz: Command = {
   help: `
 Usage: kiosk fuzz [--runs N] [--seed S] [--filter TEXT] [--json]
 
-  --runs N       inputs per target, times the target's weight (default 10000: 230,000 in
+  --runs N       inputs per target, times the target's weight (default 10000: 240,000 in
                  all, 110,000 of them on the barcode and scanner targets)
   --seed S       fast-check seed, to replay a run (default: random, printed)
   --filter TEXT  only targets whose name contains TEXT

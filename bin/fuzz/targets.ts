@@ -1,4 +1,5 @@
 // Fuzz targets: every parser that sees bytes from a chip (and the chip's own APDU parser),
+// the barcode and scanner decoders, and the ONNX reader behind the face models' CPU rewrites,
 // fed with random bytes and with mutations of valid samples. A target passes an input when
 // it returns a value or throws the parser's typed error, within a time bound.
 import fc from 'fast-check';
@@ -24,6 +25,8 @@ import { parseSecurityInfos } from '../../drivers/emrtd/security-infos.js';
 import { readTlvs } from '../../drivers/emrtd/tlv.js';
 import { createVirtualCard } from '../../simulator/card.js';
 import { createTestPki } from '../../simulator/pki.js';
+import { rewriteForCpu } from '../../models/cpu-rewrites.js';
+import { bottleneckModel } from '../../models/test/onnx-fixtures.js';
 
 export interface FuzzTarget {
   name: string;
@@ -106,6 +109,7 @@ export async function fuzzTargets(): Promise<FuzzTarget[]> {
       },
       typed: () => false,
     },
+    { name: 'ONNX CPU rewrites (a dropped-in model; never throws)', seeds: [bottleneckModel({ channels: 5 }), bottleneckModel({ channels: 16, sharedSlope: true })], run: (b) => rewriteForCpu(b), typed: () => false },
     { name: 'CCCD QR', seeds: [qr], run: (b) => parseCccdQr(new TextDecoder().decode(b)), typed: (e) => e instanceof CccdQrError, weight: 2 },
     { name: 'IATA boarding pass (BCBP)', seeds: [pass], run: (b) => parseBcbp(new TextDecoder('latin1').decode(b)), typed: (e) => e instanceof BcbpError, weight: 3 },
     { name: 'scanned payload detection', seeds: [pass, qr], run: (b) => parsePayload(new TextDecoder().decode(b)), typed: (e) => e instanceof BcbpError || e instanceof CccdQrError, weight: 2 },

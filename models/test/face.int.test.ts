@@ -3,7 +3,7 @@
 // against mild augmentations and against JPEG 2000 chip photos of 10-20 KB, and every pair
 // of different people.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -132,6 +132,26 @@ describe('stages on real photos', () => {
   });
 });
 
+describe('CPU rewrites on the real models', () => {
+  it('rewrites the embedder and liveness models and pads MiniFASNet, and no result changes', async () => {
+    expect(models.rewrites.embedder.prelu).toBeGreaterThan(0);
+    expect(models.rewrites.liveness.padded).toBeGreaterThan(0);
+    expect(models.notes).toEqual([]);
+    const shipped = await loadFaceModels({ rewrite: false });
+    expect(Object.values(shipped.rewrites).every((r) => r.prelu + r.padded === 0)).toBe(true);
+    for (const p of people.slice(0, 8)) {
+      const img = await decodeImage(await sharp(p.jpeg).resize(640, 480, { fit: 'cover' }).jpeg().toBuffer());
+      const [a, b] = [await analyseFrame(models, img, { liveness: true, cameraFrame: true }), await analyseFrame(shipped, img, { liveness: true, cameraFrame: true })];
+      expect(a.faces).toBe(b.faces);
+      if (!a.embedding || !b.embedding) continue;
+      expect(cosine(a.embedding, b.embedding)).toBeGreaterThan(0.99999);
+      expect(Math.abs(a.live! - b.live!)).toBeLessThan(1e-4);
+      expect(a.quality).toEqual(b.quality);
+    }
+    for (const s of Object.values(shipped.sessions)) await s.release();
+  }, 60_000);
+});
+
 describe('regression set (threshold ' + DEFAULT_FACE_DECISION.matchThreshold + ')', () => {
   it('has enough people to mean something', () => {
     expect(people.length).toBeGreaterThanOrEqual(20);
@@ -184,6 +204,20 @@ describe('the worker', () => {
     expect(results.every((r) => r.analysis.faces === 1)).toBe(true);
     // Loose bound here (a busy CI machine); `npm run bench` reports the exact figure.
     expect(h.max / 1e6).toBeLessThan(50);
+  }, 60_000);
+
+  it('runs inference at a lower priority than the main loop (Linux)', async () => {
+    const niceOf = () =>
+      readdirSync('/proc/self/task').map((t) => {
+        const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    const before = niceOf().filter((n) => n === 10).length;
+    const svc = new FaceService();
+    await svc.analyse(new Uint8Array(photo('astronaut.png')), frame);
+    expect(niceOf().filter((n) => n === 10).length).toBeGreaterThan(before);
+    expect(niceOf()[0]).toBe(0); // the main thread keeps its priority
+    await svc.close();
   }, 60_000);
 
   it('answers bad input with a typed error and keeps working', async () => {
