@@ -1,6 +1,8 @@
 // The face pipeline's worker thread: loads the models once and analyses images sent to it,
 // so inference never runs on the kiosk's main event loop. Images arrive as transferred
 // bytes and are dropped after each answer.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { decodeImage } from './decode.js';
 import { FaceError } from './errors.js';
@@ -14,6 +16,16 @@ export type WorkerReply =
   | { id: number; ok: false; code: string; message: string };
 
 let models: Promise<FaceModels> | null = null;
+
+// Inference yields the CPU to the kiosk's main loop (the UI bridge, the card reader): this
+// thread runs at a lower priority. Linux sets nice values per thread; elsewhere, or if the
+// kernel refuses, the thread keeps the default and still works.
+try {
+  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+} catch {
+  /* not Linux, or no /proc: keep the default priority */
+}
 
 parentPort?.on('message', async (req: WorkerRequest) => {
   try {

@@ -30,6 +30,9 @@ function startCore(): Electron.UtilityProcess {
   const core = utilityProcess.fork(join(distDir, 'main/core/utility-main.js'), simulator ? ['--simulator'] : [], {
     serviceName: 'cccd-kiosk-core',
     stdio: 'inherit',
+    // GC work stays on the thread that made it, so the face worker's collections do not
+    // compete with the core's main loop (docs/FACE.md).
+    execArgv: ['--single-threaded-gc'],
   });
   core.on('exit', (code) => {
     if (code !== 0) console.error(`kiosk core exited with code ${code}`);
