@@ -5,7 +5,7 @@ import type { MrzKey } from '../drivers/emrtd/lds/mrz.js';
 import { VirtualChip } from './chip/virtual-chip.js';
 import { makeCitizen, type Citizen } from './citizens.js';
 import { buildChipDocument, type ContentFault, type DocumentOptions } from './document.js';
-import { placeholderFace } from './face-placeholder.js';
+import { citizenFace } from './chip-photos.js';
 import { LINK_PROFILES, linkDelayMs, preciseWait, type LinkProfile } from './link.js';
 import type { TestPki } from './pki.js';
 
@@ -32,7 +32,7 @@ export interface VirtualCardOptions {
   paceCipher?: DocumentOptions['paceCipher'];
   paceCurve?: number;
   caCipher?: DocumentOptions['caCipher'];
-  /** The chip photo (default: a placeholder of about 15 KB). */
+  /** The chip photo (default: a real face from the fetched test photos, else a drawn placeholder; about 15 KB). */
   face?: DocumentOptions['face'];
   selectMf?: 'ok' | 'ins-not-supported';
   onExchange?: (command: Uint8Array, response: Uint8Array) => void;
@@ -57,7 +57,7 @@ export async function createVirtualCard(o: VirtualCardOptions): Promise<VirtualC
   const citizen = makeCitizen(o.seed, index);
   const link = faults.includes('slow') ? LINK_PROFILES['slow']! : (o.link ?? LINK_PROFILES['instant']!);
   const document = await buildChipDocument(citizen, o.pki, {
-    face: o.face ?? (await placeholderFace(`${o.seed}/${index}`)),
+    face: o.face ?? (await citizenFace(o.seed, index)),
     ...(o.paceCipher ? { paceCipher: o.paceCipher } : {}),
     ...(o.paceCurve ? { paceCurve: o.paceCurve } : {}),
     ...(o.caCipher ? { caCipher: o.caCipher } : {}),

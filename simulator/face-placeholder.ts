@@ -1,5 +1,5 @@
-// Placeholder chip photos until the face pipeline brings real ones: a deterministic,
-// face-shaped JPEG of about the size a CCCD chip photo has (~15 KB).
+// The drawn chip photo used when the real face photos are not fetched (chip-photos.ts): a
+// deterministic, face-shaped JPEG of about the size a CCCD chip photo has (~15 KB).
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 

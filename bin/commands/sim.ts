@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../main/core/logger.js';
 import { FAULTS, createVirtualCard, isFault, type Fault } from '../../simulator/card.js';
 import { makeCitizens } from '../../simulator/citizens.js';
-import { placeholderFace } from '../../simulator/face-placeholder.js';
+import { citizenFace } from '../../simulator/chip-photos.js';
 import { LINK_PROFILES, linkProfile } from '../../simulator/link.js';
 import { loadOrCreateTestPki } from '../../simulator/pki.js';
 import { VPCD_DEFAULT_PORT, VpcdCard } from '../../simulator/vpcd.js';
@@ -33,8 +33,14 @@ Usage: kiosk sim citizens [--count N] [--seed S] [--out DIR] [--json]
     if (out) {
       mkdirSync(out, { recursive: true });
       writeFileSync(join(out, 'citizens.json'), JSON.stringify(citizens, null, 2));
-      for (const c of citizens) writeFileSync(join(out, `face-${c.index}.jpg`), (await placeholderFace(`${seed}/${c.index}`)).bytes);
+      let placeholders = 0;
+      for (const c of citizens) {
+        const face = await citizenFace(seed, c.index);
+        if (face.source === 'placeholder') placeholders++;
+        writeFileSync(join(out, `face-${c.index}.jpg`), face.bytes);
+      }
       process.stderr.write(`wrote ${count} citizens to ${out}\n`);
+      if (placeholders) process.stderr.write(`the chip photos are drawn placeholders: the face photos are not fetched (node models/fetch-test-photos.mjs fetches them)\n`);
     }
     if (ctx.json) printJson(citizens);
     else for (const c of citizens) process.stdout.write(`${String(c.index).padStart(4)}  ${c.idNumber}  ${c.fullName.padEnd(26)} born ${c.birthDate}  expires ${c.expiryDate}  MRZ key ${c.documentNumber},${c.dateOfBirth},${c.expiry}\n`);

@@ -81,4 +81,27 @@ describe('kiosk face verify', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("matches a simulated citizen's chip photo (a real face) with a live frame of that face, and no other citizen's", async () => {
+    const { mkdtempSync, readFileSync, rmSync, statSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const sharp = (await import('sharp')).default;
+    const dir = mkdtempSync(join(tmpdir(), 'sim-faces-'));
+    try {
+      const made = run('sim', 'citizens', '--count', '3', '--out', dir);
+      expect(made.status, made.stderr).toBe(0);
+      expect(made.stderr).not.toMatch(/placeholders/);
+      for (const i of [0, 1, 2]) expect(statSync(join(dir, `face-${i}.jpg`)).size).toBeLessThan(16_500);
+      // The live frame: citizen 1's face, larger, a little brighter, in a 640×480 frame.
+      const live = join(dir, 'live.jpg');
+      const face = await sharp(readFileSync(join(dir, 'face-1.jpg'))).resize(300, 400).modulate({ brightness: 1.1 }).toBuffer();
+      await sharp({ create: { width: 640, height: 480, channels: 3, background: '#8a8f96' } }).composite([{ input: face, left: 170, top: 40 }]).jpeg().toFile(live);
+      const same = JSON.parse(run('face', 'verify', join(dir, 'face-1.jpg'), live, '--json').stdout) as { score: number; match: boolean };
+      expect(same.match, String(same.score)).toBe(true);
+      for (const other of [0, 2]) expect(JSON.parse(run('face', 'verify', join(dir, `face-${other}.jpg`), live, '--json').stdout)).toMatchObject({ match: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
