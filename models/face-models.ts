@@ -1,6 +1,7 @@
 // The ONNX sessions of the face pipeline, loaded once from models/weights/ after checking
-// each file's SHA-256 against the manifest. One intra-op thread by default (measured faster
-// than two on a 2-core kiosk, where the UI and the card reader need the other core).
+// each file's SHA-256 against the manifest. One intra-op thread by default: it leaves the
+// other core of a 2-core kiosk to the main loop, the card reader and the UI (two threads
+// are faster per frame only when nothing else runs; docs/FACE.md).
 // Models are rewritten into forms onnxruntime's CPU provider runs faster without changing
 // what they compute (cpu-rewrites.ts); a rewritten model is used only if it gives the
 // original's outputs on a probe input.
@@ -28,6 +29,8 @@ export interface FaceModels {
    * the garbage collector a megabyte a frame. Only valid inside `exclusive`.
    */
   input(role: ModelRole): Float32Array;
+  /** Zeroes the input buffers: nothing of a face outlives its frame's analysis. */
+  wipeInputs(): void;
   /** Runs `fn` when no other frame is being analysed with these models (frames queue up). */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
 }
@@ -116,6 +119,9 @@ export async function loadFaceModels(options: LoadOptions = {}): Promise<FaceMod
       let buf = inputs.get(role);
       if (!buf) inputs.set(role, (buf = new Float32Array(inputDims(manifest.models[role]).reduce((a, b) => a * b, 1))));
       return buf;
+    },
+    wipeInputs() {
+      for (const buf of inputs.values()) buf.fill(0);
     },
     exclusive(fn) {
       const run = queue.then(fn, fn);

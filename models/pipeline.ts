@@ -83,9 +83,18 @@ export interface AnalyseOptions {
   quality?: QualityConfig;
 }
 
-/** Analyses one frame; frames given to the same models at once are analysed one after another. */
+/**
+ * Analyses one frame; frames given to the same models at once are analysed one after another.
+ * The models' input buffers are wiped afterwards, so the crops do not outlive the call.
+ */
 export function analyseFrame(models: FaceModels, img: RgbImage, o: AnalyseOptions): Promise<FrameAnalysis> {
-  return models.exclusive(() => analyse(models, img, o));
+  return models.exclusive(async () => {
+    try {
+      return await analyse(models, img, o);
+    } finally {
+      models.wipeInputs();
+    }
+  });
 }
 
 async function analyse(models: FaceModels, img: RgbImage, o: AnalyseOptions): Promise<FrameAnalysis> {

@@ -91,6 +91,11 @@ describe('stages on real photos', () => {
     expect(alignmentError(five, fitSimilarity(five, TEMPLATE_112))).toBeLessThan(6);
   });
 
+  it('leaves nothing of the frame in the reused model inputs after the analysis', async () => {
+    await analyseFrame(models, await decodeImage(photo('astronaut.png')), { liveness: true, cameraFrame: true });
+    for (const role of ['detector', 'landmarks', 'embedder', 'liveness'] as const) expect(models.input(role).every((v) => v === 0)).toBe(true);
+  });
+
   it('gives unit-length embeddings, the same for the same image', async () => {
     const img = await decodeImage(photo('astronaut.png'));
     const a = await analyseFrame(models, img, frame);
