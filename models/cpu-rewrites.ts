@@ -50,7 +50,7 @@ function soleConsumer(g: Graph, tensor: string | undefined, op: string): GraphNo
 function ownFloats(g: Graph, name: string | undefined): { name: string; dims: number[]; floats: Float32Array } | null {
   if (name === undefined) return null;
   const t = g.initializers.get(name);
-  if (!t?.floats || g.consumers.get(name)?.length !== 1 || g.graphOutputs.has(name)) return null;
+  if (!t?.floats || g.consumers.get(name)?.length !== 1 || g.graphOutputs.has(name) || g.graphInputs.has(name)) return null;
   return { name, dims: t.dims, floats: t.floats };
 }
 
@@ -81,6 +81,8 @@ export function padBottlenecks(g: Graph): { bytes: Uint8Array; count: number } {
     const be = expand.inputs[2] ? ownFloats(g, expand.inputs[2]) : undefined;
     const bd = dw.inputs[2] ? ownFloats(g, dw.inputs[2]) : undefined;
     if (!s1 || !wd || !s2 || !wp || be === null || bd === null) continue;
+    // A convolution that ends one chain and starts the next is padded for the first only.
+    if ([we, s1, wd, s2, wp, be, bd].some((t) => t && edit.initializers.has(t.name))) continue;
     if (slopeChannels(s1.dims) !== c || slopeChannels(s2.dims) !== c) continue;
     if (wd.dims.length !== 4 || wd.dims[0] !== c || wd.dims[1] !== 1 || wp.dims.length !== 4 || wp.dims[1] !== c) continue;
     if ((be && (be.dims.length !== 1 || be.dims[0] !== c)) || (bd && (bd.dims.length !== 1 || bd.dims[0] !== c))) continue;
@@ -115,6 +117,10 @@ export function padBottlenecks(g: Graph): { bytes: Uint8Array; count: number } {
   return { bytes: count ? applyEdit(g, edit) : g.bytes, count };
 }
 
+/**
+ * Assumes the slope's C is the input's axis 1, as in an NCHW network; a PRelu on another
+ * layout would be caught by face-models.ts's probe comparison and the model run as shipped.
+ */
 export function rewritePRelu(g: Graph): { bytes: Uint8Array; count: number } {
   const edit = emptyEdit();
   let count = 0;

@@ -6,7 +6,7 @@ import { fieldString, fieldVarint, readFields, repeatedVarints, WireError, WireT
 // ONNX field numbers (onnx.proto).
 const MODEL = { opsetImport: 8, graph: 7 } as const;
 const OPSET = { domain: 1, version: 2 } as const;
-const GRAPH = { node: 1, initializer: 5, output: 12, valueInfo: 13 } as const;
+const GRAPH = { node: 1, initializer: 5, input: 11, output: 12, valueInfo: 13 } as const;
 const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
 const ATTR = { name: 1, f: 2, i: 3, type: 20 } as const;
 const ATTR_TYPE = { float: 1, int: 2 } as const;
@@ -40,6 +40,8 @@ export interface OnnxGraph {
   /** Tensor name → the nodes that read it. */
   consumers: Map<string, GraphNode[]>;
   graphOutputs: Set<string>;
+  /** Graph inputs (old models list their initializers here too, with a fixed shape). */
+  graphInputs: Set<string>;
   /** Every node and tensor name in the graph, to keep new names unique. */
   names: Set<string>;
 }
@@ -146,11 +148,11 @@ function parse(bytes: Uint8Array): Parsed | null {
       consumers.set(i, list);
     }
   });
-  const graphOutputs = new Set<string>();
-  for (const f of graphFields.filter((x) => x.field === GRAPH.output && x.type === WireType.Len)) {
-    graphOutputs.add(strings(bytes, readFields(bytes, f.valueStart, f.valueEnd), VALUE_INFO.name)[0] ?? '');
-  }
-  return { bytes, top, graphField, graphFields, opset: fieldVarint(bytes, opsetField), nodes, initializers, consumers, graphOutputs, names };
+  const valueNames = (field: number) =>
+    new Set(graphFields.filter((x) => x.field === field && x.type === WireType.Len).map((f) => strings(bytes, readFields(bytes, f.valueStart, f.valueEnd), VALUE_INFO.name)[0] ?? ''));
+  const graphOutputs = valueNames(GRAPH.output);
+  const graphInputs = valueNames(GRAPH.input);
+  return { bytes, top, graphField, graphFields, opset: fieldVarint(bytes, opsetField), nodes, initializers, consumers, graphOutputs, graphInputs, names };
 }
 
 /** A float initializer's encoding (raw little-endian data). */

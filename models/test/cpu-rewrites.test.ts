@@ -73,6 +73,14 @@ describe('CPU rewrites', () => {
     }
   });
 
+  it('pads only the first of two chained bottlenecks that share a convolution', async () => {
+    const model = bottleneckModel({ channels: 5, chained: true });
+    const r = rewriteForCpu(model);
+    expect(r).toMatchObject({ padded: 1, prelu: 4 });
+    expect(parseOnnx(r.bytes)!.initializers.get('wp')!.dims).toEqual([6, 8, 1, 1]);
+    await expectSameOutputs(model, r.bytes);
+  });
+
   it('leaves a PRelu whose slope broadcasts along the width (not per channel) alone', async () => {
     const model = bottleneckModel({ channels: 8, flatSlope: true });
     const r = rewriteForCpu(model);

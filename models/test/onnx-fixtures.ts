@@ -48,6 +48,8 @@ export interface BottleneckOptions {
   flatSlope?: boolean;
   /** Extra name used by one node, e.g. to collide with the rewrite's prefix. */
   nodeName?: string;
+  /** A second 6-channel bottleneck after the first, whose expand conv is the first's projection. */
+  chained?: boolean;
 }
 
 /** Input `x` [1,4,8,8] → output `y` [1,6,8,8]. */
@@ -60,7 +62,18 @@ export function bottleneckModel(o: BottleneckOptions): Uint8Array {
   g.bytes(1, nodeBytes('PRelu', 'p1', ['e', 's1'], ['e_act']));
   conv('dw', ['e_act', 'wd', 'bd'], 'd', [intsAttr('kernel_shape', [3, 3]), intsAttr('pads', [1, 1, 1, 1]), new WireWriter().bytes(1, 'group').varint(3, c).varint(20, 2)]);
   g.bytes(1, nodeBytes('PRelu', 'p2', ['d', o.sharedSlope ? 's1' : 's2'], ['d_act']));
-  conv('project', ['d_act', 'wp'], 'y', [intsAttr('kernel_shape', [1, 1])]);
+  conv('project', ['d_act', 'wp'], o.chained ? 'm' : 'y', [intsAttr('kernel_shape', [1, 1])]);
+  if (o.chained) {
+    g.bytes(1, nodeBytes('PRelu', 'p3', ['m', 's3'], ['m_act']));
+    conv('dw2', ['m_act', 'wd2', 'bd2'], 'm2', [intsAttr('kernel_shape', [3, 3]), intsAttr('pads', [1, 1, 1, 1]), new WireWriter().bytes(1, 'group').varint(3, 6).varint(20, 2)]);
+    g.bytes(1, nodeBytes('PRelu', 'p4', ['m2', 's4'], ['m2_act']));
+    conv('project2', ['m2_act', 'wp2'], 'y', [intsAttr('kernel_shape', [1, 1])]);
+    g.bytes(5, floatTensor('s3', [6, 1, 1], weights(6, 8).map((v) => v * 0.5)));
+    g.bytes(5, floatTensor('wd2', [6, 1, 3, 3], weights(54, 9)));
+    g.bytes(5, floatTensor('bd2', [6], weights(6, 10)));
+    g.bytes(5, floatTensor('s4', [6, 1, 1], weights(6, 11).map((v) => v * 0.5)));
+    g.bytes(5, floatTensor('wp2', [6, 6, 1, 1], weights(36, 12)));
+  }
   g.bytes(2, 'bottleneck');
   g.bytes(5, floatTensor('we', [c, 4, 1, 1], weights(c * 4, 1)));
   g.bytes(5, floatTensor('be', [c], weights(c, 2)));
