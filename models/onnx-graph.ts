@@ -34,6 +34,8 @@ export interface Initializer {
 }
 
 export interface OnnxGraph {
+  /** The model the graph was parsed from (edits copy from it). */
+  readonly bytes: Uint8Array;
   opset: number;
   nodes: GraphNode[];
   initializers: Map<string, Initializer>;
@@ -60,7 +62,6 @@ export interface GraphEdit {
 export const emptyEdit = (): GraphEdit => ({ nodes: new Map(), initializers: new Map(), added: [], dropValueInfo: new Set() });
 
 interface Parsed extends OnnxGraph {
-  bytes: Uint8Array;
   top: WireField[];
   graphField: WireField;
   graphFields: WireField[];
@@ -87,7 +88,7 @@ function floatValues(buf: Uint8Array, t: WireField[], count: number): Float32Arr
 }
 
 /** Parses what the rewrites need; null when the model is not one they can work on. */
-export function parseOnnx(bytes: Uint8Array): (OnnxGraph & { readonly bytes: Uint8Array }) | null {
+export function parseOnnx(bytes: Uint8Array): OnnxGraph | null {
   try {
     return parse(bytes);
   } catch (err) {
@@ -176,7 +177,7 @@ export function nodeBytes(op: string, name: string, inputs: string[], outputs: s
 }
 
 /** A copy of an existing node with some integer attributes set to new values. */
-export function withInts(graph: OnnxGraph & { readonly bytes: Uint8Array }, node: GraphNode, ints: Record<string, number>): Uint8Array {
+export function withInts(graph: OnnxGraph, node: GraphNode, ints: Record<string, number>): Uint8Array {
   const buf = graph.bytes;
   const w = new WireWriter();
   for (const f of node.fields) {
@@ -191,7 +192,7 @@ export function withInts(graph: OnnxGraph & { readonly bytes: Uint8Array }, node
 }
 
 /** The model with `edit` applied. */
-export function applyEdit(graph: OnnxGraph & { readonly bytes: Uint8Array }, edit: GraphEdit): Uint8Array {
+export function applyEdit(graph: OnnxGraph, edit: GraphEdit): Uint8Array {
   const p = graph as Parsed;
   const buf = p.bytes;
   const g = new WireWriter();

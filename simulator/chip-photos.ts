@@ -50,9 +50,19 @@ export interface ChipFace {
   source: string;
 }
 
+// Each face is cut once per process: test benches create many cards, and the source photos
+// are large JPEGs.
+const cut = new Map<number, Promise<ChipFace | null>>();
+
 /** The photo of face number `n` (wrapping), or null when the photos are not fetched. */
-export async function photoFace(n: number): Promise<ChipFace | null> {
-  const f = CHIP_FACES[((n % CHIP_FACES.length) + CHIP_FACES.length) % CHIP_FACES.length]!;
+export function photoFace(n: number): Promise<ChipFace | null> {
+  const i = ((n % CHIP_FACES.length) + CHIP_FACES.length) % CHIP_FACES.length;
+  let face = cut.get(i);
+  if (!face) cut.set(i, (face = cutFace(CHIP_FACES[i]!)));
+  return face;
+}
+
+async function cutFace(f: (typeof CHIP_FACES)[number]): Promise<ChipFace | null> {
   const path = TEST_PHOTOS_DIR + f.file;
   if (!existsSync(path)) return null;
   const [width, height] = [360, 480];
