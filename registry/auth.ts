@@ -1,7 +1,7 @@
 // Device identity: every kiosk request is signed with the kiosk's Ed25519 key over the
 // method, path, body digest, time and a nonce. Each refusal has its own reason.
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, MAX_CLOCK_SKEW_MS, signingText } from '../main/api/registry-protocol.js';
+import { H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, MAX_CLOCK_SKEW_MS, signingText } from '../main/protocol/registry-protocol.js';
 import type { Db } from './db.js';
 
 export type AuthRefusal = 'missing-auth' | 'stale-timestamp' | 'unknown-kiosk' | 'revoked-kiosk' | 'bad-signature' | 'replayed-nonce';

@@ -1,7 +1,7 @@
 // Reference data (trust store and CRLs, site configuration, rosters): each publication of a
 // dataset's whole content becomes a new version; items carry the version that last changed
 // them, so any checkpoint gets one delta to the current version.
-import { canonicalJson, type DatasetDelta, type DatasetName } from '../main/api/registry-protocol.js';
+import { canonicalJson, type DatasetDelta, type DatasetName } from '../main/protocol/registry-protocol.js';
 import type { Db } from './db.js';
 
 export async function publishDataset(db: Db, dataset: DatasetName, items: { key: string; value: unknown }[]): Promise<{ version: number; changed: number; removed: number }> {

@@ -3,7 +3,7 @@
 // gaps and breaks recorded as alerts, and an answer per record. Only the sending kiosk's
 // row is locked.
 import { hash as oneShotHash } from 'node:crypto';
-import { canonicalJson, CheckInRecord, hashedText, uuid7Time, type RecordOutcome } from '../main/api/registry-protocol.js';
+import { canonicalJson, CheckInRecord, hashedText, uuid7Time, type RecordOutcome } from '../main/protocol/registry-protocol.js';
 import type { AuthedKiosk } from './auth.js';
 import type { Db } from './db.js';
 

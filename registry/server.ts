@@ -4,7 +4,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { CheckInBatch, DatasetName, EnrolRequest, MAX_BODY_BYTES } from '../main/api/registry-protocol.js';
+import { CheckInBatch, DatasetName, EnrolRequest, MAX_BODY_BYTES } from '../main/protocol/registry-protocol.js';
 import { authenticate, pruneNonces, REFUSAL_WORDS, type AuthedKiosk } from './auth.js';
 import { datasetDelta } from './datasets.js';
 import type { Db } from './db.js';

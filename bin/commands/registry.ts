@@ -1,6 +1,6 @@
 // `kiosk registry …`: run the registry service and administer it.
 import { readFileSync } from 'node:fs';
-import { DatasetFile, DatasetName } from '../../main/api/registry-protocol.js';
+import { DatasetFile, DatasetName } from '../../main/protocol/registry-protocol.js';
 import { createLogger } from '../../main/core/logger.js';
 import { publishDataset } from '../../registry/datasets.js';
 import type { Db } from '../../registry/db.js';

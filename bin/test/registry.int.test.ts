@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, signingText, type CheckInRecord } from '../../main/api/registry-protocol.js';
+import { H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, signingText, type CheckInRecord } from '../../main/protocol/registry-protocol.js';
 import { KioskStore, type CheckInInput } from '../../main/store/kiosk-store.js';
 import { enrol, RegistryClient, SyncError, type KioskCredentials } from '../../main/sync/registry-client.js';
 import { SyncEngine } from '../../main/sync/sync-engine.js';
@@ -156,7 +156,7 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     expect((await registryStats(db)).chainBreaks).toBe(before + 1);
     // Row 5 replaced by a row that does not name row 4 (re-hashed, so it passes the record check).
     const { createHash: h } = await import('node:crypto');
-    const { hashedText } = await import('../../main/api/registry-protocol.js');
+    const { hashedText } = await import('../../main/protocol/registry-protocol.js');
     const forged = { ...all[4]!, prevHash: 'f'.repeat(64) };
     const { hash: _h, identity: _i, ...base } = forged;
     forged.hash = h('sha256').update(`${forged.prevHash}\n${hashedText(base)}`).digest('hex');

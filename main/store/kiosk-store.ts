@@ -5,7 +5,7 @@
 // before the UI may say "done".
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { canonicalJson, GENESIS_HASH, hashedText, type CheckInRecord, type DatasetDelta, type Identity } from '../api/registry-protocol.js';
+import { canonicalJson, GENESIS_HASH, hashedText, type CheckInRecord, type DatasetDelta, type Identity } from '../protocol/registry-protocol.js';
 import { MIGRATIONS } from './migrations.js';
 import { uuidv7 } from './uuid7.js';
 

@@ -3,7 +3,7 @@
 // Failures come back as SyncError with a kind and words a technician can act on.
 import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
-import { EnrolRequest, EnrolResponse, ErrorBody, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, signingText } from '../api/registry-protocol.js';
+import { EnrolRequest, EnrolResponse, ErrorBody, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, signingText } from '../protocol/registry-protocol.js';
 
 export type SyncErrorKind = 'offline' | 'timeout' | 'refused' | 'server' | 'protocol';
 

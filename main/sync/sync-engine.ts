@@ -5,7 +5,7 @@
 // them: the store's writes are short transactions, and everything here is asynchronous.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { CheckInBatchResponse, DatasetDelta, DatasetName, MAX_BATCH_RECORDS, type CheckInRecord } from '../api/registry-protocol.js';
+import { CheckInBatchResponse, DatasetDelta, DatasetName, MAX_BATCH_RECORDS, type CheckInRecord } from '../protocol/registry-protocol.js';
 import type { KioskStore } from '../store/kiosk-store.js';
 import { SyncError, type RegistryClient } from './registry-client.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { uuid7Time } from '../../api/registry-protocol.js';
+import { uuid7Time } from '../../protocol/registry-protocol.js';
 import { KioskStore, migrate, StoreError, type CheckInInput } from '../kiosk-store.js';
 import { MIGRATIONS } from '../migrations.js';
 
@@ -129,7 +129,7 @@ describe('kiosk store', () => {
 
 describe('hashedText', () => {
   it('writes exactly what canonicalJson writes for the hashed fields', async () => {
-    const { canonicalJson, hashedText } = await import('../../api/registry-protocol.js');
+    const { canonicalJson, hashedText } = await import('../../protocol/registry-protocol.js');
     const store = new KioskStore(dbPath());
     const r = store.record({ ...SAMPLE, reasons: ['name-mismatch', 'card-expired'], verification: { z: 'a', chip: 'verified', Face: 'match' } });
     const { hash: _hash, identity: _identity, ...base } = r;
