@@ -28,7 +28,7 @@ export const ROOMS = [
   { room: 'main/core', mayImport: ['drivers/pcsc', 'drivers/emrtd', 'drivers/hid', 'drivers/barcode', 'models', 'main/store', 'main/sync', 'main/api', 'main/protocol'], denyPackages: ELECTRON },
   { room: 'main/shell', mayImport: ['main/api'], denyPackages: [...STORAGE_AND_NETWORK, ...DEVICES] },
   { room: 'renderer', mayImport: ['main/api'], onlyPackages: [] },
-  { room: 'simulator', mayImport: ['drivers/pcsc', 'drivers/emrtd', 'drivers/hid', 'drivers/barcode'], denyPackages: ELECTRON },
+  { room: 'simulator', mayImport: ['drivers/pcsc', 'drivers/emrtd', 'drivers/hid', 'drivers/barcode', 'main/protocol'], denyPackages: ELECTRON },
   { room: 'registry', mayImport: ['main/protocol'], denyPackages: [...ELECTRON, ...DEVICES] },
   { room: 'bin', mayImport: ['*'], denyPackages: ELECTRON },
   { room: 'scripts', mayImport: ['*'] },

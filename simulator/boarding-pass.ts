@@ -35,6 +35,16 @@ export function makeRoster(seed: string, date: string, count: number): Flight[] 
   });
 }
 
+/** Today's departures from one airport (the simulator's airport site): every flight leaves from `from`. */
+export function makeAirportRoster(seed: string, date: string, count: number, from: string): Flight[] {
+  const r = new SeededRandom(`roster/${seed}/${date}/${from}`);
+  const destinations = AIRPORTS.filter((a) => a !== from);
+  return Array.from({ length: count }, () => {
+    const [carrier] = r.pick(CARRIERS);
+    return { carrier, number: String(100 + r.int(9800)), from, to: r.pick(destinations), date };
+  });
+}
+
 /** The airline form of a Vietnamese name: family name / middle and given names, ASCII capitals, at most 20 characters. */
 export function bcbpName(citizen: Pick<Citizen, 'surname' | 'givenNames'>): string {
   return `${asciiName(citizen.surname)}/${asciiName(citizen.givenNames)}`.slice(0, PASS_NAME_WIDTH).trimEnd();

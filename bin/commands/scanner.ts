@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { SCANNER_SOCKET_DEFAULT_PORT } from '../../drivers/hid/socket-transport.js';
 import { createLogger } from '../../main/core/logger.js';
 import { loadScannerConfig, startScannerService, type ParsedScan } from '../../main/core/scanner-service.js';
-import { brokenPasses, encodeBcbp, makeBoardingPass, makeRoster } from '../../simulator/boarding-pass.js';
+import { brokenPasses, encodeBcbp, makeBoardingPass } from '../../simulator/boarding-pass.js';
+import { simFlights } from '../../simulator/site-data.js';
 import { makeCitizens } from '../../simulator/citizens.js';
 import { hidPosReports, keyboardReports, SYMBOLOGY, VIRTUAL_SCANNER_HELLO, VirtualScanner } from '../../simulator/scanner.js';
 import { CliError, intOption, printJson, stringOption, type Command } from '../command.js';
@@ -62,7 +63,7 @@ export const simScanner: Command = {
   summary: 'plug the virtual scanner into the kiosk and scan boarding passes or CCCD QR codes',
   help: `
 Usage: kiosk sim scanner [--port ${SCANNER_SOCKET_DEFAULT_PORT}] [--passes N] [--qrs N] [--broken]
-                         [--text T | --file F] [--seed S] [--date YYYY-MM-DD]
+                         [--text T | --file F] [--seed S] [--index I] [--date YYYY-MM-DD]
                          [--mode hid-pos|keyboard] [--gap MS] [--json]
 
 Connects to the kiosk's scanner port on 127.0.0.1 (kiosk start --simulator, or kiosk barcode
@@ -71,16 +72,17 @@ AIM symbology identifier (PDF417 for passes, QR for the CCCD), spread over as ma
 as it takes; or, with --mode keyboard, keyboard-wedge key presses ending with Enter (ASCII
 only, so no CCCD QR).
 
-  --passes N   boarding passes for the first N citizens of --seed, on a roster of flights
-               on --date (default today)
-  --qrs N      the CCCD QR texts of the first N citizens
+  --passes N   boarding passes for N citizens of --seed from --index (default 0), on the
+               simulator airport's (HAN) departures of --date (default today in Vietnam)
+  --qrs N      the CCCD QR texts of N citizens from --index (the card of kiosk sim chip
+               --index I opens with the QR of --index I)
   --broken     also send the broken variants of the first pass (each fails on a named field)
   --text T     send T as it is; --file F sends the file's bytes
   --gap MS     pause between scans (default 200)
   --json       print what was sent: [{"kind","text"}]`,
   options: {
     port: { type: 'string' }, passes: { type: 'string' }, qrs: { type: 'string' }, broken: { type: 'boolean' }, text: { type: 'string' },
-    file: { type: 'string' }, seed: { type: 'string' }, date: { type: 'string' }, mode: { type: 'string' }, gap: { type: 'string' },
+    file: { type: 'string' }, seed: { type: 'string' }, index: { type: 'string' }, date: { type: 'string' }, mode: { type: 'string' }, gap: { type: 'string' },
   },
   async run(ctx) {
     const port = intOption(ctx, 'port', SCANNER_SOCKET_DEFAULT_PORT, 1, 65535);
@@ -88,7 +90,8 @@ only, so no CCCD QR).
     const qrs = intOption(ctx, 'qrs', 0, 0, 10_000);
     const gap = intOption(ctx, 'gap', 200, 0, 60_000);
     const seed = stringOption(ctx, 'seed') ?? 'cccd';
-    const date = stringOption(ctx, 'date') ?? new Date().toISOString().slice(0, 10);
+    // Today as the kiosk counts days: Vietnam's calendar day (UTC+7).
+    const date = stringOption(ctx, 'date') ?? new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new CliError(`--date ${date} is not YYYY-MM-DD`);
     const mode = stringOption(ctx, 'mode') ?? 'hid-pos';
     if (mode !== 'hid-pos' && mode !== 'keyboard') throw new CliError(`--mode ${mode}: use hid-pos or keyboard`);
@@ -104,8 +107,10 @@ only, so no CCCD QR).
         throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
     }
-    const citizens = makeCitizens(seed, Math.max(passes, qrs, ctx.values['broken'] ? 1 : 0));
-    const roster = makeRoster(seed, date, 12);
+    const first = intOption(ctx, 'index', 0, 0, 1_000_000);
+    const citizens = makeCitizens(seed, Math.max(passes, qrs, ctx.values['broken'] ? 1 : 0), first);
+    // The simulator airport's departures: the roster `kiosk start --simulator --site airport` publishes.
+    const roster = simFlights(seed, date);
     const passTexts = citizens.slice(0, Math.max(passes, ctx.values['broken'] ? 1 : 0)).map((c) => encodeBcbp(makeBoardingPass(c, roster, seed)));
     for (const t of passTexts.slice(0, passes)) items.push({ kind: 'bcbp', bytes: enc(t), symbology: SYMBOLOGY.pdf417 });
     for (const c of citizens.slice(0, qrs)) items.push({ kind: 'cccd-qr', bytes: enc(c.qr), symbology: SYMBOLOGY.qr });

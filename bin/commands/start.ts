@@ -4,15 +4,16 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startKioskServer } from '../../main/core/kiosk-server.js';
-import { createLogger } from '../../main/core/logger.js';
 import { SCANNER_SOCKET_DEFAULT_PORT } from '../../drivers/hid/socket-transport.js';
+import { startKiosk, type Kiosk } from '../../main/core/kiosk.js';
+import { createLogger } from '../../main/core/logger.js';
 import { loadScannerConfig } from '../../main/core/scanner-service.js';
 import { KioskStore } from '../../main/store/kiosk-store.js';
-import { loadCredentials } from '../../main/sync/credentials.js';
-import { enrolWithEmbedded, startEmbeddedRegistry, type EmbeddedRegistry } from '../embedded-registry.js';
-import { ensureDirFor, KIOSK_DB, SIM_KIOSK_DB, SIM_REGISTRY_DATA } from '../paths.js';
+import { simSiteConfig } from '../../simulator/site-data.js';
 import { CliError, intOption, printJson, stringOption, type Command } from '../command.js';
+import { ensureDirFor, KIOSK_DB, SIM_KIOSK_DB, SIM_REGISTRY_DATA } from '../paths.js';
+import { simulatorPcsc, simulatorRegistry, type SimulatorPcsc, type SimulatorRegistry } from '../simulator-site.js';
+import { DEFAULT_SIM_PKI } from './sim.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -43,38 +44,48 @@ export const start: Command = {
   name: 'start',
   summary: 'run the kiosk (Electron window if installed, else serve the UI on loopback)',
   help: `
-Usage: kiosk start [--simulator] [--port N] [--browser] [--no-open] [--json]
-                   [--scanner-port N] [--scanners FILE] [--db FILE] [--no-registry]
-                   [--retention-days N]
+Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser] [--no-open]
+                   [--json] [--scanner-port N] [--scanners FILE] [--db FILE] [--trust DIR]
+                   [--no-registry] [--retention-days N]
 
   --simulator   simulator mode (npm start sets it): virtual reader, scanner and camera allowed
+  --site KIND   simulator mode: run a hospital (default) or an airport kiosk, whatever the
+                registry publishes
   --port N      loopback port for the UI (default: a free one)
   --browser     serve to a browser even when an Electron binary is installed
   --no-open     do not open Chromium, only print the address
-  --json        print {"url","port","simulator"} as one JSON value once serving
+  --json        print {"url","port","simulator","site","registry","vpcdPort"} once serving
   --scanner-port N  simulator mode: loopback port the virtual scanner plugs into
                 (default 35970; 0 = any free port)
   --scanners FILE   which HID devices are scanners and how to read them (JSON, see
                 docs/BARCODE.md); default: any HID POS scanner (usage page 0x8C)
   --db FILE     the kiosk database (default ${KIOSK_DB}; simulator ${SIM_KIOSK_DB})
+  --trust DIR   also trust the CSCA certificates and CRLs in this folder (beside the
+                registry's trust list)
   --no-registry simulator mode: do not start the embedded registry
   --retention-days N  keep personal fields of check-ins the registry acknowledged this
-                long (default 30); the decision record stays
+                long (default: the site configuration's, 30 days unless published)
 
-In simulator mode an embedded registry (PGlite, data in ${SIM_REGISTRY_DATA}) runs on
-loopback and the kiosk enrols with it on first start; its fleet page address is printed.
-Otherwise the kiosk syncs with the registry it was enrolled with (kiosk sync enrol).
+The kiosk uses the system's pcscd for its card readers. In simulator mode without one, it
+starts a private pcscd with vsmartcard's virtual readers and prints how to put a card in
+(kiosk sim chip). An embedded registry (PGlite, data in ${SIM_REGISTRY_DATA}) runs on
+loopback, the kiosk enrols with it on first start, and the simulator's trust anchors, site
+configuration and roster are published to it. Otherwise the kiosk syncs with the registry it
+was enrolled with (kiosk sync enrol); when that registry cannot be reached the kiosk goes on
+checking people in and queues their check-ins.
 
 Without an Electron binary (as on machines that cannot download it) the core runs as a
 plain Node process and serves the kiosk UI on 127.0.0.1; the address printed carries a
 one-time token. With a display and Debian's chromium, it opens the UI in app mode.`,
   options: {
+    site: { type: 'string' },
     port: { type: 'string' },
     browser: { type: 'boolean' },
     'no-open': { type: 'boolean' },
     'scanner-port': { type: 'string' },
     scanners: { type: 'string' },
     db: { type: 'string' },
+    trust: { type: 'string' },
     'no-registry': { type: 'boolean' },
     'retention-days': { type: 'string' },
   },
@@ -87,9 +98,14 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
       const child = spawn(electron, [join(root, 'dist/main/shell/app.js')], { stdio: 'inherit', env });
       return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
     }
+    const site = stringOption(ctx, 'site');
+    if (site !== undefined && site !== 'hospital' && site !== 'airport') throw new CliError('--site hospital or --site airport');
+    if (site && !ctx.simulator) throw new CliError('--site is for simulator mode; a site kiosk runs the workflow its published site configuration names');
+    const kind = site ?? 'hospital';
     const log = createLogger('kiosk');
     const port = intOption(ctx, 'port', 0, 0, 65535);
     const scannerPort = intOption(ctx, 'scanner-port', SCANNER_SOCKET_DEFAULT_PORT, 0, 65535);
+    const retention = stringOption(ctx, 'retention-days') === undefined ? undefined : intOption(ctx, 'retention-days', 30, 1, 3650);
     const scannersFile = stringOption(ctx, 'scanners');
     let scannerConfig;
     try {
@@ -105,31 +121,65 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     } catch (err) {
       throw new CliError((err as Error).message);
     }
-    let registry: EmbeddedRegistry | null = null;
-    let credentials = loadCredentials(store);
-    if (ctx.simulator && !ctx.values['no-registry']) {
-      process.stderr.write(`Starting the embedded registry (PGlite, ${SIM_REGISTRY_DATA})…\n`);
-      try {
-        registry = await startEmbeddedRegistry(SIM_REGISTRY_DATA, log);
-        credentials = await enrolWithEmbedded(store, registry, 'simulator', 'simulator kiosk');
-      } catch (err) {
-        throw new CliError(`cannot start the embedded registry: ${(err as Error).message}`);
+    const say = (line: string) => process.stderr.write(`${line}\n`);
+    let pcsc: SimulatorPcsc | null = null;
+    let sim: SimulatorRegistry | null = null;
+    let kiosk: Kiosk;
+    try {
+      if (ctx.simulator) {
+        pcsc = await simulatorPcsc(say);
+        if (!ctx.values['no-registry']) {
+          say(`Starting the embedded registry (PGlite, ${SIM_REGISTRY_DATA})…`);
+          const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+          sim = await simulatorRegistry({ dataDir: SIM_REGISTRY_DATA, store, log, kind, pkiDir: DEFAULT_SIM_PKI, seed: 'cccd', date: today }).catch((err: Error) => {
+            throw new CliError(`cannot start the embedded registry: ${err.message}`);
+          });
+        }
       }
+      kiosk = await startKiosk({
+        simulator: ctx.simulator,
+        log,
+        db: store,
+        ...(ctx.simulator ? { siteKind: kind, defaultSiteConfig: simSiteConfig(kind) } : {}),
+        trustDir: stringOption(ctx, 'trust') ?? null,
+        ui: { port },
+        scanner: { socketPort: scannerPort, ...(scannerConfig ? { config: scannerConfig } : {}) },
+        ...(retention !== undefined ? { retentionDays: retention } : {}),
+      });
+    } catch (err) {
+      await sim?.registry.close();
+      await pcsc?.stop();
+      store.close();
+      throw err instanceof CliError ? err : new CliError((err as Error).message);
     }
-    const server = await startKioskServer({ simulator: ctx.simulator, port, log, scannerPort, ...(scannerConfig ? { scannerConfig } : {}), store, credentials, retentionDays: intOption(ctx, 'retention-days', 30, 1, 3650) });
-    if (ctx.json) printJson({ url: server.ui.url, port: server.ui.port, simulator: ctx.simulator, registry: registry?.server.url ?? credentials?.registryUrl ?? null });
-    else process.stdout.write(`Kiosk UI: ${server.ui.url}\n${registry ? `Registry (embedded): ${registry.server.url}, fleet page ${registry.server.url}/fleet\n` : ''}(open it in Chromium; Ctrl+C stops the kiosk)\n`);
+    const url = kiosk.ui!.url;
+    const registryUrl = sim?.registry.server.url ?? kiosk.credentials?.registryUrl ?? null;
+    if (ctx.json) printJson({ url, port: kiosk.ui!.port, simulator: ctx.simulator, site: kiosk.reference.siteConfig.kind, registry: registryUrl, vpcdPort: pcsc?.vpcdPort ?? null });
+    else {
+      process.stdout.write(`Kiosk UI: ${url}\n`);
+      process.stdout.write(`A ${kiosk.reference.siteConfig.kind} kiosk (${kiosk.reference.siteConfig.name}).\n`);
+      if (sim) process.stdout.write(`Registry (embedded): ${sim.registry.server.url}, fleet page ${sim.registry.server.url}/fleet\n`);
+      if (pcsc) {
+        process.stdout.write(
+          `Put a card on the reader:   ./bin/kiosk sim chip --index 0${pcsc.vpcdPort !== 35963 ? ` --port ${pcsc.vpcdPort}` : ''}\n` +
+            `Scan its front QR code:     ./bin/kiosk sim scanner --qrs 1 --index 0${scannerPort !== SCANNER_SOCKET_DEFAULT_PORT ? ` --port ${kiosk.scanners?.socketPort ?? scannerPort}` : ''}\n` +
+            (kind === 'airport' ? `Scan a boarding pass:       ./bin/kiosk sim scanner --passes 1 --index 0\n` : ''),
+        );
+      }
+      process.stdout.write('(open the address in Chromium; Ctrl+C stops the kiosk)\n');
+    }
     let closeBrowser: (() => void) | null = null;
-    if (!ctx.values['no-open'] && process.env['DISPLAY'] && existsSync(CHROMIUM)) closeBrowser = openChromiumApp(server.ui.url);
-    else if (!ctx.json) process.stderr.write('No Electron binary and no display: open the address above in a browser on this machine.\n');
+    if (!ctx.values['no-open'] && process.env['DISPLAY'] && existsSync(CHROMIUM)) closeBrowser = openChromiumApp(url);
+    else if (!ctx.json) say('No Electron binary and no display: open the address above in a browser on this machine.');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     closeBrowser?.();
-    await server.close();
+    await kiosk.stop();
     store.close();
-    await registry?.close();
+    await sim?.registry.close();
+    await pcsc?.stop();
     return 0;
   },
 };

@@ -59,8 +59,8 @@ describe('kiosk registry / sync / demo commands', () => {
   }, 90_000);
 
   it('runs a scripted demo through chip, decision, store and sync', () => {
-    const r = run('demo', '--site', 'hospital', '--count', '3', '--transport', 'in-process', '--json');
+    const r = run('demo', '--site', 'hospital', '--count', '3', '--json');
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ count: 3, admitted: 3, synced: 3, queued: 0, transport: 'in-process', registry: { checkins: 3, chainBreaks: 0 } });
+    expect(JSON.parse(r.stdout)).toMatchObject({ count: 3, admitted: 3, synced: 3, queued: 0, registry: { checkins: 3, chainBreaks: 0 } });
   }, 60_000);
 });

@@ -29,16 +29,78 @@ export type AppInfo = z.infer<typeof AppInfo>;
 
 const NoParams = z.strictObject({});
 
+const reason = z.string().regex(/^[a-z0-9-]{1,48}$/);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const Screen = z.enum(['idle', 'need-access', 'waiting-card', 'waiting-pass', 'reading', 'face', 'deciding', 'result']);
+export type Screen = z.infer<typeof Screen>;
+
+export const DecisionView = z.strictObject({
+  decision: z.enum(['admitted', 'refused', 'referred']),
+  reasons: z.array(reason).max(16),
+  face: z.strictObject({ status: z.enum(['matched', 'not-matched', 'not-live', 'not-checked']), score: z.number().min(-1).max(1).nullable() }),
+  insurance: z
+    .strictObject({ status: z.enum(['covered', 'expired', 'not-covered', 'unknown']), level: z.number().int().min(0).max(100).nullable(), validUntil: isoDate.nullable(), facility: z.string().max(120).nullable() })
+    .optional(),
+  appointment: z.strictObject({ time: z.string().max(5), clinic: z.string().max(32) }).nullable().optional(),
+  flight: z.strictObject({ id: z.string().max(8), seat: z.string().max(4), gate: z.string().max(4).nullable(), departure: z.string().max(5).nullable() }).nullable().optional(),
+});
+export type DecisionView = z.infer<typeof DecisionView>;
+
+/** What the check-in screen shows now. Personal data only while a person is being served. */
+export const CheckinView = z.strictObject({
+  workflow: z.enum(['hospital', 'airport']),
+  screen: Screen,
+  /** A one-line note as a code the UI translates (card-removed-early, scan-unknown…). */
+  notice: reason.nullable(),
+  progress: z.strictObject({ read: z.number().int().min(0).max(64), total: z.number().int().min(0).max(64) }).nullable(),
+  /** The face step's instruction, as a quality code (face-too-small, head-turned…). */
+  guidance: reason.nullable(),
+  hasPass: z.boolean(),
+  person: z.strictObject({ fullName: z.string().max(120) }).nullable(),
+  decision: DecisionView.nullable(),
+});
+export type CheckinView = z.infer<typeof CheckinView>;
+
+const DatasetStatus = z.strictObject({
+  source: z.enum(['registry', 'default', 'local']),
+  version: z.number().int().min(0),
+  ageMs: z.number().min(0).nullable(),
+  problem: z.string().max(500).nullable(),
+});
+
+/** The kiosk's health as staff and technicians see it. */
+export const KioskStatus = z.strictObject({
+  site: z.strictObject({ id: z.string().max(64).nullable(), kind: z.enum(['hospital', 'airport']), name: z.string().max(120) }),
+  sync: z.strictObject({
+    enrolled: z.boolean(),
+    online: z.boolean(),
+    queued: z.number().int().min(0),
+    oldestUnsyncedAgeMs: z.number().min(0).nullable(),
+    lastError: z.string().max(500).nullable(),
+  }),
+  datasets: z.record(z.enum(['trust', 'site-config', 'roster']), DatasetStatus),
+  chain: z.strictObject({ ok: z.boolean(), checked: z.number().int().min(0), problem: z.string().max(500).nullable() }),
+});
+export type KioskStatus = z.infer<typeof KioskStatus>;
+
 /** Requests the UI may send: method name → params and result schemas. */
 export const requests = {
   'app.info': { params: NoParams, result: AppInfo },
   'devices.status': { params: NoParams, result: DeviceStatus },
   'settings.setLanguage': { params: z.strictObject({ language: Language }), result: z.strictObject({ language: Language }) },
+  'kiosk.status': { params: NoParams, result: KioskStatus },
+  'checkin.view': { params: NoParams, result: CheckinView },
+  /** The six digits printed on the card (PACE CAN), typed on the keypad. */
+  'checkin.enterCan': { params: z.strictObject({ can: z.string().regex(/^\d{6}$/) }), result: z.strictObject({ accepted: z.boolean() }) },
+  'checkin.cancel': { params: NoParams, result: z.strictObject({}) },
 } as const;
 
 /** Events the core pushes to the UI: name → payload schema. */
 export const events = {
   'devices.changed': DeviceStatus,
+  'checkin.changed': CheckinView,
+  'kiosk.status': KioskStatus,
 } as const;
 
 export type Method = keyof typeof requests;

@@ -2,7 +2,7 @@
 // code — which gives the CAN (last six digits of the ID number, for PACE) and the document
 // number and birth date, with the expiry among a few candidates (for BAC).
 import { expiryCandidates } from '../../drivers/barcode/cccd-expiry.js';
-import { parseCccdQr } from '../../drivers/barcode/cccd-qr.js';
+import { parseCccdQr, type CccdQr } from '../../drivers/barcode/cccd-qr.js';
 import type { AccessKey } from '../../drivers/emrtd/reader.js';
 import { checkMrzKey } from '../../drivers/emrtd/lds/mrz.js';
 
@@ -20,7 +20,10 @@ export function accessFromCan(can: string): AccessKey[] {
 
 /** CAN first (PACE cards open with it at once), then the MRZ with each candidate expiry (BAC cards). */
 export function accessFromQr(text: string): AccessKey[] {
-  const qr = parseCccdQr(text);
+  return accessFromQrFields(parseCccdQr(text));
+}
+
+export function accessFromQrFields(qr: CccdQr): AccessKey[] {
   const dob = qr.dateOfBirth.slice(2, 4) + qr.dateOfBirth.slice(5, 7) + qr.dateOfBirth.slice(8, 10);
   const keys: AccessKey[] = [{ kind: 'can', can: qr.idNumber.slice(-6) }];
   for (const expiry of expiryCandidates(qr.dateOfBirth, qr.issueDate)) {

@@ -2,16 +2,17 @@
 // registry device status and logged when it changes (last error in words).
 import type { KioskStore } from '../store/kiosk-store.js';
 import { RegistryClient, type KioskCredentials } from '../sync/registry-client.js';
-import { SyncEngine, type SyncStatus } from '../sync/sync-engine.js';
+import { SyncEngine, type SyncOptions, type SyncStatus } from '../sync/sync-engine.js';
 import type { Logger } from './logger.js';
 
 /** Personal fields of acknowledged check-ins are kept this long by default (site policy may set another). */
 export const DEFAULT_RETENTION_DAYS = 30;
 
 /** Retention, hourly: acknowledged check-ins older than the retention lose their personal fields. */
-export function startRetention(store: KioskStore, days: number, log: Logger): () => void {
+export function startRetention(store: KioskStore, retentionDays: () => number, log: Logger): () => void {
   const purge = () => {
     try {
+      const days = retentionDays();
       const n = store.purgeIdentities(days * 86_400_000);
       if (n) log.info({ checkins: n, retentionDays: days }, 'personal fields purged from acknowledged check-ins');
     } catch (err) {
@@ -24,8 +25,11 @@ export function startRetention(store: KioskStore, days: number, log: Logger): ()
   return () => clearInterval(timer);
 }
 
-export function startSyncService(store: KioskStore, credentials: KioskCredentials, log: Logger, onOnline: (online: boolean) => void): SyncEngine {
-  const engine = new SyncEngine(store, new RegistryClient(credentials));
+export function startSyncService(store: KioskStore, credentials: KioskCredentials, log: Logger, onOnline: (online: boolean) => void, options: Partial<SyncOptions> = {}): SyncEngine {
+  const engine = new SyncEngine(store, new RegistryClient(credentials), options);
+  // Failures are statuses (logged below when they change); the kiosk goes on offline.
+  engine.on('error', () => undefined);
+  engine.on('dataset-refused', (r: { dataset: string; version: number; problem: string }) => log.error(r, 'the registry published a dataset that does not parse; the last good version stays in use'));
   let last = '';
   engine.on('status', (s: SyncStatus) => {
     onOnline(s.online && s.lastError === null);

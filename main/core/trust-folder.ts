@@ -2,12 +2,17 @@
 // CRLs, PEM or DER, any names with .pem .crt .cer .der .crl; key files and anything else are ignored.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { TrustStore, type TrustLoad } from '../../drivers/emrtd/trust-store.js';
+import { TrustStore, type TrustFile, type TrustLoad } from '../../drivers/emrtd/trust-store.js';
 
 const EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.der', '.crl']);
 const MAX_FILE = 4 * 1024 * 1024;
 
 export function loadTrustFolder(dir: string): TrustLoad {
+  return TrustStore.fromFiles(readTrustFolder(dir));
+}
+
+/** The folder's certificate and CRL files, as bytes (parsed by TrustStore.fromFiles). */
+export function readTrustFolder(dir: string): TrustFile[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -22,5 +27,5 @@ export function loadTrustFolder(dir: string): TrustLoad {
       return s.isFile() && s.size <= MAX_FILE;
     })
     .map((p) => ({ name: p, bytes: new Uint8Array(readFileSync(p)) }));
-  return TrustStore.fromFiles(files);
+  return files;
 }

@@ -117,6 +117,11 @@ export class KioskStore {
       delItem: db.prepare('DELETE FROM reference_items WHERE dataset = ? AND key = ?'),
       items: db.prepare('SELECT key, value FROM reference_items WHERE dataset = ? ORDER BY key'),
       versions: db.prepare('SELECT dataset, version FROM reference_versions'),
+      versionInfo: db.prepare('SELECT dataset, version, applied_at FROM reference_versions'),
+      boarded: db.prepare(
+        `SELECT 1 FROM checkins WHERE workflow = 'airport-boarding' AND decision = 'admitted' AND recorded_at >= ?
+           AND json_extract(identity, '$.idNumber') = ? AND json_extract(identity, '$.flight') = ? LIMIT 1`,
+      ),
       all: db.prepare('SELECT * FROM checkins WHERE seq > ? ORDER BY seq LIMIT ?'),
     };
   }
@@ -189,12 +194,15 @@ export class KioskStore {
     return n;
   }
 
-  /** Walks the chain: each row's hash is right and names the previous row's. */
-  verifyChain(): { ok: true; count: number } | { ok: false; seq: number; problem: string } {
-    let prev = GENESIS_HASH;
-    let expectedSeq = 1;
+  /**
+   * Walks the chain from `from` (a row already checked; the start by default): each row's hash
+   * is right and names the previous row's. `last` is where the next walk can start.
+   */
+  verifyChain(from: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH }): { ok: true; count: number; last: { seq: number; hash: string } } | { ok: false; seq: number; problem: string } {
+    let prev = from.hash;
+    let expectedSeq = from.seq + 1;
     let count = 0;
-    for (let after = 0; ; ) {
+    for (let after = from.seq; ; ) {
       const rows = this.s.all.all(after, 5000) as Row[];
       if (rows.length === 0) break;
       for (const r of rows) {
@@ -210,7 +218,7 @@ export class KioskStore {
         after = rec.seq;
       }
     }
-    return { ok: true, count };
+    return { ok: true, count, last: { seq: expectedSeq - 1, hash: prev } };
   }
 
   /** Check-ins after `afterSeq`, in order (for audits and exports). */
@@ -246,6 +254,17 @@ export class KioskStore {
       this.s.setVersion.run(delta.dataset, delta.to, new Date(now).toISOString());
       this.audit('reference.apply', { dataset: delta.dataset, from: delta.from, to: delta.to, changes: delta.changes.length }, now);
     })();
+  }
+
+  /** Each dataset's version and when it was applied (for the status: how old the data is). */
+  datasetInfo(): Record<string, { version: number; appliedAt: string }> {
+    const rows = this.s.versionInfo.all() as { dataset: string; version: number; applied_at: string }[];
+    return Object.fromEntries(rows.map((r) => [r.dataset, { version: r.version, appliedAt: r.applied_at }]));
+  }
+
+  /** Whether this kiosk admitted this person to this flight since `sinceIso` (its own record, offline). */
+  admittedToFlight(idNumber: string, flight: string, sinceIso: string): boolean {
+    return this.s.boarded.get(sinceIso, idNumber, flight) !== undefined;
   }
 
   referenceItems(dataset: string): { key: string; value: unknown }[] {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { CheckInBatchResponse, DatasetDelta, DatasetName, MAX_BATCH_RECORDS, type CheckInRecord } from '../protocol/registry-protocol.js';
+import { parseDatasetItem, describeError } from '../protocol/datasets.js';
 import type { KioskStore } from '../store/kiosk-store.js';
 import { SyncError, type RegistryClient } from './registry-client.js';
 
@@ -70,6 +71,15 @@ export class SyncEngine extends EventEmitter {
     this.o = { ...DEFAULT_SYNC_OPTIONS, ...options };
   }
 
+  /**
+   * 'error' reaches listeners only: a network or registry failure is a status for the kiosk
+   * (it keeps working offline), never an unhandled event that ends the process.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'error' && this.listenerCount('error') === 0) return false;
+    return super.emit(event, ...args);
+  }
+
   /** Exponential backoff with jitter: half fixed, half random, so a fleet coming back online spreads out. */
   backoffMs(failures: number): number {
     const ceiling = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** Math.min(failures - 1, 30));
@@ -131,16 +141,28 @@ export class SyncEngine extends EventEmitter {
     return { result: { sent: records.length, accepted: acked.length - duplicate, duplicate, rejected: rejections.length }, commit };
   }
 
-  /** Brings every dataset up to the registry's version, one delta each. */
-  async downloadOnce(): Promise<{ dataset: string; from: number; to: number; changes: number }[]> {
+  /**
+   * Brings every dataset up to the registry's version, one delta each. A delta with an item
+   * that does not parse is not applied (the kiosk keeps the version it has) and is reported
+   * as 'dataset-refused'; the other datasets and the uploads go on.
+   */
+  async downloadOnce(): Promise<{ dataset: string; from: number; to: number; changes: number; refused?: string }[]> {
     const have = this.store.datasetVersions();
     const out = [];
     for (const name of DatasetName.options) {
       const since = have[name] ?? 0;
       const delta = await this.client.request('GET', `/v1/datasets/${name}?since=${since}`, undefined, DatasetDelta);
       if (delta.dataset !== name || delta.from !== since) throw new SyncError('protocol', `the registry sent dataset ${delta.dataset} from ${delta.from}, we asked ${name} from ${since}`);
-      if (delta.to > since) this.store.applyDelta(delta, this.o.now());
-      out.push({ dataset: name, from: since, to: delta.to, changes: delta.changes.length });
+      if (delta.to < since) throw new SyncError('protocol', `the registry sent dataset ${name} at version ${delta.to}, older than ours (${since})`);
+      let refused: string | undefined;
+      try {
+        for (const c of delta.changes) if (!c.deleted) parseDatasetItem(name, c.key, c.value);
+      } catch (err) {
+        refused = `version ${delta.to} refused: ${describeError(err)}`;
+        this.emit('dataset-refused', { dataset: name, version: delta.to, problem: refused });
+      }
+      if (delta.to > since && !refused) this.store.applyDelta(delta, this.o.now());
+      out.push({ dataset: name, from: since, to: delta.to, changes: delta.changes.length, ...(refused ? { refused } : {}) });
     }
     return out;
   }
@@ -192,7 +214,7 @@ export class SyncEngine extends EventEmitter {
       if (now - this.lastDatasets >= this.o.datasetsEveryMs) {
         const d = await this.downloadOnce();
         this.lastDatasets = now;
-        if (d.some((x) => x.to > x.from)) this.emit('datasets', d);
+        if (d.some((x) => x.to > x.from && !x.refused)) this.emit('datasets', d);
       }
       this.succeeded();
       return r.sent > 0 ? 0 : this.o.idleMs;

@@ -1,0 +1,254 @@
+// The composition root: the one place a kiosk is built from its configuration — store,
+// reference data, sync, card readers, scanners, face step, workflow, UI server — and the one
+// place it is stopped. `kiosk start`, the Electron core (utility-main.ts), `kiosk demo`, the
+// benchmarks and the tests all build their kiosk here, so each runs what a kiosk runs.
+//
+// Nothing here may end the process: a registry that is down, a network that is cut, a reader
+// service that is missing or a scanner that fails are statuses, shown and retried.
+import type { ScannerConfig } from '../../drivers/hid/config.js';
+import { FaceService } from '../../models/face-service.js';
+import type { CheckinView, KioskStatus, Language } from '../api/contract.js';
+import { SiteConfig, type SiteKind } from '../protocol/datasets.js';
+import { KioskStore } from '../store/kiosk-store.js';
+import { loadCredentials } from '../sync/credentials.js';
+import type { KioskCredentials } from '../sync/registry-client.js';
+import type { SyncEngine, SyncOptions } from '../sync/sync-engine.js';
+import { accessFromCan, accessFromQrFields } from './access-keys.js';
+import { ChainWatch } from './chain-watch.js';
+import { FaceStep, type FrameSource } from './face-step.js';
+import { KioskCore } from './kiosk-core.js';
+import type { Logger } from './logger.js';
+import { ReaderService } from './reader-service.js';
+import { ReferenceData } from './reference-data.js';
+import { loadRendererAssets } from './renderer-assets.js';
+import { startScannerService, type ParsedScan, type ScannerService } from './scanner-service.js';
+import { startRetention, startSyncService } from './sync-service.js';
+import { readTrustFolder } from './trust-folder.js';
+import { startUiServer, type UiServer } from './ui-server.js';
+import { WorkflowRunner, type Decided } from './workflow/runner.js';
+import type { State } from './workflow/types.js';
+
+export interface KioskConfig {
+  simulator: boolean;
+  log: Logger;
+  /** The kiosk database file, or an open store (tests, the demo). */
+  db: string | KioskStore;
+  /** Simulator mode: the workflow to run whatever the registry publishes. */
+  siteKind?: SiteKind;
+  /** The configuration in force until the registry publishes one. */
+  defaultSiteConfig?: SiteConfig;
+  /** A local folder of CSCA certificates and CRLs, trusted beside the registry's. */
+  trustDir?: string | null;
+  /** Serve the UI over loopback HTTP + WebSocket; `false` when the Electron shell carries it. */
+  ui?: { port: number; token?: string } | false;
+  /** Scanners: the virtual scanner's loopback port in simulator mode, and which HID devices are scanners. */
+  scanner?: { socketPort?: number; config?: ScannerConfig } | false;
+  /** Live frames for the face step (the UI's camera, issue 13; a test's images). */
+  frames?: FrameSource | null;
+  /** Sync tuning (tests shorten the pauses). */
+  sync?: Partial<SyncOptions>;
+  /** Overrides the site's retention (days) when given. */
+  retentionDays?: number;
+  now?: () => Date;
+}
+
+export interface Kiosk {
+  core: KioskCore;
+  store: KioskStore;
+  reference: ReferenceData;
+  readers: ReaderService;
+  scanners: ScannerService | null;
+  runner: WorkflowRunner;
+  ui: UiServer | null;
+  sync: SyncEngine | null;
+  credentials: KioskCredentials | null;
+  status(): KioskStatus;
+  view(): CheckinView;
+  /** Resolves with the next recorded check-in. */
+  nextDecision(timeoutMs?: number): Promise<Decided>;
+  stop(): Promise<void>;
+}
+
+/** Used when nothing is published: a hospital with one general clinic (simulator: see simulator/site-data.ts). */
+export function fallbackSiteConfig(kind: SiteKind): SiteConfig {
+  return kind === 'hospital'
+    ? SiteConfig.parse({ kind, name: 'unconfigured hospital kiosk', clinics: [{ id: 'general', name: { vi: 'Khám tổng quát', en: 'General examination' }, room: '1' }] })
+    : SiteConfig.parse({ kind, name: 'unconfigured airport kiosk', airport: { code: 'HAN' } });
+}
+
+export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
+  const log = config.log;
+  const ownStore = typeof config.db === 'string';
+  const store = typeof config.db === 'string' ? new KioskStore(config.db) : config.db;
+  const credentials = loadCredentials(store);
+  const core = new KioskCore({ simulator: config.simulator });
+  const stops: (() => Promise<void> | void)[] = [];
+
+  let localTrust;
+  if (config.trustDir) {
+    localTrust = readTrustFolder(config.trustDir);
+    log.info({ folder: config.trustDir, files: localTrust.length }, 'local trust folder');
+  }
+  const kind = config.siteKind ?? config.defaultSiteConfig?.kind ?? 'hospital';
+  const reference = new ReferenceData({
+    store,
+    log,
+    defaultSiteConfig: config.defaultSiteConfig ?? fallbackSiteConfig(kind),
+    siteKindOverride: config.simulator ? (config.siteKind ?? null) : null,
+    ...(localTrust ? { localTrust } : {}),
+  });
+  core.setLanguage(reference.siteConfig.defaultLanguage as Language);
+
+  // Chain: checked in full at start, then from where it was last found whole.
+  const chain = new ChainWatch(store, log);
+  chain.check();
+
+  let sync: SyncEngine | null = null;
+  if (credentials) {
+    sync = startSyncService(store, credentials, log, (online) => core.setDevice('registry', online ? 'connected' : 'missing'), config.sync);
+    sync.on('datasets', () => reference.reload());
+    sync.on('dataset-refused', (r: { dataset: 'trust' | 'site-config' | 'roster'; problem: string }) => reference.refused(r.dataset, r.problem));
+    sync.on('uploaded', () => chain.check());
+    stops.push(() => sync!.stop());
+  } else log.warn('this kiosk is not enrolled with a registry: check-ins are kept and queued (kiosk sync enrol --registry URL --code CODE)');
+  const stopRetention = startRetention(store, () => config.retentionDays ?? reference.siteConfig.retentionDays, log);
+  stops.push(stopRetention);
+
+  const readers = new ReaderService({ simulator: config.simulator, log });
+  const faceService = new FaceService();
+  const face = new FaceStep(faceService, config.frames ?? null);
+  const runner = new WorkflowRunner({ site: () => credentials?.site ?? 'unenrolled', store, reference, readers, face, log, ...(config.now ? { now: config.now } : {}), onRecorded: () => sync?.nudge() });
+  stops.push(() => runner.stop());
+
+  readers.on('readers', (names) => core.setDevice('reader', names.length ? 'connected' : 'missing'));
+  readers.on('card-inserted', (reader) => runner.dispatch({ type: 'card-inserted', reader }));
+  readers.on('card-removed', (reader) => runner.dispatch({ type: 'card-removed', reader }));
+  readers.start();
+  stops.push(() => readers.stop());
+  core.setDevice('camera', config.frames?.available() ? 'connected' : 'missing');
+
+  let scanners: ScannerService | null = null;
+  if (config.scanner !== false) {
+    try {
+      scanners = await startScannerService({
+        simulator: config.simulator,
+        log,
+        ...(config.scanner?.socketPort !== undefined ? { socketPort: config.scanner.socketPort } : {}),
+        ...(config.scanner?.config ? { config: config.scanner.config } : {}),
+        onStatus: (connected) => core.setDevice('scanner', connected ? 'connected' : 'missing'),
+        onScan: (scan) => runner.dispatch(scanEvent(scan)),
+      });
+      if (scanners.socketPort !== null) log.info({ port: scanners.socketPort }, 'waiting for the virtual scanner (kiosk sim scanner) on 127.0.0.1');
+      const s = scanners;
+      stops.push(() => s.stop());
+    } catch (err) {
+      // Check-ins by card alone still work; the status shows the scanner missing.
+      log.error({ err: (err as Error).message }, 'no barcode scanner service');
+    }
+  }
+
+  const view = (): CheckinView => toView(runner.kind, runner.current);
+  const status = (): KioskStatus => {
+    const s = sync?.status();
+    const q = s ? null : store.queue();
+    const c = chain.state;
+    return {
+      site: { id: credentials?.site ?? null, kind: reference.siteConfig.kind, name: reference.siteConfig.name },
+      sync: {
+        enrolled: credentials !== null,
+        online: s?.online === true && s.lastError === null,
+        queued: s?.queued ?? q!.length,
+        oldestUnsyncedAgeMs: s ? s.oldestUnsyncedAgeMs : q!.oldestRecordedAt ? Math.max(0, Date.now() - Date.parse(q!.oldestRecordedAt)) : null,
+        lastError: s?.lastError ?? (credentials ? null : 'not enrolled'),
+      },
+      datasets: Object.fromEntries(Object.entries(reference.status()).map(([k, d]) => [k, { source: d.source, version: d.version, ageMs: d.ageMs, problem: d.problem }])) as KioskStatus['datasets'],
+      chain: { ok: c.ok, checked: c.checked, problem: c.problem },
+    };
+  };
+  core.attach({
+    view,
+    status,
+    enterCan: (can) => {
+      runner.dispatch({ type: 'can-entered', access: accessFromCan(can) });
+      return true;
+    },
+    cancel: () => runner.dispatch({ type: 'cancel' }),
+  });
+  runner.on('state', () => core.emit('checkin.changed', view()));
+  const pushStatus = () => core.emit('kiosk.status', status());
+  sync?.on('status', pushStatus);
+  reference.on('changed', pushStatus);
+  const statusTimer = setInterval(pushStatus, 10_000);
+  statusTimer.unref();
+  stops.push(() => clearInterval(statusTimer));
+
+  let ui: UiServer | null = null;
+  if (config.ui) {
+    const assets = await loadRendererAssets();
+    ui = await startUiServer({ core, log, assets, port: config.ui.port, ...(config.ui.token ? { token: config.ui.token } : {}) });
+    const u = ui;
+    stops.push(() => u.close());
+  }
+
+  let stopped = false;
+  return {
+    core,
+    store,
+    reference,
+    readers,
+    scanners,
+    runner,
+    ui,
+    sync,
+    credentials,
+    status,
+    view,
+    nextDecision: (timeoutMs = 60_000) =>
+      new Promise<Decided>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          runner.off('decided', onDecided);
+          reject(new Error(`no check-in was decided within ${Math.round(timeoutMs / 1000)} s (screen: ${runner.current.screen})`));
+        }, timeoutMs);
+        const onDecided = (d: Decided) => {
+          clearTimeout(timer);
+          resolve(d);
+        };
+        runner.once('decided', onDecided);
+      }),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      // Last in, first out: the UI and devices go before the store they write to.
+      for (const stop of stops.reverse()) {
+        try {
+          await stop();
+        } catch (err) {
+          log.warn({ err: (err as Error).message }, 'while stopping the kiosk');
+        }
+      }
+      await faceService.close();
+      if (ownStore) store.close();
+    },
+  };
+}
+
+function scanEvent(scan: ParsedScan) {
+  if ('error' in scan) return { type: 'scan-unknown', why: 'invalid' } as const;
+  const p = scan.payload;
+  if (p.kind === 'bcbp') return { type: 'scan-pass', pass: p.pass } as const;
+  if (p.kind === 'cccd-qr') return { type: 'scan-qr', access: accessFromQrFields(p.qr), idNumber: p.qr.idNumber } as const;
+  return { type: 'scan-unknown', why: 'unknown' } as const;
+}
+
+function toView(kind: SiteKind, s: State): CheckinView {
+  return {
+    workflow: kind,
+    screen: s.screen,
+    notice: s.ctx.notice,
+    progress: s.progress,
+    guidance: s.guidance,
+    hasPass: s.ctx.pass !== null,
+    person: s.ctx.chip && (s.screen === 'face' || s.screen === 'deciding' || s.screen === 'result') ? { fullName: s.ctx.chip.fullName } : null,
+    decision: s.decision,
+  };
+}

@@ -1,0 +1,275 @@
+// Runs a workflow machine: feeds it device and UI events one at a time, performs the
+// commands it returns (read the chip, capture the face, decide and record, timers), and
+// publishes what the screen should show. Results of work that was cancelled meanwhile
+// (a read after the card was pulled, a capture after a timeout) are dropped by generation.
+import { EventEmitter } from 'node:events';
+import type { DocumentRead } from '../../../drivers/emrtd/reader.js';
+import type { CheckInRecord } from '../../protocol/registry-protocol.js';
+import type { KioskStore } from '../../store/kiosk-store.js';
+import { chipFacts } from '../chip-facts.js';
+import type { FaceStep } from '../face-step.js';
+import type { Logger } from '../logger.js';
+import type { ReaderService } from '../reader-service.js';
+import type { ReferenceData } from '../reference-data.js';
+import { decide, siteDay, type Decision } from './decision.js';
+import { machineFor, type Machine } from './machine.js';
+import type { Command, State, TimerName, WorkflowEvent } from './types.js';
+
+/** Milliseconds each stage took, for the bench and the logs (no personal data). */
+export interface CheckinTimings {
+  read: number | null;
+  face: number | null;
+  decide: number;
+  record: number;
+}
+
+export interface Decided {
+  decision: Decision;
+  record: CheckInRecord;
+  timings: CheckinTimings;
+}
+
+export interface RunnerOptions {
+  site: () => string;
+  store: KioskStore;
+  reference: ReferenceData;
+  readers: ReaderService;
+  face: FaceStep | null;
+  log: Logger;
+  now?: () => Date;
+  /** Told right after a check-in is durable (to wake the sync). */
+  onRecorded?(record: CheckInRecord): void;
+}
+
+type Events = { state: [State]; decided: [Decided]; problem: [string] };
+
+export class WorkflowRunner extends EventEmitter<Events> {
+  private machine: Machine;
+  private state: State;
+  private readonly timers = new Map<TimerName, NodeJS.Timeout>();
+  private generation = 0;
+  private read: { abort: AbortController } | null = null;
+  private capture: AbortController | null = null;
+  private photo: Uint8Array | null = null;
+  private timings: { read: number | null; face: number | null; faceStart: number } = { read: null, face: null, faceStart: 0 };
+  private readonly queue: WorkflowEvent[] = [];
+  private busy = false;
+
+  constructor(private readonly o: RunnerOptions) {
+    super();
+    this.machine = machineFor(o.reference.siteConfig.kind);
+    this.state = this.machine.initial;
+    // A new site configuration changes the workflow between people, never in the middle of one.
+    o.reference.on('changed', () => {
+      if (this.state.screen === 'idle' && this.machine.kind !== o.reference.siteConfig.kind) {
+        this.machine = machineFor(o.reference.siteConfig.kind);
+        this.state = this.machine.initial;
+        this.emit('state', this.state);
+      }
+    });
+  }
+
+  get current(): State {
+    return this.state;
+  }
+
+  get kind(): Machine['kind'] {
+    return this.machine.kind;
+  }
+
+  /** Events are handled strictly one after another, in arrival order. */
+  dispatch(event: WorkflowEvent): void {
+    this.queue.push(event);
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.queue.length) this.step(this.queue.shift()!);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private step(event: WorkflowEvent): void {
+    const policy = { faceRequired: this.o.reference.siteConfig.face.required, faceRetries: this.o.reference.siteConfig.face.retries };
+    const before = this.state;
+    const { state, commands } = this.machine.next(before, event, policy);
+    this.state = state;
+    for (const c of commands) this.perform(c);
+    if (state !== before) this.emit('state', state);
+  }
+
+  private perform(c: Command): void {
+    switch (c.type) {
+      case 'set-timer': {
+        const t = this.o.reference.siteConfig.timeouts;
+        const ms = { wait: t.waitMs, read: t.readMs, face: t.faceMs, result: t.resultMs }[c.timer];
+        this.clearTimer(c.timer);
+        const gen = this.generation;
+        const timer = setTimeout(() => gen === this.generation && this.dispatch({ type: 'timeout', timer: c.timer }), ms);
+        timer.unref();
+        this.timers.set(c.timer, timer);
+        return;
+      }
+      case 'clear-timers':
+        for (const name of [...this.timers.keys()]) this.clearTimer(name);
+        return;
+      case 'start-read':
+        return this.startRead(c.reader, c);
+      case 'cancel-read':
+        this.read?.abort.abort();
+        this.read = null;
+        return;
+      case 'start-face':
+        return this.startFace();
+      case 'stop-face':
+        this.capture?.abort();
+        this.capture = null;
+        return;
+      case 'decide-and-record':
+        return this.decideAndRecord();
+      case 'forget-person':
+        return this.forget();
+    }
+  }
+
+  private clearTimer(name: TimerName): void {
+    const t = this.timers.get(name);
+    if (t) clearTimeout(t);
+    this.timers.delete(name);
+  }
+
+  private startRead(reader: string, c: Command & { type: 'start-read' }): void {
+    this.read?.abort.abort();
+    const abort = new AbortController();
+    this.read = { abort };
+    const gen = this.generation;
+    const started = performance.now();
+    const live = () => gen === this.generation && this.read?.abort === abort;
+    this.o.readers
+      .read(reader, c.access, {
+        trust: this.o.reference.trust,
+        // The machine's own read timer answers first; this one only guarantees the card is reset.
+        timeoutMs: this.o.reference.siteConfig.timeouts.readMs + 1000,
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (live() && p.step === 'file') this.dispatch({ type: 'read-progress', read: p.read, total: p.total });
+        },
+      })
+      .then(
+        (doc: DocumentRead) => {
+          if (!live()) return wipe(doc);
+          this.read = null;
+          this.timings.read = performance.now() - started;
+          const facts = chipFacts(doc);
+          if (doc.face && this.o.face) {
+            this.photo = doc.face.bytes;
+            this.o.face.prepareChip(doc.face.bytes);
+          }
+          wipe(doc);
+          this.dispatch({ type: 'read-done', chip: facts });
+        },
+        (err: { code?: string; message?: string }) => {
+          if (!live()) return;
+          this.read = null;
+          const code = err.code === 'cancelled' ? 'card-removed' : err.code;
+          const failure = code === 'card-removed' || code === 'access-denied' || code === 'timeout' ? code : 'unreadable';
+          this.o.log.warn({ failure, reason: err.message }, 'card read failed');
+          this.dispatch({ type: 'read-failed', failure, message: err.message ?? 'read failed' });
+        },
+      );
+  }
+
+  private startFace(): void {
+    this.capture?.abort();
+    const face = this.o.face;
+    const gen = this.generation;
+    if (!face || !face.available()) {
+      queueMicrotask(() => gen === this.generation && this.dispatch({ type: 'face-done', result: { kind: 'unavailable', why: face ? 'no camera' : 'no face service' } }));
+      return;
+    }
+    const abort = new AbortController();
+    this.capture = abort;
+    this.timings.faceStart = performance.now();
+    const live = () => gen === this.generation && this.capture === abort;
+    face
+      .capture(this.o.reference.siteConfig.face, {
+        signal: abort.signal,
+        onGuidance: (guidance, goodFrames) => live() && this.dispatch({ type: 'face-guidance', guidance, goodFrames }),
+      })
+      .then(
+        (result) => {
+          if (!live()) return;
+          this.capture = null;
+          this.timings.face = (this.timings.face ?? 0) + performance.now() - this.timings.faceStart;
+          this.dispatch({ type: 'face-done', result });
+        },
+        (err: Error) => {
+          if (!live()) return;
+          this.capture = null;
+          this.o.log.error({ err: err.message }, 'face step failed');
+          this.dispatch({ type: 'face-done', result: { kind: 'unavailable', why: err.message } });
+        },
+      );
+  }
+
+  private decideAndRecord(): void {
+    const t0 = performance.now();
+    const now = this.o.now?.() ?? new Date();
+    let decided;
+    let record: CheckInRecord;
+    let t1 = t0;
+    try {
+      decided = decide({
+        site: this.o.site(),
+        config: this.o.reference.siteConfig,
+        ctx: this.state.ctx,
+        now,
+        patient: (id) => this.o.reference.patient(id),
+        flight: (key) => this.o.reference.flight(key),
+        // The site day starts at 00:00 in Vietnam (UTC+7).
+        alreadyBoarded: (id, flight, day) => this.o.store.admittedToFlight(id, flight, new Date(Date.parse(`${day}T00:00:00+07:00`)).toISOString()),
+      });
+      t1 = performance.now();
+      record = this.o.store.record(decided.row, now.getTime());
+    } catch (err) {
+      this.o.log.error({ err: (err as Error).message }, 'the check-in could not be recorded');
+      this.emit('problem', `the check-in could not be recorded: ${(err as Error).message}`);
+      queueMicrotask(() => this.dispatch({ type: 'record-failed', message: (err as Error).message }));
+      return;
+    }
+    const timings: CheckinTimings = { read: this.timings.read, face: this.timings.face, decide: t1 - t0, record: performance.now() - t1 };
+    this.o.log.info({ decision: record.decision, reasons: record.reasons, face: record.verification['face'], seq: record.seq, ms: roundAll(timings) }, 'check-in recorded');
+    this.o.onRecorded?.(record);
+    this.emit('decided', { decision: decided.decision, record, timings });
+    queueMicrotask(() => this.dispatch({ type: 'recorded', decision: decided.decision }));
+  }
+
+  private forget(): void {
+    this.generation++;
+    this.read?.abort.abort();
+    this.read = null;
+    this.capture?.abort();
+    this.capture = null;
+    this.photo?.fill(0);
+    this.photo = null;
+    this.o.face?.forget();
+    this.timings = { read: null, face: null, faceStart: 0 };
+  }
+
+  stop(): void {
+    this.dispatch({ type: 'cancel' });
+    for (const name of [...this.timers.keys()]) this.clearTimer(name);
+  }
+}
+
+/** The chip's bytes leave memory as soon as the facts are taken (the photo is copied for the face step first). */
+function wipe(doc: DocumentRead): void {
+  doc.face?.bytes.fill(0);
+  for (const b of doc.files.values()) b.fill(0);
+}
+
+function roundAll(t: CheckinTimings): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v === null ? null : Math.round(v)]));
+}
+
+export { siteDay };
