@@ -1,13 +1,11 @@
 // Where the kiosk and the embedded registry keep their data, and the lock that keeps a
 // PGlite folder to one process (PGlite is single-process; two would corrupt it).
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DATA_ROOT } from '../main/core/data-paths.js';
 import { CliError } from './command.js';
 
-export const DATA_ROOT = process.env['KIOSK_DATA_DIR'] ?? join(homedir(), '.local', 'share', 'cccd-kiosk');
-export const KIOSK_DB = join(DATA_ROOT, 'kiosk', 'kiosk.db');
-export const SIM_KIOSK_DB = join(DATA_ROOT, 'sim', 'kiosk.db');
+export { DATA_ROOT, KIOSK_DB, SIM_KIOSK_DB } from '../main/core/data-paths.js';
 export const REGISTRY_DATA = join(DATA_ROOT, 'registry');
 export const SIM_REGISTRY_DATA = join(DATA_ROOT, 'sim', 'registry');
 

@@ -76,6 +76,12 @@ async function cutFace(f: (typeof CHIP_FACES)[number]): Promise<ChipFace | null>
   return { format: 'jpeg', width, height, bytes: new Uint8Array(bytes), source: `${f.file} (${f.left},${f.top})` };
 }
 
+/** Which of CHIP_FACES is this citizen's face. */
+export function citizenFaceIndex(seed: string, index: number): number {
+  const offset = createHash('sha256').update(seed).digest()[0]!;
+  return (((offset + index) % CHIP_FACES.length) + CHIP_FACES.length) % CHIP_FACES.length;
+}
+
 /**
  * A citizen's chip photo: a real face when the photos are there, else the drawn placeholder.
  * Citizens whose numbers differ by a multiple of CHIP_FACES.length share a face.

@@ -91,13 +91,6 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
   },
   async run(ctx) {
     const electron = ctx.values['browser'] ? null : electronBinary();
-    if (electron) {
-      const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
-      if (build.status !== 0) throw new CliError('building the Electron app failed (see above)');
-      const env = { ...process.env, ...(ctx.simulator ? { KIOSK_SIMULATOR: '1' } : {}) };
-      const child = spawn(electron, [join(root, 'dist/main/shell/app.js')], { stdio: 'inherit', env });
-      return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
-    }
     const site = stringOption(ctx, 'site');
     if (site !== undefined && site !== 'hospital' && site !== 'airport') throw new CliError('--site hospital or --site airport');
     if (site && !ctx.simulator) throw new CliError('--site is for simulator mode; a site kiosk runs the workflow its published site configuration names');
@@ -136,6 +129,19 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
           });
         }
       }
+      if (electron) {
+        // The Electron core opens the database itself: this process keeps the simulator's
+        // registry and pcscd running for it, and stops them when the window closes.
+        store.close();
+        const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+        if (build.status !== 0) throw new CliError('building the Electron app failed (see above)');
+        const env = { ...process.env, KIOSK_DB: dbPath, ...(ctx.simulator ? { KIOSK_SIMULATOR: '1', KIOSK_SITE: kind } : {}), ...(stringOption(ctx, 'trust') ? { KIOSK_TRUST: stringOption(ctx, 'trust')! } : {}) };
+        const child = spawn(electron, [join(root, 'dist/main/shell/app.js')], { stdio: 'inherit', env });
+        const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+        await sim?.registry.close();
+        await pcsc?.stop();
+        return code;
+      }
       kiosk = await startKiosk({
         simulator: ctx.simulator,
         log,
@@ -149,7 +155,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     } catch (err) {
       await sim?.registry.close();
       await pcsc?.stop();
-      store.close();
+      if (store.db.open) store.close();
       throw err instanceof CliError ? err : new CliError((err as Error).message);
     }
     const url = kiosk.ui!.url;

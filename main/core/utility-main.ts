@@ -1,6 +1,10 @@
-// Entry point when the Electron shell runs the core as a utilityProcess: the shell sends a
+// Entry point when the Electron shell runs the core as a utilityProcess: the same kiosk as
+// `kiosk start` (built by kiosk.ts), without the loopback UI server — the shell sends a
 // MessagePort per UI page, served with the same contract checks as the WebSocket bridge.
-import { KioskCore } from './kiosk-core.js';
+// `kiosk start` prepares the simulator's devices and registry before it starts Electron and
+// passes their whereabouts in the environment (KIOSK_DB, KIOSK_SITE, PCSCLITE_CSOCK_NAME).
+import { KIOSK_DB, SIM_KIOSK_DB } from './data-paths.js';
+import { startKiosk } from './kiosk.js';
 import { createLogger } from './logger.js';
 import { serveConnection } from './rpc-server.js';
 
@@ -21,7 +25,16 @@ if (!parentPort) {
 }
 
 const log = createLogger('kiosk-core');
-const core = new KioskCore({ simulator: process.argv.includes('--simulator') });
+const simulator = process.argv.includes('--simulator');
+const site = process.env['KIOSK_SITE'];
+const kiosk = await startKiosk({
+  simulator,
+  log,
+  db: process.env['KIOSK_DB'] ?? (simulator ? SIM_KIOSK_DB : KIOSK_DB),
+  ...(simulator && (site === 'hospital' || site === 'airport') ? { siteKind: site } : {}),
+  trustDir: process.env['KIOSK_TRUST'] ?? null,
+  ui: false,
+});
 
 parentPort.on('message', (e) => {
   const port = e.ports[0];
@@ -29,7 +42,7 @@ parentPort.on('message', (e) => {
     log.warn('ignored a message from the shell that carried no UI port');
     return;
   }
-  serveConnection(core, {
+  serveConnection(kiosk.core, {
     send: (text) => port.postMessage(text),
     onMessage: (listener) => port.on('message', (m) => listener(m.data)),
     onClose: (listener) => port.on('close', listener),
@@ -37,3 +50,5 @@ parentPort.on('message', (e) => {
   port.start();
   log.info('UI connected over MessagePort');
 });
+
+process.once('SIGTERM', () => void kiosk.stop().then(() => process.exit(0)));

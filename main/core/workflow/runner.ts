@@ -238,7 +238,7 @@ export class WorkflowRunner extends EventEmitter<Events> {
       return;
     }
     const timings: CheckinTimings = { read: this.timings.read, face: this.timings.face, decide: t1 - t0, record: performance.now() - t1 };
-    this.o.log.info({ decision: record.decision, reasons: record.reasons, face: record.verification['face'], seq: record.seq, ms: roundAll(timings) }, 'check-in recorded');
+    this.o.log.info({ decision: record.decision, reasons: record.reasons, faceCheck: record.verification['face'], seq: record.seq, ms: roundAll(timings) }, 'check-in recorded');
     this.o.onRecorded?.(record);
     this.emit('decided', { decision: decided.decision, record, timings });
     queueMicrotask(() => this.dispatch({ type: 'recorded', decision: decided.decision }));
