@@ -5,7 +5,7 @@ import { constants, createHash, publicDecrypt } from 'node:crypto';
 import { bytesToBigint, bigintToBytes, concat, equalBytes } from './bytes.js';
 import { fail } from './errors.js';
 import type { Dg15 } from './lds/dg15.js';
-import type { HashName } from './lds/sod.js';
+import type { HashName } from './oids.js';
 import { signatureScheme, verifyWith } from './signatures.js';
 
 /** ISO/IEC 9796-2 trailers: BC = implicit SHA-1; xxCC names the hash. */
