@@ -28,8 +28,8 @@ describe('rooms/imports lint rule', () => {
   });
 
   it.each([
-    ['main/core/x.ts', "import { a } from '../../drivers/emrtd/bac.js';"],
-    ['simulator/x.ts', "import { a } from '../drivers/emrtd/bac.js';"],
+    ['main/core/x.ts', "import { a } from '../../drivers/emrtd/protocol/bac.js';"],
+    ['simulator/x.ts', "import { a } from '../drivers/emrtd/protocol/bac.js';"],
     ['renderer/x.ts', "import type { AppInfo } from '../main/api/contract.js';"],
     ['main/shell/x.ts', "import { app } from 'electron';"],
     ['bin/x.ts', "import { a } from '../simulator/chip.js';"],
