@@ -9,7 +9,7 @@ import { performPace } from '../../drivers/emrtd/protocol/pace.js';
 import { readDocument } from '../../drivers/emrtd/reader.js';
 import type { PaceInfo } from '../../drivers/emrtd/security-infos.js';
 import { parseSecurityInfos } from '../../drivers/emrtd/security-infos.js';
-import { TrustStore } from '../../drivers/emrtd/trust-store.js';
+import { TrustStore } from '../../drivers/emrtd/cert/trust-store.js';
 import { PcscReaders } from '../../drivers/pcsc/pcsc.js';
 import { pcscChannel, summariseRead } from '../../main/core/card-reading.js';
 import { createVirtualCard, InProcessChannel, type VirtualCard } from '../../simulator/card.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePayload } from '../../drivers/barcode/detect.js';
 import { readDocument, type DocumentRead } from '../../drivers/emrtd/reader.js';
-import { TrustStore } from '../../drivers/emrtd/trust-store.js';
+import { TrustStore } from '../../drivers/emrtd/cert/trust-store.js';
 import { PcscReaders } from '../../drivers/pcsc/pcsc.js';
 import { accessFromQr } from '../../main/core/access-keys.js';
 import { pcscChannel } from '../../main/core/card-reading.js';

@@ -20,9 +20,9 @@ import type { Td1 } from './lds/mrz.js';
 import { parseSod, type Sod } from './lds/sod.js';
 import { paceSuite } from './oids.js';
 import { performPace, type PacePassword } from './protocol/pace.js';
-import { passiveAuthentication, type Check, type PassiveAuthResult } from './passive-auth.js';
+import { passiveAuthentication, type Check, type PassiveAuthResult } from './cert/passive-auth.js';
 import { parseSecurityInfos, type PaceInfo, type SecurityInfo } from './security-infos.js';
-import type { TrustStore } from './trust-store.js';
+import type { TrustStore } from './cert/trust-store.js';
 
 export type AccessKey = PacePassword;
 

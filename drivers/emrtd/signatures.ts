@@ -1,5 +1,7 @@
 // Signature verification for SOD, certificates, CRLs and Active Authentication with ECDSA,
 // through Node's OpenSSL (which, unlike WebCrypto, knows the Brainpool curves many CSCAs use).
+// Shared by cert/ (passive authentication) and protocol/ (active authentication), so it sits
+// at the root with the other helpers: protocol/ may not depend on cert/.
 import { verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
 import { decodeOid, decodeSmallInt, TAG } from './der.js';
 import { fail } from './errors.js';
