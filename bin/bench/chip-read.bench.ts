@@ -7,8 +7,8 @@ import { FileReader, maxShortRead } from '../../drivers/emrtd/protocol/file-read
 import { fileByName } from '../../drivers/emrtd/lds/files.js';
 import { performPace } from '../../drivers/emrtd/protocol/pace.js';
 import { readDocument } from '../../drivers/emrtd/reader.js';
-import type { PaceInfo } from '../../drivers/emrtd/security-infos.js';
-import { parseSecurityInfos } from '../../drivers/emrtd/security-infos.js';
+import type { PaceInfo } from '../../drivers/emrtd/lds/security-infos.js';
+import { parseSecurityInfos } from '../../drivers/emrtd/lds/security-infos.js';
 import { TrustStore } from '../../drivers/emrtd/cert/trust-store.js';
 import { PcscReaders } from '../../drivers/pcsc/pcsc.js';
 import { pcscChannel, summariseRead } from '../../main/core/card-reading.js';

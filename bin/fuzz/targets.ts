@@ -21,7 +21,7 @@ import { parseDg15 } from '../../drivers/emrtd/lds/dg15.js';
 import { encodeDg2, parseDg2 } from '../../drivers/emrtd/lds/dg2.js';
 import { parseSod } from '../../drivers/emrtd/lds/sod.js';
 import { SecureMessaging } from '../../drivers/emrtd/protocol/secure-messaging.js';
-import { parseSecurityInfos } from '../../drivers/emrtd/security-infos.js';
+import { parseSecurityInfos } from '../../drivers/emrtd/lds/security-infos.js';
 import { readTlvs } from '../../drivers/emrtd/tlv.js';
 import { createVirtualCard } from '../../simulator/card.js';
 import { createTestPki } from '../../simulator/pki.js';

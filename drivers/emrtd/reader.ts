@@ -21,7 +21,7 @@ import { parseSod, type Sod } from './lds/sod.js';
 import { paceSuite } from './oids.js';
 import { performPace, type PacePassword } from './protocol/pace.js';
 import { passiveAuthentication, type Check, type PassiveAuthResult } from './cert/passive-auth.js';
-import { parseSecurityInfos, type PaceInfo, type SecurityInfo } from './security-infos.js';
+import { parseSecurityInfos, type PaceInfo, type SecurityInfo } from './lds/security-infos.js';
 import type { TrustStore } from './cert/trust-store.js';
 
 export type AccessKey = PacePassword;

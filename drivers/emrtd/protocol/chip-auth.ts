@@ -11,7 +11,7 @@ import { ecGroup, type EcGroup, type EcPoint } from './ec.js';
 import { EmrtdError, fail } from '../errors.js';
 import { ID_CA, ID_PK_ECDH, caSuite } from '../oids.js';
 import { SecureMessaging } from './secure-messaging.js';
-import type { ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo, SecurityInfo } from '../security-infos.js';
+import type { ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo, SecurityInfo } from '../lds/security-infos.js';
 import { readTlv, tlv } from '../tlv.js';
 
 const EC_PUBLIC_KEY = '1.2.840.10045.2.1';

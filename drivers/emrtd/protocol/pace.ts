@@ -12,7 +12,7 @@ import { EmrtdError, fail } from '../errors.js';
 import { mrzInformation, type MrzKey } from '../lds/mrz.js';
 import { paceSuite } from '../oids.js';
 import { SecureMessaging } from './secure-messaging.js';
-import type { PaceInfo } from '../security-infos.js';
+import type { PaceInfo } from '../lds/security-infos.js';
 import { expectTlv, readTlvs, tlv } from '../tlv.js';
 
 export type PacePassword = { kind: 'mrz'; key: MrzKey } | { kind: 'can'; can: string };

@@ -7,7 +7,7 @@ import { KDF_PI, kdf } from '../protocol/crypto.js';
 import { curveById } from '../protocol/curves.js';
 import { ecGroup } from '../protocol/ec.js';
 import { authenticationToken, decryptNonce, genericMapping, mseSetAt, passwordSecret, performPace } from '../protocol/pace.js';
-import { parseSecurityInfos, type PaceInfo } from '../security-infos.js';
+import { parseSecurityInfos, type PaceInfo } from '../lds/security-infos.js';
 import { PACE, vector } from './vectors.js';
 import { ScriptedChannel } from './scripted-channel.js';
 
