@@ -22,6 +22,13 @@ describe('rooms/imports lint rule', () => {
     ['registry/x.ts', "export { a } from '../main/core/kiosk-core.js';", /registry may not import from main\/core/],
     ['main/store/x.ts', "const m = await import('../core/kiosk-core.js');", /main\/store may not import from main\/core/],
     ['main/core/x.ts', "import type { X } from '../shell/security.js';", /main\/core may not import from main\/shell/],
+    ['drivers/emrtd/lds/x.ts', "import { a } from '../protocol/bac.js';", /drivers\/emrtd\/lds may not import from drivers\/emrtd\/protocol/],
+    ['drivers/emrtd/lds/x.ts', "import { a } from '../cert/trust-store.js';", /drivers\/emrtd\/lds may not import from drivers\/emrtd\/cert/],
+    ['drivers/emrtd/protocol/x.ts', "import { a } from '../cert/trust-store.js';", /drivers\/emrtd\/protocol may not import from drivers\/emrtd\/cert/],
+    ['drivers/emrtd/cert/x.ts', "import { a } from '../protocol/bac.js';", /drivers\/emrtd\/cert may not import from drivers\/emrtd\/protocol/],
+    ['drivers/emrtd/protocol/x.ts', "import { a } from '../reader.js';", /drivers\/emrtd\/protocol may not import from drivers\/emrtd\/reader/],
+    ['drivers/emrtd/tlv.ts', "import { a } from './lds/mrz.js';", /drivers\/emrtd may not import from drivers\/emrtd\/lds/],
+    ['drivers/emrtd/lds/x.ts', "import { a } from '../../pcsc/pcsc.js';", /drivers\/emrtd\/lds may not import from drivers\/pcsc/],
   ])('refuses in %s: %s', async (file, code, message) => {
     const errors = await roomErrors(file, code);
     expect(errors.join('\n')).toMatch(message);
@@ -30,6 +37,12 @@ describe('rooms/imports lint rule', () => {
   it.each([
     ['main/core/x.ts', "import { a } from '../../drivers/emrtd/protocol/bac.js';"],
     ['simulator/x.ts', "import { a } from '../drivers/emrtd/protocol/bac.js';"],
+    ['main/core/x.ts', "import { a } from '../../drivers/emrtd/cert/trust-store.js';"],
+    ['drivers/emrtd/reader.ts', "import { a } from './cert/passive-auth.js';"],
+    ['drivers/emrtd/protocol/x.ts', "import { a } from '../lds/mrz.js'; import { b } from '../errors.js';"],
+    ['drivers/emrtd/cert/x.ts', "import { a } from '../lds/sod.js'; import { b } from '../signatures.js';"],
+    ['drivers/emrtd/lds/x.ts', "import { a } from '../tlv.js';"],
+    ['drivers/emrtd/test/x.test.ts', "import { a } from '../cert/trust-store.js'; import { b } from '../protocol/bac.js';"],
     ['renderer/x.ts', "import type { AppInfo } from '../main/api/contract.js';"],
     ['main/shell/x.ts', "import { app } from 'electron';"],
     ['bin/x.ts', "import { a } from '../simulator/chip.js';"],
