@@ -29,6 +29,14 @@ describe('rooms/imports lint rule', () => {
     ['drivers/emrtd/protocol/x.ts', "import { a } from '../reader.js';", /drivers\/emrtd\/protocol may not import from drivers\/emrtd\/reader/],
     ['drivers/emrtd/tlv.ts', "import { a } from './lds/mrz.js';", /drivers\/emrtd may not import from drivers\/emrtd\/lds/],
     ['drivers/emrtd/lds/x.ts', "import { a } from '../../pcsc/pcsc.js';", /drivers\/emrtd\/lds may not import from drivers\/pcsc/],
+    // Packages: each room's allowlist.
+    ['drivers/barcode/x.ts', "import { z } from 'zod';", /drivers\/barcode may not use the package "zod" \(allowed: none\)/],
+    ['drivers/emrtd/lds/x.ts', "import { weierstrass } from '@noble/curves/abstract/weierstrass.js';", /drivers\/emrtd\/lds may not use the package "@noble\/curves"/],
+    ['main/sync/x.ts', "import { request } from 'node:https';", /main\/sync may not use the package "node:https"/],
+    ['main/core/x.ts', "import { spawn } from 'node:child_process';", /main\/core may not use the package "node:child_process"/],
+    ['models/x.ts', "import pg from 'pg';", /models may not use the package "pg"/],
+    ['bin/x.ts', "import { app } from 'electron';", /bin may not use the package "electron"/],
+    ['main/store/x.ts', "import { readFile } from 'fs/promises';", /node: prefix \("node:fs\/promises"\)/],
   ])('refuses in %s: %s', async (file, code, message) => {
     const errors = await roomErrors(file, code);
     expect(errors.join('\n')).toMatch(message);
@@ -43,6 +51,12 @@ describe('rooms/imports lint rule', () => {
     ['drivers/emrtd/cert/x.ts', "import { a } from '../lds/sod.js'; import { b } from '../signatures.js';"],
     ['drivers/emrtd/lds/x.ts', "import { a } from '../tlv.js';"],
     ['drivers/emrtd/test/x.test.ts', "import { a } from '../cert/trust-store.js'; import { b } from '../protocol/bac.js';"],
+    ['drivers/emrtd/protocol/x.ts', "import { weierstrass } from '@noble/curves/abstract/weierstrass.js';"],
+    ['main/core/x.ts', "import { WebSocketServer } from 'ws'; import { createServer } from 'node:http';"],
+    ['models/x.mjs', "import { register } from 'tsx/esm/api';"],
+    ['main/store/test/x.test.ts', "import { readFileSync } from 'node:fs'; import { describe } from 'vitest';"],
+    ['renderer/test/x.test.ts', "import { chromium } from 'playwright-core';"],
+    ['scripts/x.mjs', "import { build } from 'esbuild';"],
     ['renderer/x.ts', "import type { AppInfo } from '../main/api/contract.js';"],
     ['main/shell/x.ts', "import { app } from 'electron';"],
     ['bin/x.ts', "import { a } from '../simulator/chip.js';"],
