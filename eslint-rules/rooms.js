@@ -1,5 +1,6 @@
 // ESLint rule `rooms/imports`: the room rules of docs/ARCHITECTURE.md, enforced on every
-// import, export-from and dynamic import(), type-only ones included.
+// import, export-from, dynamic import() and require (a CommonJS one, or one createRequire
+// made), type-only ones included.
 import { builtinModules } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * Each room: the rooms it may import from ('*' = any), and the only packages and Node
- * built-ins it may use (['*'] = any). The lists are what each room's code uses today: a new
+ * Each room: the rooms it may import from ('*' = any), the only packages and Node built-ins
+ * it may use (['*'] = any), and whether it may load modules by computed names (`mayCompute`:
+ * the tools, which load benchmark files found at run time). The lists are what each room's code uses today: a new
  * package is a decision for docs/ARCHITECTURE.md, not a side effect of one import.
  * A room is a folder, or one module named without its extension (drivers/emrtd/reader).
  * Listed most specific first; a file belongs to the first room that contains it. A room
@@ -54,9 +56,10 @@ export const ROOMS = [
   {
     room: 'bin',
     mayImport: ['*'],
+    mayCompute: true,
     packages: ['better-sqlite3', 'fast-check', 'pino', 'sharp', 'zod', 'node:child_process', 'node:fs', 'node:fs/promises', 'node:module', 'node:os', 'node:path', 'node:perf_hooks', 'node:timers/promises', 'node:url', 'node:util'],
   },
-  { room: 'scripts', mayImport: ['*'], packages: ['*'] },
+  { room: 'scripts', mayImport: ['*'], packages: ['*'], mayCompute: true },
 ];
 
 export function roomOf(absPath) {
@@ -78,6 +81,13 @@ function packageName(source) {
   return source.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
+/** The module name a literal spells (a string, or a template with no expressions), else null. */
+function literalName(node) {
+  if (node?.type === 'Literal' && typeof node.value === 'string') return node.value;
+  if (node?.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0].value.cooked;
+  return null;
+}
+
 export default {
   meta: {
     type: 'problem',
@@ -87,6 +97,8 @@ export default {
       room: '{{from}} may not import from {{to}} (allowed: {{allowed}}). See docs/ARCHITECTURE.md, "Rooms".',
       pkg: '{{from}} may not use the package "{{pkg}}" (allowed: {{allowed}}). See docs/ARCHITECTURE.md, "Rooms".',
       bareBuiltin: 'Import Node built-ins with the node: prefix ("node:{{pkg}}").',
+      computed: '{{from}} may not load a module whose name is computed: the room rules cannot check it. Name it with a string literal.',
+      looseRequire: 'Call what createRequire makes at once, or keep it in a variable that is only called: else what it loads cannot be checked.',
     },
   },
   create(context) {
@@ -95,6 +107,57 @@ export default {
     if (!from) return {};
     // Tests run in Node with test tools: they keep the room boundaries, not the package limits.
     const isTest = /(^|[\\/])test[\\/]/.test(relative(repoRoot, filename));
+    const sourceCode = context.sourceCode ?? context.getSourceCode();
+
+    function variableOf(identifier) {
+      for (let scope = sourceCode.getScope(identifier); scope; scope = scope.upper) {
+        const variable = scope.set.get(identifier.name);
+        if (variable) return variable;
+      }
+      return null;
+    }
+
+    /** A call of node:module's createRequire, under any local name or as a member. */
+    function isCreateRequire(node) {
+      if (node?.type !== 'CallExpression') return false;
+      const callee = node.callee;
+      if (callee.type === 'MemberExpression') return !callee.computed && callee.property.name === 'createRequire';
+      if (callee.type !== 'Identifier') return false;
+      const def = variableOf(callee)?.defs[0];
+      if (def?.type === 'ImportBinding') return def.node.type === 'ImportSpecifier' && (def.node.imported.name ?? def.node.imported.value) === 'createRequire';
+      return callee.name === 'createRequire';
+    }
+
+    /** A function that loads modules: one named require, or one that createRequire made. */
+    function isRequire(callee) {
+      if (isCreateRequire(callee)) return true;
+      if (callee.type === 'MemberExpression') return !callee.computed && callee.property.name === 'require';
+      if (callee.type !== 'Identifier') return false;
+      if (callee.name === 'require') return true;
+      const def = variableOf(callee)?.defs[0];
+      return def?.type === 'Variable' && isCreateRequire(def.node.init);
+    }
+
+    function checkComputed(node, sourceNode) {
+      const name = literalName(sourceNode);
+      if (name !== null) return check(node, name);
+      if (!isTest && !from.mayCompute) context.report({ node, messageId: 'computed', data: { from: from.room } });
+    }
+
+    /** What createRequire makes must stay where isRequire sees every call of it. */
+    function checkRequireMade(node) {
+      const parent = node.parent;
+      if (parent.type === 'CallExpression' && parent.callee === node) return;
+      if (parent.type !== 'VariableDeclarator' || parent.init !== node || parent.id.type !== 'Identifier') {
+        context.report({ node, messageId: 'looseRequire' });
+        return;
+      }
+      for (const ref of sourceCode.getDeclaredVariables(parent)[0].references) {
+        if (ref.init) continue;
+        const id = ref.identifier;
+        if (ref.isWrite() || id.parent.type !== 'CallExpression' || id.parent.callee !== id) context.report({ node: id, messageId: 'looseRequire' });
+      }
+    }
 
     function check(node, source) {
       if (typeof source !== 'string') return;
@@ -125,6 +188,10 @@ export default {
       ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
       ExportAllDeclaration: (node) => check(node, node.source.value),
       ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+      CallExpression(node) {
+        if (isCreateRequire(node)) checkRequireMade(node);
+        if (isRequire(node.callee)) checkComputed(node, node.arguments[0]);
+      },
     };
   },
 };

@@ -37,6 +37,17 @@ describe('rooms/imports lint rule', () => {
     ['models/x.ts', "import pg from 'pg';", /models may not use the package "pg"/],
     ['bin/x.ts', "import { app } from 'electron';", /bin may not use the package "electron"/],
     ['main/store/x.ts', "import { readFile } from 'fs/promises';", /node: prefix \("node:fs\/promises"\)/],
+    // require: a CommonJS one, or one createRequire made, loads under the same lists.
+    ['renderer/x.ts', "import { createRequire } from 'node:module'; const r = createRequire(import.meta.url); r('node:fs');", /renderer may not use the package "node:fs"/],
+    ['drivers/pcsc/x.ts', "import { createRequire } from 'node:module'; createRequire(import.meta.url)('node-hid');", /drivers\/pcsc may not use the package "node-hid"/],
+    ['drivers/pcsc/x.ts', "import { createRequire as cr } from 'node:module'; cr(import.meta.url)('sharp');", /drivers\/pcsc may not use the package "sharp"/],
+    ['drivers/pcsc/x.ts', "import * as m from 'node:module'; const req = m.createRequire(import.meta.url); req('better-sqlite3');", /drivers\/pcsc may not use the package "better-sqlite3"/],
+    ['models/x.ts', "const pg = require('pg');", /models may not use the package "pg"/],
+    ['main/core/x.ts', "const chip = require('../../simulator/chip.js');", /main\/core may not import from simulator/],
+    ['drivers/pcsc/x.ts', "import { createRequire } from 'node:module'; const name = 'node-hid'; createRequire(import.meta.url)(name);", /drivers\/pcsc may not load a module whose name is computed/],
+    ['models/x.ts', "export const load = (name: string) => module.require(name);", /models may not load a module whose name is computed/],
+    ['drivers/pcsc/x.ts', "import { createRequire } from 'node:module'; export const loaders = [createRequire(import.meta.url)];", /Call what createRequire makes at once/],
+    ['drivers/pcsc/x.ts', "import { createRequire } from 'node:module'; const req = createRequire(import.meta.url); use(req);", /Call what createRequire makes at once/],
   ])('refuses in %s: %s', async (file, code, message) => {
     const errors = await roomErrors(file, code);
     expect(errors.join('\n')).toMatch(message);
@@ -57,6 +68,10 @@ describe('rooms/imports lint rule', () => {
     ['main/store/test/x.test.ts', "import { readFileSync } from 'node:fs'; import { describe } from 'vitest';"],
     ['renderer/test/x.test.ts', "import { chromium } from 'playwright-core';"],
     ['scripts/x.mjs', "import { build } from 'esbuild';"],
+    ['drivers/pcsc/x.ts', "import { createRequire } from 'node:module'; const pcsc = createRequire(import.meta.url)('@pokusew/pcsclite');"],
+    ['models/x.ts', "import { createRequire } from 'node:module'; const req = createRequire(import.meta.url); req(`@cornerstonejs/codec-openjpeg/wasmjs`);"],
+    ['bin/x.ts', "import { createRequire } from 'node:module'; const req = createRequire(import.meta.url); export const load = (name: string) => req(name);"],
+    ['drivers/pcsc/test/x.test.ts', "import { createRequire } from 'node:module'; createRequire(import.meta.url)('node-hid');"],
     ['renderer/x.ts', "import type { AppInfo } from '../main/api/contract.js';"],
     ['main/shell/x.ts', "import { app } from 'electron';"],
     ['bin/x.ts', "import { a } from '../simulator/chip.js';"],
