@@ -187,7 +187,7 @@ export default {
       ImportDeclaration: (node) => check(node, node.source.value),
       ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
       ExportAllDeclaration: (node) => check(node, node.source.value),
-      ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+      ImportExpression: (node) => checkComputed(node, node.source),
       CallExpression(node) {
         if (isCreateRequire(node)) checkRequireMade(node);
         if (isRequire(node.callee)) checkComputed(node, node.arguments[0]);

@@ -47,6 +47,10 @@ describe('rooms/imports lint rule', () => {
     ['drivers/pcsc/x.ts', "import { createRequire } from 'node:module'; const name = 'node-hid'; createRequire(import.meta.url)(name);", /drivers\/pcsc may not load a module whose name is computed/],
     ['models/x.ts', "export const load = (name: string) => module.require(name);", /models may not load a module whose name is computed/],
     ['drivers/pcsc/x.ts', "import { createRequire } from 'node:module'; export const loaders = [createRequire(import.meta.url)];", /Call what createRequire makes at once/],
+    // import() of a computed name.
+    ['main/core/x.ts', "const name = 'ws'; await import(name);", /main\/core may not load a module whose name is computed/],
+    ['models/x.ts', "const kind = 'detect'; await import(`./${kind}.js`);", /models may not load a module whose name is computed/],
+    ['main/store/x.ts', "await import(`../core/kiosk-core.js`);", /main\/store may not import from main\/core/],
     ['drivers/pcsc/x.ts', "import { createRequire } from 'node:module'; const req = createRequire(import.meta.url); use(req);", /Call what createRequire makes at once/],
   ])('refuses in %s: %s', async (file, code, message) => {
     const errors = await roomErrors(file, code);
@@ -72,6 +76,10 @@ describe('rooms/imports lint rule', () => {
     ['models/x.ts', "import { createRequire } from 'node:module'; const req = createRequire(import.meta.url); req(`@cornerstonejs/codec-openjpeg/wasmjs`);"],
     ['bin/x.ts', "import { createRequire } from 'node:module'; const req = createRequire(import.meta.url); export const load = (name: string) => req(name);"],
     ['drivers/pcsc/test/x.test.ts', "import { createRequire } from 'node:module'; createRequire(import.meta.url)('node-hid');"],
+    ['main/core/x.ts', "await import(`ws`);"],
+    ['bin/bench/x.ts', "import { pathToFileURL } from 'node:url'; const f = 'a.bench.ts'; await import(pathToFileURL(f).href);"],
+    ['scripts/x.mjs', "const m = 'esbuild'; await import(m);"],
+    ['main/core/test/x.test.ts', "const m = 'node:http'; await import(m);"],
     ['renderer/x.ts', "import type { AppInfo } from '../main/api/contract.js';"],
     ['main/shell/x.ts', "import { app } from 'electron';"],
     ['bin/x.ts', "import { a } from '../simulator/chip.js';"],
