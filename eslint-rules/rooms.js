@@ -1,6 +1,6 @@
 // ESLint rule `rooms/imports`: the room rules of docs/ARCHITECTURE.md, enforced on every
 // import, export-from, dynamic import() and require (a CommonJS one, or one createRequire
-// made), type-only ones included.
+// made), type-only ones included, and on every use of the global fetch.
 import { builtinModules } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * Each room: the rooms it may import from ('*' = any), the only packages and Node built-ins
- * it may use (['*'] = any), and whether it may load modules by computed names (`mayCompute`:
- * the tools, which load benchmark files found at run time). The lists are what each room's code uses today: a new
- * package is a decision for docs/ARCHITECTURE.md, not a side effect of one import.
+ * Each room: the rooms it may import from ('*' = any); the only packages and Node built-ins
+ * it may use (['*'] = any), each list what the room's code uses today, so that a new package
+ * is a decision for docs/ARCHITECTURE.md, not a side effect of one import; whether it may load
+ * modules by computed names (`mayCompute`: the tools, which load files found at run time);
+ * whether it may use the global fetch (`mayFetch`: the rooms that may reach the network).
  * A room is a folder, or one module named without its extension (drivers/emrtd/reader).
  * Listed most specific first; a file belongs to the first room that contains it. A room
  * nested in another is part of it to everyone outside; inside, each lists what it may import.
@@ -35,7 +36,7 @@ export const ROOMS = [
   { room: 'main/api', mayImport: [], packages: ['zod'] },
   { room: 'main/protocol', mayImport: [], packages: ['zod'] },
   { room: 'main/store', mayImport: ['main/protocol'], packages: ['better-sqlite3', 'node:crypto'] },
-  { room: 'main/sync', mayImport: ['main/store', 'main/protocol'], packages: ['zod', 'node:crypto', 'node:events'] },
+  { room: 'main/sync', mayImport: ['main/store', 'main/protocol'], packages: ['zod', 'node:crypto', 'node:events'], mayFetch: true },
   {
     room: 'main/core',
     mayImport: ['drivers/pcsc', 'drivers/emrtd', 'drivers/hid', 'drivers/barcode', 'models', 'main/store', 'main/sync', 'main/api', 'main/protocol'],
@@ -51,15 +52,17 @@ export const ROOMS = [
   {
     room: 'registry',
     mayImport: ['main/protocol'],
+    mayFetch: true,
     packages: ['@electric-sql/pglite', 'fastify', 'pg', 'pino', 'zod', 'node:child_process', 'node:crypto', 'node:fs', 'node:net', 'node:os', 'node:path'],
   },
   {
     room: 'bin',
     mayImport: ['*'],
     mayCompute: true,
+    mayFetch: true,
     packages: ['better-sqlite3', 'fast-check', 'pino', 'sharp', 'zod', 'node:child_process', 'node:fs', 'node:fs/promises', 'node:module', 'node:os', 'node:path', 'node:perf_hooks', 'node:timers/promises', 'node:url', 'node:util'],
   },
-  { room: 'scripts', mayImport: ['*'], packages: ['*'], mayCompute: true },
+  { room: 'scripts', mayImport: ['*'], packages: ['*'], mayCompute: true, mayFetch: true },
 ];
 
 export function roomOf(absPath) {
@@ -81,6 +84,9 @@ function packageName(source) {
   return source.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
+// The names by which code can reach the global object, and so the global fetch.
+const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self', 'global']);
+
 /** The module name a literal spells (a string, or a template with no expressions), else null. */
 function literalName(node) {
   if (node?.type === 'Literal' && typeof node.value === 'string') return node.value;
@@ -98,6 +104,7 @@ export default {
       pkg: '{{from}} may not use the package "{{pkg}}" (allowed: {{allowed}}). See docs/ARCHITECTURE.md, "Rooms".',
       bareBuiltin: 'Import Node built-ins with the node: prefix ("node:{{pkg}}").',
       computed: '{{from}} may not load a module whose name is computed: the room rules cannot check it. Name it with a string literal.',
+      fetch: '{{from}} may not use the network: the global fetch is for {{allowed}} only. See docs/ARCHITECTURE.md, "Rooms".',
       looseRequire: 'Call what createRequire makes at once, or keep it in a variable that is only called: else what it loads cannot be checked.',
     },
   },
@@ -144,6 +151,18 @@ export default {
       if (!isTest && !from.mayCompute) context.report({ node, messageId: 'computed', data: { from: from.room } });
     }
 
+    /** A name no local binding declares (unresolved, or one of the host's implicit globals). */
+    function isGlobal(identifier) {
+      const variable = variableOf(identifier);
+      return !variable || (variable.scope.type === 'global' && variable.defs.length === 0);
+    }
+
+    function checkFetch(node) {
+      if (isTest || from.mayFetch) return;
+      const allowed = ROOMS.filter((r) => r.mayFetch).map((r) => r.room).join(', ');
+      context.report({ node, messageId: 'fetch', data: { from: from.room, allowed } });
+    }
+
     /** What createRequire makes must stay where isRequire sees every call of it. */
     function checkRequireMade(node) {
       const parent = node.parent;
@@ -188,6 +207,18 @@ export default {
       ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
       ExportAllDeclaration: (node) => check(node, node.source.value),
       ImportExpression: (node) => checkComputed(node, node.source),
+      // Every reference to the global fetch, called or not; a local binding of that name is not it.
+      'Program:exit'() {
+        const globalScope = sourceCode.scopeManager.globalScope;
+        const implicit = globalScope.set.get('fetch');
+        const refs = globalScope.through.filter((ref) => ref.identifier.name === 'fetch');
+        if (implicit && implicit.defs.length === 0) refs.push(...implicit.references);
+        for (const ref of refs) checkFetch(ref.identifier);
+      },
+      MemberExpression(node) {
+        const property = node.computed ? literalName(node.property) : node.property.name;
+        if (property === 'fetch' && node.object.type === 'Identifier' && GLOBAL_OBJECTS.has(node.object.name) && isGlobal(node.object)) checkFetch(node);
+      },
       CallExpression(node) {
         if (isCreateRequire(node)) checkRequireMade(node);
         if (isRequire(node.callee)) checkComputed(node, node.arguments[0]);

@@ -51,6 +51,12 @@ describe('rooms/imports lint rule', () => {
     ['main/core/x.ts', "const name = 'ws'; await import(name);", /main\/core may not load a module whose name is computed/],
     ['models/x.ts', "const kind = 'detect'; await import(`./${kind}.js`);", /models may not load a module whose name is computed/],
     ['main/store/x.ts', "await import(`../core/kiosk-core.js`);", /main\/store may not import from main\/core/],
+    // The global fetch, outside the rooms that may reach the network.
+    ['main/core/x.ts', "export const get = () => fetch('https://example.org/');", /main\/core may not use the network: the global fetch is for main\/sync, registry, bin, scripts only/],
+    ['drivers/emrtd/x.ts', "const f = fetch; export default f;", /drivers\/emrtd may not use the network/],
+    ['renderer/x.ts', "await globalThis.fetch('/x');", /renderer may not use the network/],
+    ['models/x.ts', "export const load = () => window['fetch']('https://example.org/model.onnx');", /models may not use the network/],
+    ['main/core/x.ts', "export function get() { return [1].map(() => fetch('x')); }", /main\/core may not use the network/],
     ['drivers/pcsc/x.ts', "import { createRequire } from 'node:module'; const req = createRequire(import.meta.url); use(req);", /Call what createRequire makes at once/],
   ])('refuses in %s: %s', async (file, code, message) => {
     const errors = await roomErrors(file, code);
@@ -80,6 +86,14 @@ describe('rooms/imports lint rule', () => {
     ['bin/bench/x.ts', "import { pathToFileURL } from 'node:url'; const f = 'a.bench.ts'; await import(pathToFileURL(f).href);"],
     ['scripts/x.mjs', "const m = 'esbuild'; await import(m);"],
     ['main/core/test/x.test.ts', "const m = 'node:http'; await import(m);"],
+    ['main/sync/x.ts', "export const ping = () => fetch('https://registry.example/v1/ping');"],
+    ['registry/x.ts', "await fetch('http://127.0.0.1:1/');"],
+    ['bin/x.ts', "await globalThis.fetch('http://127.0.0.1:1/');"],
+    ['main/core/x.ts', "function fetch(url: string) { return url; } fetch('x');"],
+    ['main/core/x.ts', "export function get(fetch: (url: string) => void) { fetch('x'); }"],
+    ['main/core/x.ts', "const api = { fetch: (u: string) => u }; api.fetch('x'); export const o = { fetch: 1 };"],
+    ['main/shell/x.ts', "import { net } from 'electron'; await net.fetch('file:///x');"],
+    ['main/core/test/x.test.ts', "await fetch('http://127.0.0.1:1/');"],
     ['renderer/x.ts', "import type { AppInfo } from '../main/api/contract.js';"],
     ['main/shell/x.ts', "import { app } from 'electron';"],
     ['bin/x.ts', "import { a } from '../simulator/chip.js';"],
