@@ -112,7 +112,8 @@ export default {
     const filename = context.filename ?? context.getFilename();
     const from = roomOf(filename);
     if (!from) return {};
-    // Tests run in Node with test tools: they keep the room boundaries, not the package limits.
+    // Tests run in Node with test tools: they keep the room boundaries, but neither the package
+    // lists nor the limits on computed names and fetch (they load fixtures, call their servers).
     const isTest = /(^|[\\/])test[\\/]/.test(relative(repoRoot, filename));
     const sourceCode = context.sourceCode ?? context.getSourceCode();
 
@@ -145,7 +146,8 @@ export default {
       return def?.type === 'Variable' && isCreateRequire(def.node.init);
     }
 
-    function checkComputed(node, sourceNode) {
+    /** A load by import() or require: its name is checked like an import's, if it can be known. */
+    function checkLoad(node, sourceNode) {
       const name = literalName(sourceNode);
       if (name !== null) return check(node, name);
       if (!isTest && !from.mayCompute) context.report({ node, messageId: 'computed', data: { from: from.room } });
@@ -167,7 +169,8 @@ export default {
     function checkRequireMade(node) {
       const parent = node.parent;
       if (parent.type === 'CallExpression' && parent.callee === node) return;
-      if (parent.type !== 'VariableDeclarator' || parent.init !== node || parent.id.type !== 'Identifier') {
+      const exported = parent.parent?.parent?.type === 'ExportNamedDeclaration';
+      if (parent.type !== 'VariableDeclarator' || parent.init !== node || parent.id.type !== 'Identifier' || exported) {
         context.report({ node, messageId: 'looseRequire' });
         return;
       }
@@ -206,7 +209,7 @@ export default {
       ImportDeclaration: (node) => check(node, node.source.value),
       ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
       ExportAllDeclaration: (node) => check(node, node.source.value),
-      ImportExpression: (node) => checkComputed(node, node.source),
+      ImportExpression: (node) => checkLoad(node, node.source),
       // Every reference to the global fetch, called or not; a local binding of that name is not it.
       'Program:exit'() {
         const globalScope = sourceCode.scopeManager.globalScope;
@@ -221,7 +224,7 @@ export default {
       },
       CallExpression(node) {
         if (isCreateRequire(node)) checkRequireMade(node);
-        if (isRequire(node.callee)) checkComputed(node, node.arguments[0]);
+        if (isRequire(node.callee)) checkLoad(node, node.arguments[0]);
       },
     };
   },
