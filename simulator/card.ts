@@ -1,5 +1,5 @@
 // One virtual card: a synthetic citizen's document on a virtual chip, with its faults and link.
-import type { CardChannel } from '../drivers/emrtd/card-channel.js';
+import type { CardChannel } from '../drivers/emrtd/protocol/card-channel.js';
 import { EmrtdError } from '../drivers/emrtd/errors.js';
 import type { MrzKey } from '../drivers/emrtd/lds/mrz.js';
 import { VirtualChip } from './chip/virtual-chip.js';

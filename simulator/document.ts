@@ -6,9 +6,9 @@ import { createHash, generateKeyPairSync, webcrypto, type KeyObject } from 'node
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bigintToBytes, concat } from '../drivers/emrtd/bytes.js';
-import { curveById } from '../drivers/emrtd/curves.js';
+import { curveById } from '../drivers/emrtd/protocol/curves.js';
 import { TAG, encodeOid } from '../drivers/emrtd/der.js';
-import { ecGroup } from '../drivers/emrtd/ec.js';
+import { ecGroup } from '../drivers/emrtd/protocol/ec.js';
 import { encodeCom } from '../drivers/emrtd/lds/com.js';
 import { encodeDg1 } from '../drivers/emrtd/lds/dg1.js';
 import { encodeDg13 } from '../drivers/emrtd/lds/dg13.js';

@@ -2,14 +2,14 @@
 // DG15, PA and AA) through the real stack — pcscd + vpcd + drivers/pcsc + drivers/emrtd — with
 // the link's delays, against the link's lower bound: bytes ÷ bit rate + minimum APDUs × turnaround.
 // Plus the reader's own software time per APDU, measured in process with no link delay.
-import { ChipSession } from '../../drivers/emrtd/card-channel.js';
-import { FileReader, maxShortRead } from '../../drivers/emrtd/file-reader.js';
+import { ChipSession } from '../../drivers/emrtd/protocol/card-channel.js';
+import { FileReader, maxShortRead } from '../../drivers/emrtd/protocol/file-reader.js';
 import { fileByName } from '../../drivers/emrtd/lds/files.js';
-import { performPace } from '../../drivers/emrtd/pace.js';
+import { performPace } from '../../drivers/emrtd/protocol/pace.js';
 import { readDocument } from '../../drivers/emrtd/reader.js';
-import type { PaceInfo } from '../../drivers/emrtd/security-infos.js';
-import { parseSecurityInfos } from '../../drivers/emrtd/security-infos.js';
-import { TrustStore } from '../../drivers/emrtd/trust-store.js';
+import type { PaceInfo } from '../../drivers/emrtd/lds/security-infos.js';
+import { parseSecurityInfos } from '../../drivers/emrtd/lds/security-infos.js';
+import { TrustStore } from '../../drivers/emrtd/cert/trust-store.js';
 import { PcscReaders } from '../../drivers/pcsc/pcsc.js';
 import { pcscChannel, summariseRead } from '../../main/core/card-reading.js';
 import { createVirtualCard, InProcessChannel, type VirtualCard } from '../../simulator/card.js';

@@ -1,6 +1,6 @@
 import { EmrtdError } from '../../drivers/emrtd/errors.js';
 import { readDocument, type ReadProgress } from '../../drivers/emrtd/reader.js';
-import { TrustStore } from '../../drivers/emrtd/trust-store.js';
+import { TrustStore } from '../../drivers/emrtd/cert/trust-store.js';
 import { PcscError, PcscReaders } from '../../drivers/pcsc/pcsc.js';
 import { accessFromCan, accessFromMrz, accessFromQr } from '../../main/core/access-keys.js';
 import { pcscChannel, summariseRead } from '../../main/core/card-reading.js';

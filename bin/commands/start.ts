@@ -21,6 +21,8 @@ const CHROMIUM = '/usr/bin/chromium';
 /** The Electron binary's path when it was downloaded, else null (the usual case here). */
 function electronBinary(): string | null {
   try {
+    // In Node, the electron package is only its binary's path (no Electron API): start runs it.
+    // eslint-disable-next-line rooms/imports -- bin may not use Electron's API; this is not it
     const p = createRequire(import.meta.url)('electron') as unknown;
     return typeof p === 'string' && existsSync(p) ? p : null;
   } catch {

@@ -3,7 +3,7 @@
 // fed with random bytes and with mutations of valid samples. A target passes an input when
 // it returns a value or throws the parser's typed error, within a time bound.
 import fc from 'fast-check';
-import { parseCommand, parseResponse } from '../../drivers/emrtd/apdu.js';
+import { parseCommand, parseResponse } from '../../drivers/emrtd/protocol/apdu.js';
 import { BcbpError, parseBcbp } from '../../drivers/barcode/bcbp.js';
 import { CccdQrError, parseCccdQr } from '../../drivers/barcode/cccd-qr.js';
 import { parsePayload } from '../../drivers/barcode/detect.js';
@@ -20,8 +20,8 @@ import { parseDg14 } from '../../drivers/emrtd/lds/dg14.js';
 import { parseDg15 } from '../../drivers/emrtd/lds/dg15.js';
 import { encodeDg2, parseDg2 } from '../../drivers/emrtd/lds/dg2.js';
 import { parseSod } from '../../drivers/emrtd/lds/sod.js';
-import { SecureMessaging } from '../../drivers/emrtd/secure-messaging.js';
-import { parseSecurityInfos } from '../../drivers/emrtd/security-infos.js';
+import { SecureMessaging } from '../../drivers/emrtd/protocol/secure-messaging.js';
+import { parseSecurityInfos } from '../../drivers/emrtd/lds/security-infos.js';
 import { readTlvs } from '../../drivers/emrtd/tlv.js';
 import { createVirtualCard } from '../../simulator/card.js';
 import { createTestPki } from '../../simulator/pki.js';

@@ -9,6 +9,21 @@ export const ID_ICAO_MRTD_SECURITY_LDS = '2.23.136.1.1.1';
 /** ECDSA with plain (r||s) signatures, BSI TR-03111: .1 SHA-1 … .5 SHA-512. */
 export const ECDSA_PLAIN = `${BSI}.1.1.4.1`;
 
+/** Hash algorithms by OID (NIST, and OIW for SHA-1): SOD digests and signature parameters name them. */
+export type HashName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+
+const HASH_BY_OID: Record<string, HashName> = {
+  '1.3.14.3.2.26': 'sha1',
+  '2.16.840.1.101.3.4.2.4': 'sha224',
+  '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+};
+
+export function hashByOid(oid: string): HashName | undefined {
+  return HASH_BY_OID[oid];
+}
+
 export type KeyAgreement = 'DH' | 'ECDH';
 export type Mapping = 'GM' | 'IM' | 'CAM';
 

@@ -2,13 +2,13 @@
 // offers it (BAC otherwise), the LDS files, then passive, chip and active authentication.
 // The result says which checks ran and how each ended; "verified" only when all that apply pass.
 import { randomBytes } from 'node:crypto';
-import { verifyActiveAuthentication } from './active-auth.js';
-import { SW, swHex } from './apdu.js';
-import { performBac } from './bac.js';
-import { ChipSession, type CardChannel } from './card-channel.js';
-import { chooseChipAuthentication, performChipAuthentication } from './chip-auth.js';
+import { verifyActiveAuthentication } from './protocol/active-auth.js';
+import { SW, swHex } from './protocol/apdu.js';
+import { performBac } from './protocol/bac.js';
+import { ChipSession, type CardChannel } from './protocol/card-channel.js';
+import { chooseChipAuthentication, performChipAuthentication } from './protocol/chip-auth.js';
 import { EmrtdError, fail } from './errors.js';
-import { FileReader } from './file-reader.js';
+import { FileReader } from './protocol/file-reader.js';
 import { parseCom, type Com } from './lds/com.js';
 import { parseDg1 } from './lds/dg1.js';
 import { parseDg13, type Dg13 } from './lds/dg13.js';
@@ -19,10 +19,10 @@ import { CARD_ACCESS, EMRTD_AID, fileByName, type LdsFile } from './lds/files.js
 import type { Td1 } from './lds/mrz.js';
 import { parseSod, type Sod } from './lds/sod.js';
 import { paceSuite } from './oids.js';
-import { performPace, type PacePassword } from './pace.js';
-import { passiveAuthentication, type Check, type PassiveAuthResult } from './passive-auth.js';
-import { parseSecurityInfos, type PaceInfo, type SecurityInfo } from './security-infos.js';
-import type { TrustStore } from './trust-store.js';
+import { performPace, type PacePassword } from './protocol/pace.js';
+import { passiveAuthentication, type Check, type PassiveAuthResult } from './cert/passive-auth.js';
+import { parseSecurityInfos, type PaceInfo, type SecurityInfo } from './lds/security-infos.js';
+import type { TrustStore } from './cert/trust-store.js';
 
 export type AccessKey = PacePassword;
 

@@ -1,10 +1,11 @@
 // Signature verification for SOD, certificates, CRLs and Active Authentication with ECDSA,
 // through Node's OpenSSL (which, unlike WebCrypto, knows the Brainpool curves many CSCAs use).
+// Shared by cert/ (passive authentication) and protocol/ (active authentication), so it sits
+// at the root with the other helpers: protocol/ may not depend on cert/.
 import { verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
 import { decodeOid, decodeSmallInt, TAG } from './der.js';
 import { fail } from './errors.js';
-import { hashByOid, type HashName } from './lds/sod.js';
-import { ECDSA_PLAIN } from './oids.js';
+import { ECDSA_PLAIN, hashByOid, type HashName } from './oids.js';
 import { readTlv, readTlvs } from './tlv.js';
 
 type Scheme = { kind: 'pkcs1'; hash: HashName } | { kind: 'pss'; hash: HashName; saltLength: number } | { kind: 'ecdsa'; hash: HashName; encoding: 'der' | 'ieee-p1363' };

@@ -1,6 +1,6 @@
 // Reading a card in a PC/SC reader: the PC/SC card as the chip stack's CardChannel (its
 // errors mapped to the chip stack's), and the read's summary as the CLI and UI show it.
-import type { CardChannel } from '../../drivers/emrtd/card-channel.js';
+import type { CardChannel } from '../../drivers/emrtd/protocol/card-channel.js';
 import { EmrtdError, type EmrtdErrorCode } from '../../drivers/emrtd/errors.js';
 import type { Dg13 } from '../../drivers/emrtd/lds/dg13.js';
 import type { DocumentRead } from '../../drivers/emrtd/reader.js';

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { EmrtdError } from '../../drivers/emrtd/errors.js';
 import { readDocument, type AccessKey, type DocumentRead, type ReadProgress } from '../../drivers/emrtd/reader.js';
-import type { TrustStore } from '../../drivers/emrtd/trust-store.js';
+import type { TrustStore } from '../../drivers/emrtd/cert/trust-store.js';
 import { PcscError, PcscReaders } from '../../drivers/pcsc/pcsc.js';
 import { pcscChannel } from './card-reading.js';
 import type { Logger } from './logger.js';

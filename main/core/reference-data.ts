@@ -3,7 +3,7 @@
 // restart). A dataset that does not parse is not used: the last good one stays, and the
 // status says what is wrong and how old the data in use is.
 import { EventEmitter } from 'node:events';
-import { TrustStore, type TrustFile } from '../../drivers/emrtd/trust-store.js';
+import { TrustStore, type TrustFile } from '../../drivers/emrtd/cert/trust-store.js';
 import { describeError, parseRosterItem, SITE_CONFIG_KEY, SiteConfig, TrustItem, type FlightEntry, type PatientEntry, type SiteKind } from '../protocol/datasets.js';
 import type { KioskStore } from '../store/kiosk-store.js';
 import type { Logger } from './logger.js';

@@ -2,7 +2,7 @@
 // CRLs, PEM or DER, any names with .pem .crt .cer .der .crl; key files and anything else are ignored.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { TrustStore, type TrustFile, type TrustLoad } from '../../drivers/emrtd/trust-store.js';
+import { TrustStore, type TrustFile, type TrustLoad } from '../../drivers/emrtd/cert/trust-store.js';
 
 const EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.der', '.crl']);
 const MAX_FILE = 4 * 1024 * 1024;

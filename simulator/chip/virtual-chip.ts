@@ -5,19 +5,19 @@
 // secure messaging once access is granted. It answers as the standard says, not as our reader
 // happens to ask: tests of other readers rely on that.
 import { constants, createHash, privateEncrypt, randomBytes, sign } from 'node:crypto';
-import { encodeResponse, parseCommand, type CommandApdu } from '../../drivers/emrtd/apdu.js';
-import { bacKeySeed, deriveBacKeys } from '../../drivers/emrtd/bac.js';
+import { encodeResponse, parseCommand, type CommandApdu } from '../../drivers/emrtd/protocol/apdu.js';
+import { bacKeySeed, deriveBacKeys } from '../../drivers/emrtd/protocol/bac.js';
 import { concat, equalBytes, xor } from '../../drivers/emrtd/bytes.js';
-import { KDF_ENC, KDF_MAC, KDF_PI, aesEncrypt, blockSize, kdf, pad, retailMac, tdesDecrypt, tdesEncrypt, type CipherAlg } from '../../drivers/emrtd/crypto.js';
-import { curveById } from '../../drivers/emrtd/curves.js';
+import { KDF_ENC, KDF_MAC, KDF_PI, aesEncrypt, blockSize, kdf, pad, retailMac, tdesDecrypt, tdesEncrypt, type CipherAlg } from '../../drivers/emrtd/protocol/crypto.js';
+import { curveById } from '../../drivers/emrtd/protocol/curves.js';
 import { decodeOid } from '../../drivers/emrtd/der.js';
-import { ecGroup, type EcGroup, type EcPoint } from '../../drivers/emrtd/ec.js';
-import { maxShortRead } from '../../drivers/emrtd/file-reader.js';
+import { ecGroup, type EcGroup, type EcPoint } from '../../drivers/emrtd/protocol/ec.js';
+import { maxShortRead } from '../../drivers/emrtd/protocol/file-reader.js';
 import { CARD_ACCESS, EMRTD_AID, LDS_FILES } from '../../drivers/emrtd/lds/files.js';
 import type { MrzKey } from '../../drivers/emrtd/lds/mrz.js';
 import { caSuite, paceSuite } from '../../drivers/emrtd/oids.js';
-import { authenticationToken, genericMapping, passwordSecret } from '../../drivers/emrtd/pace.js';
-import { SecureMessaging } from '../../drivers/emrtd/secure-messaging.js';
+import { authenticationToken, genericMapping, passwordSecret } from '../../drivers/emrtd/protocol/pace.js';
+import { SecureMessaging } from '../../drivers/emrtd/protocol/secure-messaging.js';
 import { readTlv, readTlvs, tlv } from '../../drivers/emrtd/tlv.js';
 import type { ChipDocument } from '../document.js';
 

@@ -2,7 +2,7 @@
 // every fault ends in its own specific result.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readDocument, type DocumentRead } from '../../drivers/emrtd/reader.js';
-import { TrustStore } from '../../drivers/emrtd/trust-store.js';
+import { TrustStore } from '../../drivers/emrtd/cert/trust-store.js';
 import { createVirtualCard, InProcessChannel, type Fault, type VirtualCardOptions } from '../card.js';
 import { createTestPki, trustFiles, type TestPki } from '../pki.js';
 

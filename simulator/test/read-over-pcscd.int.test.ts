@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PcscReaders, type PcscCard } from '../../drivers/pcsc/pcsc.js';
 import { readDocument } from '../../drivers/emrtd/reader.js';
-import { TrustStore } from '../../drivers/emrtd/trust-store.js';
+import { TrustStore } from '../../drivers/emrtd/cert/trust-store.js';
 import { createVirtualCard, type Fault, type VirtualCardOptions } from '../card.js';
 import { freePortPair, missingPcscStack, startPrivatePcscd, type PrivatePcscd } from '../pcscd.js';
 import { createTestPki, trustFiles, type TestPki } from '../pki.js';

@@ -1,6 +1,6 @@
 // DG14: SecurityInfos for chip authentication (and PACE/AA infos some chips repeat here).
 import { EmrtdError, fail } from '../errors.js';
-import { parseSecurityInfos, type SecurityInfo } from '../security-infos.js';
+import { parseSecurityInfos, type SecurityInfo } from './security-infos.js';
 import { expectTlv, tlv } from '../tlv.js';
 
 export function parseDg14(bytes: Uint8Array): SecurityInfo[] {

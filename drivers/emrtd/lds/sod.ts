@@ -5,22 +5,8 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { children, decodeOid, decodeSmallInt, TAG } from '../der.js';
 import { EmrtdError, fail } from '../errors.js';
-import { ID_ICAO_MRTD_SECURITY_LDS } from '../oids.js';
+import { ID_ICAO_MRTD_SECURITY_LDS, hashByOid, type HashName } from '../oids.js';
 import { expectTlv, readTlv } from '../tlv.js';
-
-export type HashName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
-
-const HASH_BY_OID: Record<string, HashName> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.4': 'sha224',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
-
-export function hashByOid(oid: string): HashName | undefined {
-  return HASH_BY_OID[oid];
-}
 
 export interface SignerInfo {
   /** issuerAndSerialNumber (issuer DER, serial bytes) or subjectKeyIdentifier. */

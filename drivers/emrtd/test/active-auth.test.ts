@@ -2,11 +2,11 @@
 // scheme 1, SHA-256), through 3DES secure messaging with the captured session state.
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { verifyActiveAuthentication } from '../active-auth.js';
-import { encodeCommand, parseResponse } from '../apdu.js';
+import { verifyActiveAuthentication } from '../protocol/active-auth.js';
+import { encodeCommand, parseResponse } from '../protocol/apdu.js';
 import { hex } from '../bytes.js';
 import { encodeDg15, parseDg15 } from '../lds/dg15.js';
-import { SecureMessaging } from '../secure-messaging.js';
+import { SecureMessaging } from '../protocol/secure-messaging.js';
 import { AA, vector } from './vectors.js';
 
 const v = (name: string) => vector(AA, name);

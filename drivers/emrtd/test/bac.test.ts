@@ -1,9 +1,9 @@
 // BAC against ICAO Doc 9303 Part 11 Appendix D, byte for byte.
 import { describe, expect, it } from 'vitest';
-import { bacKeySeed, completeBac, deriveBacKeys, externalAuthenticateData } from '../bac.js';
-import { encodeCommand } from '../apdu.js';
+import { bacKeySeed, completeBac, deriveBacKeys, externalAuthenticateData } from '../protocol/bac.js';
+import { encodeCommand } from '../protocol/apdu.js';
 import { hex } from '../bytes.js';
-import { adjustParity } from '../crypto.js';
+import { adjustParity } from '../protocol/crypto.js';
 import { mrzInformation } from '../lds/mrz.js';
 import { BAC, vector, vectorText } from './vectors.js';
 

@@ -2,8 +2,8 @@
 import { createECDH } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bytesToBigint, hex } from '../bytes.js';
-import { STANDARD_CURVES } from '../curves.js';
-import { ecGroup } from '../ec.js';
+import { STANDARD_CURVES } from '../protocol/curves.js';
+import { ecGroup } from '../protocol/ec.js';
 
 describe('standardized curves 8-18', () => {
   it.each(STANDARD_CURVES.map((c) => [c.id, c.name, c] as const))('id %i (%s) agrees with OpenSSL', (_id, _name, curve) => {

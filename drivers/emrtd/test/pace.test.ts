@@ -2,12 +2,12 @@
 // AES-128), byte for byte: the terminal's every command and derived value.
 import { describe, expect, it } from 'vitest';
 import { bytesToBigint, hex } from '../bytes.js';
-import { ChipSession } from '../card-channel.js';
-import { KDF_PI, kdf } from '../crypto.js';
-import { curveById } from '../curves.js';
-import { ecGroup } from '../ec.js';
-import { authenticationToken, decryptNonce, genericMapping, mseSetAt, passwordSecret, performPace } from '../pace.js';
-import { parseSecurityInfos, type PaceInfo } from '../security-infos.js';
+import { ChipSession } from '../protocol/card-channel.js';
+import { KDF_PI, kdf } from '../protocol/crypto.js';
+import { curveById } from '../protocol/curves.js';
+import { ecGroup } from '../protocol/ec.js';
+import { authenticationToken, decryptNonce, genericMapping, mseSetAt, passwordSecret, performPace } from '../protocol/pace.js';
+import { parseSecurityInfos, type PaceInfo } from '../lds/security-infos.js';
 import { PACE, vector } from './vectors.js';
 import { ScriptedChannel } from './scripted-channel.js';
 

@@ -1,6 +1,6 @@
 // A CardChannel that plays a recorded exchange: each command must match, byte for byte.
 import { hex } from '../bytes.js';
-import type { CardChannel } from '../card-channel.js';
+import type { CardChannel } from '../protocol/card-channel.js';
 
 export class ScriptedChannel implements CardChannel {
   private step = 0;

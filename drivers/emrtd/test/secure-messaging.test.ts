@@ -1,9 +1,9 @@
 // 3DES secure messaging against ICAO Doc 9303 Part 11 Appendix D.4, from both sides.
 import { describe, expect, it } from 'vitest';
-import { encodeCommand, parseCommand, parseResponse } from '../apdu.js';
+import { encodeCommand, parseCommand, parseResponse } from '../protocol/apdu.js';
 import { concat, hex } from '../bytes.js';
 import { EmrtdError } from '../errors.js';
-import { SecureMessaging } from '../secure-messaging.js';
+import { SecureMessaging } from '../protocol/secure-messaging.js';
 import { BAC, SM3DES, vector } from './vectors.js';
 
 const keys = () => ({ alg: '3DES' as const, ksEnc: vector(BAC, 'KSenc (parity adjusted)'), ksMac: vector(BAC, 'KSmac (parity adjusted)'), ssc: vector(BAC, 'SSC = RND.IC[4:8]||RND.IFD[4:8]') });

@@ -4,10 +4,10 @@
 // Both sides are here because both follow the same rules: the terminal protects commands
 // and checks responses; a chip (the simulator's) does the reverse.
 import type { CommandApdu, ResponseApdu } from './apdu.js';
-import { concat, equalBytes } from './bytes.js';
+import { concat, equalBytes } from '../bytes.js';
 import { aesCmac, aesDecrypt, aesEcbBlock, aesEncrypt, blockSize, pad, retailMac, tdesDecrypt, tdesEncrypt, unpad, type CipherAlg } from './crypto.js';
-import { EmrtdError, fail } from './errors.js';
-import { readTlv, tlv, type Tlv } from './tlv.js';
+import { EmrtdError, fail } from '../errors.js';
+import { readTlv, tlv, type Tlv } from '../tlv.js';
 
 export interface SmKeys {
   alg: CipherAlg;

@@ -2,11 +2,11 @@
 // SELECT by file id otherwise; the first chunk tells the file's length; each later chunk is
 // as large as the card, the APDU length and the secure-messaging overhead allow.
 import { SW, swHex } from './apdu.js';
-import { concat, u16 } from './bytes.js';
+import { concat, u16 } from '../bytes.js';
 import type { ChipSession } from './card-channel.js';
 import { blockSize } from './crypto.js';
-import { EmrtdError, fail } from './errors.js';
-import { readTlv, tlv } from './tlv.js';
+import { EmrtdError, fail } from '../errors.js';
+import { readTlv, tlv } from '../tlv.js';
 
 /** Largest READ BINARY answer whose protected response still fits a short APDU (≤ 256 bytes). */
 export function maxShortRead(block: 8 | 16 | null): number {

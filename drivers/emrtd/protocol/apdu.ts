@@ -1,6 +1,6 @@
 // ISO/IEC 7816-4 command and response APDUs: cases 1-4, short and extended length.
-import { concat } from './bytes.js';
-import { fail } from './errors.js';
+import { concat } from '../bytes.js';
+import { fail } from '../errors.js';
 
 export interface CommandApdu {
   cla: number;

@@ -1,11 +1,11 @@
 // Basic Access Control (ICAO Doc 9303 Part 11 §4.3, Appendix D): keys from the MRZ,
 // mutual authentication with 2-key 3DES and retail MAC, session keys and SSC.
 import { randomBytes } from 'node:crypto';
-import { concat, equalBytes, xor } from './bytes.js';
+import { concat, equalBytes, xor } from '../bytes.js';
 import type { ChipSession } from './card-channel.js';
 import { KDF_ENC, KDF_MAC, kdf, pad, retailMac, sha1, tdesDecrypt, tdesEncrypt } from './crypto.js';
-import { fail } from './errors.js';
-import { mrzInformation, type MrzKey } from './lds/mrz.js';
+import { fail } from '../errors.js';
+import { mrzInformation, type MrzKey } from '../lds/mrz.js';
 import { SecureMessaging, type SmKeys } from './secure-messaging.js';
 
 export interface BacKeys {

@@ -2,7 +2,7 @@
 // drivers/pcsc implements it over PC/SC (T=0 GET RESPONSE / 6Cxx handled there); the
 // simulator implements it in process for fast tests.
 import { encodeCommand, parseResponse, swHex, type CommandApdu, type ResponseApdu } from './apdu.js';
-import { EmrtdError, fail } from './errors.js';
+import { EmrtdError, fail } from '../errors.js';
 import { type SecureMessaging } from './secure-messaging.js';
 
 export interface CardChannel {

@@ -1,9 +1,9 @@
 // SecurityInfos (ICAO Doc 9303 Part 11 §9.2): the contents of EF.CardAccess and DG14.
 // Unknown entries are kept, not rejected: chips carry infos we do not act on.
-import { fail } from './errors.js';
-import { children, decodeOid, decodeSmallInt, TAG } from './der.js';
-import { ID_AA, ID_PK_DH, ID_PK_ECDH, caSuite, paceSuite } from './oids.js';
-import { readTlv, type Tlv } from './tlv.js';
+import { fail } from '../errors.js';
+import { children, decodeOid, decodeSmallInt, TAG } from '../der.js';
+import { ID_AA, ID_PK_DH, ID_PK_ECDH, caSuite, paceSuite } from '../oids.js';
+import { readTlv, type Tlv } from '../tlv.js';
 
 export interface PaceInfo {
   kind: 'pace';

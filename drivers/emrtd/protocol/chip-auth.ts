@@ -2,17 +2,17 @@
 // the chip's static key from DG14 replaces the secure messaging keys. Only a chip holding
 // the private key can go on talking, which proves it is not a copy. 3DES uses MSE:Set KAT;
 // AES uses MSE:Set AT and GENERAL AUTHENTICATE.
-import { bytesToBigint, concat } from './bytes.js';
+import { bytesToBigint, concat } from '../bytes.js';
 import type { ChipSession } from './card-channel.js';
 import { KDF_ENC, KDF_MAC, blockSize, kdf } from './crypto.js';
 import { STANDARD_CURVES, type CurveParams } from './curves.js';
-import { TAG, children, decodeOid, decodeSmallInt, encodeOid } from './der.js';
+import { TAG, children, decodeOid, decodeSmallInt, encodeOid } from '../der.js';
 import { ecGroup, type EcGroup, type EcPoint } from './ec.js';
-import { EmrtdError, fail } from './errors.js';
-import { ID_CA, ID_PK_ECDH, caSuite } from './oids.js';
+import { EmrtdError, fail } from '../errors.js';
+import { ID_CA, ID_PK_ECDH, caSuite } from '../oids.js';
 import { SecureMessaging } from './secure-messaging.js';
-import type { ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo, SecurityInfo } from './security-infos.js';
-import { readTlv, tlv } from './tlv.js';
+import type { ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo, SecurityInfo } from '../lds/security-infos.js';
+import { readTlv, tlv } from '../tlv.js';
 
 const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 const NAMED: Record<string, string> = {

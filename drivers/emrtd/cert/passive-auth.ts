@@ -2,10 +2,10 @@
 // Signer certificate's chain to a trusted CSCA, its revocation status, and every read data
 // group's hash against the SOD. The result says which checks ran and how each ended.
 import { type X509Certificate, createHash } from 'node:crypto';
-import { equalBytes } from './bytes.js';
-import { EmrtdError } from './errors.js';
-import type { Sod } from './lds/sod.js';
-import { signatureScheme, verifyWith } from './signatures.js';
+import { equalBytes } from '../bytes.js';
+import { EmrtdError } from '../errors.js';
+import type { Sod } from '../lds/sod.js';
+import { signatureScheme, verifyWith } from '../signatures.js';
 import { normaliseSerial, parseCertificate, type Csca, type TrustStore } from './trust-store.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'not-checked';

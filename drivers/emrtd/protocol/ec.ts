@@ -2,9 +2,9 @@
 // with the standardized domain parameters. Points cross the wire uncompressed (04 || X || Y).
 import { randomBytes } from 'node:crypto';
 import { weierstrass } from '@noble/curves/abstract/weierstrass.js';
-import { bigintToBytes, bytesToBigint } from './bytes.js';
+import { bigintToBytes, bytesToBigint } from '../bytes.js';
 import type { CurveParams } from './curves.js';
-import { EmrtdError, fail } from './errors.js';
+import { EmrtdError, fail } from '../errors.js';
 
 type PointCons = ReturnType<typeof weierstrass<bigint>>;
 export type EcPoint = InstanceType<PointCons>;

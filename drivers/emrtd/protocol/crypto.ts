@@ -3,8 +3,8 @@
 // and the key derivation function KDF(K, c). Built on Node's OpenSSL; single DES, which
 // OpenSSL 3 only has in its legacy provider, is 2-key EDE with both halves equal.
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
-import { concat, xor } from './bytes.js';
-import { fail } from './errors.js';
+import { concat, xor } from '../bytes.js';
+import { fail } from '../errors.js';
 
 export type CipherAlg = '3DES' | 'AES-128' | 'AES-192' | 'AES-256';
 

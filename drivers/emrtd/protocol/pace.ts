@@ -2,18 +2,18 @@
 // (MRZ or CAN) encrypts a nonce; generic mapping makes a fresh generator from it; an
 // ephemeral ECDH on that generator gives the session keys; authentication tokens prove
 // both sides hold them. 3DES and AES-128/192/256, standardized curves 8-18.
-import { bytesToBigint, concat, equalBytes } from './bytes.js';
+import { bytesToBigint, concat, equalBytes } from '../bytes.js';
 import type { ChipSession } from './card-channel.js';
 import { KDF_ENC, KDF_MAC, KDF_PI, aesCmac, aesDecrypt, blockSize, kdf, pad, retailMac, sha1, tdesDecrypt, type CipherAlg } from './crypto.js';
 import { curveById } from './curves.js';
-import { encodeOid } from './der.js';
+import { encodeOid } from '../der.js';
 import { ecGroup, type EcGroup, type EcPoint } from './ec.js';
-import { EmrtdError, fail } from './errors.js';
-import { mrzInformation, type MrzKey } from './lds/mrz.js';
-import { paceSuite } from './oids.js';
+import { EmrtdError, fail } from '../errors.js';
+import { mrzInformation, type MrzKey } from '../lds/mrz.js';
+import { paceSuite } from '../oids.js';
 import { SecureMessaging } from './secure-messaging.js';
-import type { PaceInfo } from './security-infos.js';
-import { expectTlv, readTlvs, tlv } from './tlv.js';
+import type { PaceInfo } from '../lds/security-infos.js';
+import { expectTlv, readTlvs, tlv } from '../tlv.js';
 
 export type PacePassword = { kind: 'mrz'; key: MrzKey } | { kind: 'can'; can: string };
 

@@ -2,11 +2,11 @@
 // with the private key matching DG15. RSA with ISO/IEC 9796-2 digital signature scheme 1,
 // or ECDSA (plain r||s per BSI TR-03111, with the hash DG14's ActiveAuthenticationInfo names).
 import { constants, createHash, publicDecrypt } from 'node:crypto';
-import { bytesToBigint, bigintToBytes, concat, equalBytes } from './bytes.js';
-import { fail } from './errors.js';
-import type { Dg15 } from './lds/dg15.js';
-import type { HashName } from './lds/sod.js';
-import { signatureScheme, verifyWith } from './signatures.js';
+import { bytesToBigint, bigintToBytes, concat, equalBytes } from '../bytes.js';
+import { fail } from '../errors.js';
+import type { Dg15 } from '../lds/dg15.js';
+import type { HashName } from '../oids.js';
+import { signatureScheme, verifyWith } from '../signatures.js';
 
 /** ISO/IEC 9796-2 trailers: BC = implicit SHA-1; xxCC names the hash. */
 const TRAILER_HASH: Record<number, HashName> = { 0x33: 'sha1', 0x34: 'sha256', 0x35: 'sha512', 0x36: 'sha384', 0x38: 'sha224' };
