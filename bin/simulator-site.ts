@@ -46,8 +46,8 @@ export interface SimulatorPcsc {
  * 35963), else a private pcscd whose vpcd listens on 35963. Sets PCSCLITE_CSOCK_NAME for
  * this process before the kiosk opens PC/SC.
  */
-export async function simulatorPcsc(say: (line: string) => void): Promise<SimulatorPcsc | null> {
-  if (process.env['PCSCLITE_CSOCK_NAME'] ? await socketAnswers(process.env['PCSCLITE_CSOCK_NAME']) : await socketAnswers(SYSTEM_PCSCD_SOCKET)) {
+export async function simulatorPcsc(say: (line: string) => void, vpcdPort = VPCD_DEFAULT_PORT): Promise<SimulatorPcsc | null> {
+  if (vpcdPort === VPCD_DEFAULT_PORT && (process.env['PCSCLITE_CSOCK_NAME'] ? await socketAnswers(process.env['PCSCLITE_CSOCK_NAME']) : await socketAnswers(SYSTEM_PCSCD_SOCKET))) {
     say('Card readers: the system pcscd (its vpcd reader takes virtual cards on port 35963).');
     return { vpcdPort: VPCD_DEFAULT_PORT, source: 'system', stop: async () => undefined };
   }
@@ -58,7 +58,7 @@ export async function simulatorPcsc(say: (line: string) => void): Promise<Simula
   }
   let pcscd: PrivatePcscd;
   try {
-    pcscd = await startPrivatePcscd(VPCD_DEFAULT_PORT);
+    pcscd = await startPrivatePcscd(vpcdPort);
   } catch (err) {
     say(`No card readers: a private pcscd could not start (${(err as Error).message.split('\n')[0]}).`);
     return null;

@@ -24,19 +24,29 @@ export async function faceFrames(faceIndex: number, count: number): Promise<RawF
   const src = readFileSync(path);
   const meta = await sharp(src).metadata();
   const frames: RawFrame[] = [];
+  // The face's own rectangle (a little wider), so that people beside it in a group photo stay
+  // out of view: one person in front of the kiosk, on a plain background.
+  const mx = Math.round(f.width * 0.08);
+  const my = Math.round(f.height * 0.05);
+  const left = Math.max(0, f.left - mx);
+  const top = Math.max(0, f.top - my);
+  const width = Math.min(meta.width! - left, f.width + 2 * mx);
+  const height = Math.min(meta.height! - top, f.height + 2 * my);
+  const faceH = 400;
+  const faceW = Math.round((width * faceH) / height);
   for (let i = 0; i < count; i++) {
-    // Around the face with a camera's margin, nudged a little each frame.
-    const grow = 1.5 + 0.05 * (i % 3);
-    const w = Math.min(meta.width!, Math.round(f.width * grow * 1.1));
-    const h = Math.min(meta.height!, Math.round((w * 3) / 4));
-    const cx = f.left + f.width / 2 + ((i % 5) - 2) * f.width * 0.01;
-    const cy = f.top + f.height / 2;
-    const left = Math.max(0, Math.min(meta.width! - w, Math.round(cx - w / 2)));
-    const top = Math.max(0, Math.min(meta.height! - h, Math.round(cy - h / 2)));
-    const data = await sharp(src)
-      .extract({ left, top, width: w, height: h })
-      .resize(W, H, { fit: 'cover' })
+    const face = await sharp(src)
+      .extract({ left, top, width, height })
+      .resize(faceW, faceH)
       .modulate({ brightness: 1 + ((i % 4) - 1.5) * 0.03 })
+      .removeAlpha()
+      .png()
+      .toBuffer();
+    // Small shifts from frame to frame, as a person standing still still moves.
+    const dx = ((i % 5) - 2) * 4;
+    const dy = ((i % 3) - 1) * 3;
+    const data = await sharp({ create: { width: W, height: H, channels: 3, background: { r: 128, g: 126, b: 122 } } })
+      .composite([{ input: face, left: Math.round((W - faceW) / 2) + dx, top: Math.round((H - faceH) / 2) + dy }])
       .removeAlpha()
       .raw()
       .toBuffer();

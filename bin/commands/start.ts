@@ -13,6 +13,7 @@ import { simSiteConfig } from '../../simulator/site-data.js';
 import { CliError, intOption, printJson, stringOption, type Command } from '../command.js';
 import { ensureDirFor, KIOSK_DB, SIM_KIOSK_DB, SIM_REGISTRY_DATA } from '../paths.js';
 import { simulatorPcsc, simulatorRegistry, type SimulatorPcsc, type SimulatorRegistry } from '../simulator-site.js';
+import { VPCD_DEFAULT_PORT } from '../../simulator/vpcd.js';
 import { DEFAULT_SIM_PKI } from './sim.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -64,7 +65,10 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
   --db FILE     the kiosk database (default ${KIOSK_DB}; simulator ${SIM_KIOSK_DB})
   --trust DIR   also trust the CSCA certificates and CRLs in this folder (beside the
                 registry's trust list)
-  --no-registry simulator mode: do not start the embedded registry
+  --no-registry simulator mode: do not start the embedded registry; a kiosk enrolled
+                before syncs with its own registry
+  --vpcd-port N simulator mode without a system pcscd: the port of the private pcscd's
+                virtual reader (default 35963; its second slot is N+1)
   --retention-days N  keep personal fields of check-ins the registry acknowledged this
                 long (default: the site configuration's, 30 days unless published)
 
@@ -90,6 +94,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     trust: { type: 'string' },
     'no-registry': { type: 'boolean' },
     'retention-days': { type: 'string' },
+    'vpcd-port': { type: 'string' },
   },
   async run(ctx) {
     const electron = ctx.values['browser'] ? null : electronBinary();
@@ -122,7 +127,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     let kiosk: Kiosk;
     try {
       if (ctx.simulator) {
-        pcsc = await simulatorPcsc(say);
+        pcsc = await simulatorPcsc(say, intOption(ctx, 'vpcd-port', VPCD_DEFAULT_PORT, 1, 65534));
         if (!ctx.values['no-registry']) {
           say(`Starting the embedded registry (PGlite, ${SIM_REGISTRY_DATA})…`);
           const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
@@ -169,7 +174,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
       if (sim) process.stdout.write(`Registry (embedded): ${sim.registry.server.url}, fleet page ${sim.registry.server.url}/fleet\n`);
       if (pcsc) {
         process.stdout.write(
-          `Put a card on the reader:   ./bin/kiosk sim chip --index 0${pcsc.vpcdPort !== 35963 ? ` --port ${pcsc.vpcdPort}` : ''}\n` +
+          `Put a card on the reader:   ./bin/kiosk sim chip --index 0${pcsc.vpcdPort !== VPCD_DEFAULT_PORT ? ` --port ${pcsc.vpcdPort}` : ''}\n` +
             `Scan its front QR code:     ./bin/kiosk sim scanner --qrs 1 --index 0${scannerPort !== SCANNER_SOCKET_DEFAULT_PORT ? ` --port ${kiosk.scanners?.socketPort ?? scannerPort}` : ''}\n` +
             (kind === 'airport' ? `Scan a boarding pass:       ./bin/kiosk sim scanner --passes 1 --index 0\n` : ''),
         );

@@ -26,7 +26,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   batchRecords: MAX_BATCH_RECORDS,
   batchBytes: 512 * 1024,
   baseDelayMs: 1000,
-  maxDelayMs: 5 * 60_000,
+  // A kiosk notices a returning registry within half a minute; jitter spreads a fleet out.
+  maxDelayMs: 30_000,
   idleMs: 2000,
   datasetsEveryMs: 60_000,
   random: Math.random,
