@@ -3,6 +3,7 @@
 // read never blocks the next person). When pcscd is not running the service says so and
 // keeps trying: a reader service that comes up later is picked up without a restart.
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { EmrtdError } from '../../drivers/emrtd/errors.js';
 import { readDocument, type AccessKey, type DocumentRead, type ReadProgress } from '../../drivers/emrtd/reader.js';
 import type { TrustStore } from '../../drivers/emrtd/cert/trust-store.js';
@@ -51,6 +52,10 @@ export class ReaderService extends EventEmitter<Events> {
 
   start(): void {
     if (this.stopped || this.pcsc) return;
+    // With no pcscd listening, libpcsclite's context setup waits for the socket without end
+    // (seen with strace): the service is only opened once pcscd's socket is there.
+    const socket = process.env['PCSCLITE_CSOCK_NAME'] ?? '/run/pcscd/pcscd.comm';
+    if (!existsSync(socket)) return this.problem(`pcscd is not running (no ${socket}); start it (Debian: the pcscd package) and the readers appear`, true);
     let pcsc: PcscReaders;
     try {
       pcsc = new PcscReaders({ allowVirtualReaders: this.o.simulator });
