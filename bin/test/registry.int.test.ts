@@ -156,10 +156,10 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     expect((await registryStats(db)).chainBreaks).toBe(before + 1);
     // Row 5 replaced by a row that does not name row 4 (re-hashed, so it passes the record check).
     const { createHash: h } = await import('node:crypto');
-    const { hashedText } = await import('../../main/protocol/registry-protocol.js');
+    const { hashInput } = await import('../../main/protocol/registry-protocol.js');
     const forged = { ...all[4]!, prevHash: 'f'.repeat(64) };
     const { hash: _h, identity: _i, ...base } = forged;
-    forged.hash = h('sha256').update(`${forged.prevHash}\n${hashedText(base)}`).digest('hex');
+    forged.hash = h('sha256').update(hashInput(base)).digest('hex');
     await send([forged]);
     const alerts = await db.query<{ kind: string }>('SELECT kind FROM alerts WHERE kiosk_id = $1 ORDER BY id', [k.creds.kioskId]);
     expect(alerts.map((a) => a.kind)).toEqual(['chain-gap', 'chain-break']);

@@ -80,6 +80,15 @@ export function hashedText(r: Omit<CheckInRecord, 'hash' | 'identity'>): string 
   );
 }
 
+/**
+ * What a check-in's SHA-256 is taken over: the previous hash, a newline, then hashedText.
+ * The one place this is spelled out (kiosk record, kiosk verifyChain, registry ingest); this
+ * room imports zod only, so callers hash it themselves.
+ */
+export function hashInput(r: Omit<CheckInRecord, 'hash' | 'identity'>): string {
+  return `${r.prevHash}\n${hashedText(r)}`;
+}
+
 /** The text a kiosk signs for each request. */
 export function signingText(method: string, path: string, bodySha256Hex: string, time: string, nonce: string): string {
   return [REGISTRY_PROTOCOL, method.toUpperCase(), path, bodySha256Hex, time, nonce].join('\n');
