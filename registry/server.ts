@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { CheckInBatch, DatasetName, EnrolRequest, MAX_BODY_BYTES } from '../main/protocol/registry-protocol.js';
 import { authenticate, pruneNonces, REFUSAL_WORDS, type AuthedKiosk } from './auth.js';
-import { datasetDelta } from './datasets.js';
+import { datasetDelta, lineFor } from './datasets.js';
 import type { Db } from './db.js';
 import { enrolKiosk } from './enrolment.js';
 import { renderFleetPage } from './fleet-page.js';
@@ -119,7 +119,8 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     if (!name.success) return refuse(reply, 404, 'unknown-dataset', `no dataset "${String(req.params.name).slice(0, 40)}"`);
     const since = Number(req.query.since ?? '0');
     if (!Number.isSafeInteger(since) || since < 0) return refuse(reply, 400, 'invalid-query', 'since must be a version number');
-    return datasetDelta(db, name.data, since);
+    // The line comes from the kiosk's enrolment: a kiosk reads its own site's data only.
+    return datasetDelta(db, name.data, lineFor(name.data, req.kiosk!.site), since);
   });
 
   app.get('/v1/ping', { preHandler: signed }, async (req) => ({ kioskId: req.kiosk!.id, time: new Date().toISOString() }));

@@ -20,8 +20,12 @@ describe('kiosk registry / sync / demo commands', () => {
     expect(code.status, code.stderr).toBe(0);
     const { code: enrolCode } = JSON.parse(code.stdout) as { code: string };
     writeFileSync(join(dir, 'roster.json'), JSON.stringify({ items: [{ key: 'clinic-3', value: { opens: '07:30' } }] }));
-    const pub = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--data', data, '--json');
-    expect(JSON.parse(pub.stdout)).toMatchObject({ dataset: 'roster', version: 1, changed: 1 });
+    const pub = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data, '--json');
+    expect(JSON.parse(pub.stdout)).toMatchObject({ dataset: 'roster', site: 'hospital-x', version: 1, changed: 1 });
+    const noSite = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--data', data);
+    expect([noSite.status, noSite.stderr]).toEqual([1, expect.stringMatching(/roster is published per site: name the site \(--site SITE\)/)]);
+    const trustSite = run('registry', 'publish', 'trust', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data);
+    expect([trustSite.status, trustSite.stderr]).toEqual([1, expect.stringMatching(/trust is the same for every site: publish it without a site \(drop --site\)/)]);
     expect(run('registry', 'publish', 'flights', join(dir, 'roster.json'), '--data', data).stderr).toMatch(/unknown dataset "flights"/);
 
     const server = spawn(kiosk, ['registry', '--data', data, '--port', '0', '--json'], { env });
