@@ -3,6 +3,7 @@
 // them, so any checkpoint gets one delta to the current version. Trust is one version line
 // for the whole fleet; site-config and roster have a line per site, and a kiosk is served
 // its enrolled site's line (never a site named in the request).
+import { parseDatasetItem, SITE_CONFIG_KEY } from '../main/protocol/datasets.js';
 import { canonicalJson, CheckInRecord, type DatasetDelta, type DatasetName } from '../main/protocol/registry-protocol.js';
 import type { Db } from './db.js';
 
@@ -37,12 +38,21 @@ export function publicationLine(dataset: DatasetName, site: string | null): stri
   return site;
 }
 
-/** Checks a whole publication: unique keys. */
+/** Checks a whole publication: unique keys, every item in its dataset's format, one site item. */
 export function checkPublication(dataset: DatasetName, items: { key: string; value: unknown }[]): void {
   const keys = new Set<string>();
   for (const i of items) {
     if (keys.has(i.key)) throw new DatasetRefusal(`dataset ${dataset}: key "${i.key}" appears twice`);
     keys.add(i.key);
+  }
+  // A kiosk with no or two site configurations would not know how to behave.
+  if (dataset === 'site-config' && items.length !== 1) throw new DatasetRefusal(`site-config is exactly one item, key "${SITE_CONFIG_KEY}" (this file has ${items.length})`);
+  for (const i of items) {
+    try {
+      parseDatasetItem(dataset, i.key, i.value);
+    } catch (err) {
+      throw new DatasetRefusal((err as Error).message);
+    }
   }
 }
 

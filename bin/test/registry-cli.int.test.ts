@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hospitalConfig, patient } from './fixtures/dataset-items.js';
 
 const kiosk = fileURLToPath(new URL('../kiosk', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'registry-cli-'));
@@ -19,7 +20,7 @@ describe('kiosk registry / sync / demo commands', () => {
     const code = run('registry', 'enrol-code', '--site', 'hospital-x', '--data', data, '--json');
     expect(code.status, code.stderr).toBe(0);
     const { code: enrolCode } = JSON.parse(code.stdout) as { code: string };
-    writeFileSync(join(dir, 'roster.json'), JSON.stringify({ items: [{ key: 'clinic-3', value: { opens: '07:30' } }] }));
+    writeFileSync(join(dir, 'roster.json'), JSON.stringify({ items: [patient(1)] }));
     const pub = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data, '--json');
     expect(JSON.parse(pub.stdout)).toMatchObject({ dataset: 'roster', site: 'hospital-x', version: 1, changed: 1 });
     const noSite = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--data', data);
@@ -27,6 +28,16 @@ describe('kiosk registry / sync / demo commands', () => {
     const trustSite = run('registry', 'publish', 'trust', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data);
     expect([trustSite.status, trustSite.stderr]).toEqual([1, expect.stringMatching(/trust is the same for every site: publish it without a site \(drop --site\)/)]);
     expect(run('registry', 'publish', 'flights', join(dir, 'roster.json'), '--data', data).stderr).toMatch(/unknown dataset "flights"/);
+    // One bad item refuses the whole file, with its key and field; the line does not move.
+    const bad = { ...patient(2), value: { ...patient(2).value, insurance: { ...patient(2).value.insurance!, validUntil: '31/12/2027' } } };
+    writeFileSync(join(dir, 'bad-roster.json'), JSON.stringify({ items: [patient(1), bad] }));
+    const refused = run('registry', 'publish', 'roster', join(dir, 'bad-roster.json'), '--site', 'hospital-x', '--data', data);
+    expect([refused.status, refused.stdout, refused.stderr]).toEqual([1, '', expect.stringMatching(/refused, nothing published: roster item "patient\/001099000002": insurance\.validUntil: .*YYYY-MM-DD/)]);
+    writeFileSync(join(dir, 'two-configs.json'), JSON.stringify({ items: [hospitalConfig('X'), { ...hospitalConfig('Y'), key: 'site-2' }] }));
+    expect(run('registry', 'publish', 'site-config', join(dir, 'two-configs.json'), '--site', 'hospital-x', '--data', data).stderr).toMatch(/site-config is exactly one item, key "site" \(this file has 2\)/);
+    writeFileSync(join(dir, 'roster.json'), JSON.stringify({ items: [patient(1), patient(2)] }));
+    const next = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data);
+    expect([next.status, next.stdout]).toEqual([0, 'roster of site hospital-x version 2: 1 changed, 0 removed\n']);
 
     const server = spawn(kiosk, ['registry', '--data', data, '--port', '0', '--json'], { env });
     try {

@@ -12,7 +12,7 @@ import { DatasetDelta, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, signingText, type 
 import { KioskStore, type CheckInInput } from '../../main/store/kiosk-store.js';
 import { enrol, RegistryClient, SyncError, type KioskCredentials } from '../../main/sync/registry-client.js';
 import { SyncEngine } from '../../main/sync/sync-engine.js';
-import { datasetDelta, publishDataset } from '../../registry/datasets.js';
+import { datasetDelta, DatasetRefusal, publishDataset } from '../../registry/datasets.js';
 import { openPglite, openPostgres, type Db } from '../../registry/db.js';
 import { issueEnrolCode, revokeKiosk } from '../../registry/enrolment.js';
 import { migrateRegistry, REGISTRY_MIGRATIONS } from '../../registry/migrations.js';
@@ -212,7 +212,7 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     for (const k of [north, south, other]) expect(k.store.referenceItems('trust')).toEqual([csca('one')]);
     expect(north.store.datasetVersions()).toMatchObject({ 'site-config': 1, roster: 1 });
     expect(south.store.datasetVersions()).toMatchObject({ 'site-config': 2, roster: 1 });
-    expect(other.store.datasetVersions()).toEqual({ trust: 1 }); // nothing published for its site yet
+    expect(Object.keys(other.store.datasetVersions())).toEqual(['trust']); // nothing published for its site yet
     // A new roster for one site moves that site's line only.
     await publishDataset(db, 'roster', 'site-north', [patient(3)]);
     expect((await north.engine.downloadOnce()).find((g) => g.dataset === 'roster')).toMatchObject({ from: 1, to: 2, changes: 1 });
@@ -235,6 +235,35 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     await expect(publishDataset(db, 'site-config', null, [hospitalConfig('x')])).rejects.toThrow(/per site/);
     await expect(publishDataset(db, 'trust', 'site-north', [csca('two')])).rejects.toThrow(/trust is the same for every site/);
     await expect(publishDataset(db, 'roster', 'no such site!', [patient(6)])).rejects.toThrow(/site "no such site!"/);
+  });
+
+  it('refuses a bad publication whole, naming the key and the field, and changes nothing', async () => {
+    const k = await kiosk('site-strict');
+    await publishDataset(db, 'site-config', 'site-strict', [hospitalConfig('Strict hospital')]);
+    await publishDataset(db, 'roster', 'site-strict', [patient(7)]);
+    await publishDataset(db, 'trust', null, [csca('one')]);
+    await k.engine.downloadOnce();
+    const snapshot = () => db.query("SELECT dataset, site, key, value, version, deleted FROM dataset_items WHERE site IN ('site-strict', '') ORDER BY 1, 2, 3");
+    const lines = () => db.query("SELECT dataset, site, version FROM dataset_versions WHERE site IN ('site-strict', '') ORDER BY 1, 2");
+    const [items, versions] = [await snapshot(), await lines()];
+    const overLevel = { key: patient(8).key, value: { ...patient(8).value, insurance: { ...patient(8).value.insurance!, level: 150 } } };
+    const refusals: [Parameters<typeof publishDataset>, RegExp][] = [
+      [[db, 'roster', 'site-strict', [patient(9), overLevel]], /^roster item "patient\/001099000008": insurance\.level: /],
+      [[db, 'roster', 'site-strict', [{ key: 'clinic-3', value: { opens: '07:30' } }]], /^roster item "clinic-3": roster key clinic-3: keys start with patient\/ or flight\//],
+      [[db, 'roster', 'site-strict', [{ key: 'flight/VN999/2026-11-29', value: flight('245').value }]], /^roster item "flight\/VN999\/2026-11-29": .*expected flight\/VN245\/2026-11-29/],
+      [[db, 'site-config', 'site-strict', [{ key: 'thresholds', value: hospitalConfig('x').value }]], /^site-config item "thresholds": the site configuration is one item with key "site"/],
+      [[db, 'site-config', 'site-strict', [hospitalConfig('a'), { key: 'extra', value: 1 }]], /^site-config is exactly one item, key "site" \(this file has 2\)/],
+      [[db, 'site-config', 'site-strict', []], /^site-config is exactly one item, key "site" \(this file has 0\)/],
+      [[db, 'site-config', 'site-strict', [{ key: 'site', value: { ...hospitalConfig('x').value, clinics: [] } }]], /^site-config item "site": clinics: /],
+      [[db, 'trust', null, [{ key: 'csca/x', value: { kind: 'certificate', der: 'AA==' } }]], /^trust item "csca\/x": kind: /],
+      [[db, 'roster', 'site-strict', [patient(9), patient(9)]], /key "patient\/001099000009" appears twice/],
+    ];
+    for (const [args, why] of refusals) await expect(publishDataset(...args)).rejects.toThrow(why);
+    await expect(publishDataset(db, 'roster', 'site-strict', [patient(9), overLevel])).rejects.toBeInstanceOf(DatasetRefusal);
+    expect(await snapshot()).toEqual(items);
+    expect(await lines()).toEqual(versions);
+    expect((await k.engine.downloadOnce()).every((d) => d.to === d.from)).toBe(true);
+    expect(k.store.referenceItems('roster')).toEqual([patient(7)]);
   });
 
   it('migrates the global site-config and roster onto a line per known site, each starting where its kiosks are', async () => {
