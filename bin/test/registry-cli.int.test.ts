@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hospitalConfig, patient } from './fixtures/dataset-items.js';
 
 const kiosk = fileURLToPath(new URL('../kiosk', import.meta.url));
+const examples = fileURLToPath(new URL('../../docs/datasets/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'registry-cli-'));
 const env = { ...process.env, KIOSK_DATA_DIR: dir, KIOSK_LOG_LEVEL: 'warn' };
 const run = (...args: string[]) => spawnSync(kiosk, args, { encoding: 'utf8', env, timeout: 60_000 });
@@ -38,6 +39,15 @@ describe('kiosk registry / sync / demo commands', () => {
     writeFileSync(join(dir, 'roster.json'), JSON.stringify({ items: [patient(1), patient(2)] }));
     const next = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data);
     expect([next.status, next.stdout]).toEqual([0, 'roster of site hospital-x version 2: 1 changed, 0 removed\n']);
+    // The examples, published as docs/STORE-SYNC-REGISTRY.md shows.
+    for (const [dataset, file, site] of [
+      ['trust', 'trust.example.json'], ['site-config', 'site-config.hospital.example.json', 'hospital-a'], ['roster', 'roster.hospital.example.json', 'hospital-a'],
+      ['site-config', 'site-config.airport.example.json', 'han-t1-gate12'], ['roster', 'roster.airport.example.json', 'han-t1-gate12'],
+    ] as const) {
+      const r = run('registry', 'publish', dataset, join(examples, file), ...(site ? ['--site', site] : []), '--data', data, '--json');
+      expect([r.status, r.stderr.replace(/^registry: embedded.*\n/, '')]).toEqual([0, '']);
+      expect(JSON.parse(r.stdout)).toMatchObject({ dataset, version: 1, removed: 0 });
+    }
 
     const server = spawn(kiosk, ['registry', '--data', data, '--port', '0', '--json'], { env });
     try {
