@@ -4,7 +4,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { CheckInBatch, DatasetName, EnrolRequest, MAX_BODY_BYTES } from '../main/protocol/registry-protocol.js';
+import { CheckInBatch, DatasetName, EnrolRequest, KioskAlert, MAX_BODY_BYTES } from '../main/protocol/registry-protocol.js';
+import { recordKioskAlert } from './alerts.js';
 import { authenticate, pruneNonces, REFUSAL_WORDS, type AuthedKiosk } from './auth.js';
 import { datasetDelta, lineFor } from './datasets.js';
 import type { Db } from './db.js';
@@ -112,6 +113,14 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     const rejected = results.filter((r) => r.status === 'rejected');
     if (rejected.length) log.warn({ kiosk: req.kiosk!.id, rejected: rejected.length, first: rejected[0] }, 'check-ins rejected');
     return { results };
+  });
+
+  app.post('/v1/alerts', { preHandler: signed }, async (req, reply) => {
+    const body = parseBody(req, reply, KioskAlert);
+    if (!body) return reply;
+    const r = await recordKioskAlert(db, req.kiosk!, body);
+    log.warn({ kiosk: req.kiosk!.id, site: req.kiosk!.site, kind: body.kind, seq: body.seq, problem: body.problem, recorded: r.recorded }, 'kiosk reported an alert');
+    return r;
   });
 
   app.get<{ Params: { name: string }; Querystring: { since?: string } }>('/v1/datasets/:name', { preHandler: signed }, async (req, reply) => {

@@ -156,7 +156,7 @@ JSON: {"checkins","distinctIds","kiosks","duplicatesAcknowledged","chainBreaks",
     try {
       const s = await registryStats(db);
       if (ctx.json) printJson(s);
-      else process.stdout.write(`${s.checkins} check-ins (${s.distinctIds} distinct ids) from ${s.kiosks} kiosks; ${s.duplicatesAcknowledged} duplicates acknowledged; ${s.chainBreaks} chain breaks or gaps; ${s.alerts} alerts\n`);
+      else process.stdout.write(`${s.checkins} check-ins (${s.distinctIds} distinct ids) from ${s.kiosks} kiosks; ${s.duplicatesAcknowledged} duplicates acknowledged; ${s.chainBreaks} chain breaks or gaps (found by the registry or reported by kiosks); ${s.alerts} alerts\n`);
     } finally {
       await db.close();
     }

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { KioskStore } from '../../main/store/kiosk-store.js';
+import { loadCredentials } from '../../main/sync/credentials.js';
+import { RegistryClient } from '../../main/sync/registry-client.js';
 import { hospitalConfig, patient } from './fixtures/dataset-items.js';
 
 const kiosk = fileURLToPath(new URL('../kiosk', import.meta.url));
@@ -72,12 +75,18 @@ describe('kiosk registry / sync / demo commands', () => {
       const status = run('sync', 'status', '--db', db, '--json');
       expect(JSON.parse(status.stdout)).toMatchObject({ enrolled: true, site: 'hospital-x', online: true, queued: 0, lastError: null });
       expect(status.status).toBe(0);
+      // The kiosk reports a broken chain of its own: `registry stats` counts it below.
+      const store = new KioskStore(db);
+      const report = await new RegistryClient(loadCredentials(store)!).reportAlert({ kind: 'chain-break', seq: 7, problem: 'altered' });
+      store.close();
+      expect(report).toEqual({ recorded: true });
     } finally {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));
     }
     const stats = run('registry', 'stats', '--data', data, '--json');
-    expect(JSON.parse(stats.stdout)).toEqual({ checkins: 0, distinctIds: 0, kiosks: 1, duplicatesAcknowledged: 0, chainBreaks: 0, alerts: 0 });
+    expect(JSON.parse(stats.stdout)).toEqual({ checkins: 0, distinctIds: 0, kiosks: 1, duplicatesAcknowledged: 0, chainBreaks: 1, alerts: 1 });
+    expect(run('registry', 'stats', '--data', data).stdout).toMatch(/; 1 chain breaks or gaps \(found by the registry or reported by kiosks\); 1 alerts/);
     const offline = run('sync', 'status', '--db', join(dir, 'kiosk.db'), '--json');
     expect(offline.status).toBe(2);
     expect(JSON.parse(offline.stdout)).toMatchObject({ online: false, lastError: expect.stringMatching(/cannot reach the registry/) });

@@ -298,6 +298,46 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     }
   });
 
+  it("records a kiosk's own chain-break report once, and shows it in the stats and on the fleet page", async () => {
+    const k = await kiosk('site-alerts');
+    for (let i = 0; i < 3; i++) k.store.record(SAMPLE);
+    k.store.db.prepare("UPDATE checkins SET decision = 'refused' WHERE seq = 2").run(); // altered on the kiosk
+    const broken = k.store.verifyChain();
+    if (broken.ok) throw new Error('the chain should be broken');
+    const before = await registryStats(db);
+    expect(await k.client.reportAlert({ kind: 'chain-break', seq: broken.seq, problem: broken.problem })).toEqual({ recorded: true });
+    expect(await k.client.reportAlert({ kind: 'chain-break', seq: broken.seq, problem: broken.problem })).toEqual({ recorded: false }); // again, e.g. at the next start
+    const after = await registryStats(db);
+    expect([after.chainBreaks, after.alerts]).toEqual([before.chainBreaks + 1, before.alerts + 1]);
+    const rows = await db.query<{ kind: string; detail: string }>('SELECT kind, detail FROM alerts WHERE kiosk_id = $1', [k.creds.kioskId]);
+    expect(rows).toEqual([{ kind: 'chain-break', detail: 'reported by the kiosk: check-in 2: altered' }]);
+    const html = await (await fetch(server.url + '/fleet')).text();
+    expect(html).toContain(`<td>chain-break</td><td>${k.creds.kioskId}</td><td>reported by the kiosk: check-in 2: altered</td>`);
+  });
+
+  it('refuses alerts that are unsigned or not a KioskAlert, storing nothing', async () => {
+    const k = await kiosk('site-alerts');
+    const refusal = async (res: Response) => [res.status, ((await res.json()) as { error: string }).error];
+    const before = await registryStats(db);
+    const post = (body: unknown) => signedFetch(k.creds, JSON.stringify(body), { path: '/v1/alerts' });
+    for (const bad of [
+      { kind: 'chain-gap', seq: 2, problem: 'x' },
+      { kind: 'chain-break', seq: 0, problem: 'x' },
+      { kind: 'chain-break', seq: 1.5, problem: 'x' },
+      { kind: 'chain-break', seq: 2, problem: 'x'.repeat(201) },
+      { kind: 'chain-break', seq: 2, problem: 'two\nlines' },
+      { kind: 'chain-break', seq: 2, problem: 'x', extra: true },
+      { kind: 'chain-break', seq: 2 },
+    ]) {
+      expect(await refusal(await post(bad))).toEqual([400, 'invalid-body']);
+    }
+    expect(await refusal(await signedFetch(k.creds, '{"kind":', { path: '/v1/alerts' }))).toEqual([400, 'malformed-json']);
+    const good = JSON.stringify({ kind: 'chain-break', seq: 2, problem: 'altered' });
+    expect(await refusal(await fetch(server.url + '/v1/alerts', { method: 'POST', body: good, headers: { 'content-type': 'application/json' } }))).toEqual([401, 'missing-auth']);
+    expect(await refusal(await signedFetch(k.creds, good, { path: '/v1/alerts', signature: Buffer.alloc(64, 1).toString('base64') }))).toEqual([401, 'bad-signature']);
+    expect(await registryStats(db)).toMatchObject({ chainBreaks: before.chainBreaks, alerts: before.alerts });
+  });
+
   it('shows the fleet page with kiosks, the hourly chart and alerts', async () => {
     const res = await fetch(server.url + '/fleet');
     const html = await res.text();

@@ -143,4 +143,21 @@ export const DatasetDelta = z.strictObject({
 });
 export type DatasetDelta = z.infer<typeof DatasetDelta>;
 
+/**
+ * What a kiosk found wrong on itself and tells the registry (POST /v1/alerts, signed): today
+ * a broken hash chain, as its own verifyChain walk found it (the registry only sees rows that
+ * arrive; a row altered after upload is found on the kiosk).
+ */
+export const KioskAlert = z.strictObject({
+  kind: z.enum(['chain-break']),
+  /** The check-in where the walk stopped. */
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  /** In words; shown on the fleet page. */
+  problem: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]*$/, 'one line, no control characters'),
+});
+export type KioskAlert = z.infer<typeof KioskAlert>;
+/** `recorded: false`: the same report from this kiosk was already on record. */
+export const KioskAlertReceipt = z.strictObject({ recorded: z.boolean() });
+export type KioskAlertReceipt = z.infer<typeof KioskAlertReceipt>;
+
 export const ErrorBody = z.strictObject({ error: z.string().max(64), message: z.string().max(500) });
