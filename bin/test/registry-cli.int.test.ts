@@ -32,25 +32,6 @@ describe('kiosk registry / sync / demo commands', () => {
     const trustSite = run('registry', 'publish', 'trust', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data);
     expect([trustSite.status, trustSite.stderr]).toEqual([1, expect.stringMatching(/trust is the same for every site: publish it without a site \(drop --site\)/)]);
     expect(run('registry', 'publish', 'flights', join(dir, 'roster.json'), '--data', data).stderr).toMatch(/unknown dataset "flights"/);
-    // One bad item refuses the whole file, with its key and field; the line does not move.
-    const bad = { ...patient(2), value: { ...patient(2).value, insurance: { ...patient(2).value.insurance!, validUntil: '31/12/2027' } } };
-    writeFileSync(join(dir, 'bad-roster.json'), JSON.stringify({ items: [patient(1), bad] }));
-    const refused = run('registry', 'publish', 'roster', join(dir, 'bad-roster.json'), '--site', 'hospital-x', '--data', data);
-    expect([refused.status, refused.stdout, refused.stderr]).toEqual([1, '', expect.stringMatching(/refused, nothing published: roster item "patient\/001099000002": insurance\.validUntil: .*YYYY-MM-DD/)]);
-    writeFileSync(join(dir, 'two-configs.json'), JSON.stringify({ items: [hospitalConfig('X'), { ...hospitalConfig('Y'), key: 'site-2' }] }));
-    expect(run('registry', 'publish', 'site-config', join(dir, 'two-configs.json'), '--site', 'hospital-x', '--data', data).stderr).toMatch(/site-config is exactly one item, key "site" \(this file has 2\)/);
-    writeFileSync(join(dir, 'roster.json'), JSON.stringify({ items: [patient(1), patient(2)] }));
-    const next = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data);
-    expect([next.status, next.stdout]).toEqual([0, 'roster of site hospital-x version 2: 1 changed, 0 removed\n']);
-    // The examples, published as docs/STORE-SYNC-REGISTRY.md shows.
-    for (const [dataset, file, site] of [
-      ['trust', 'trust.example.json'], ['site-config', 'site-config.hospital.example.json', 'hospital-a'], ['roster', 'roster.hospital.example.json', 'hospital-a'],
-      ['site-config', 'site-config.airport.example.json', 'han-t1-gate12'], ['roster', 'roster.airport.example.json', 'han-t1-gate12'],
-    ] as const) {
-      const r = run('registry', 'publish', dataset, join(examples, file), ...(site ? ['--site', site] : []), '--data', data, '--json');
-      expect([r.status, r.stderr.replace(/^registry: embedded.*\n/, '')]).toEqual([0, '']);
-      expect(JSON.parse(r.stdout)).toMatchObject({ dataset, version: 1, removed: 0 });
-    }
 
     const server = spawn(kiosk, ['registry', '--data', data, '--port', '0', '--json'], { env });
     try {
@@ -90,7 +71,32 @@ describe('kiosk registry / sync / demo commands', () => {
     const offline = run('sync', 'status', '--db', join(dir, 'kiosk.db'), '--json');
     expect(offline.status).toBe(2);
     expect(JSON.parse(offline.stdout)).toMatchObject({ online: false, lastError: expect.stringMatching(/cannot reach the registry/) });
-  }, 90_000);
+  }, 180_000); // about 30 s on an idle machine; bounds a hang
+
+  it('refuses a bad publication whole, with the key and the field, and publishes the examples as the docs show', () => {
+    const data = join(dir, 'reg-datasets');
+    writeFileSync(join(dir, 'first.json'), JSON.stringify({ items: [patient(1)] }));
+    expect(run('registry', 'publish', 'roster', join(dir, 'first.json'), '--site', 'hospital-x', '--data', data).status).toBe(0);
+    // One bad item refuses the whole file, with its key and field; the line does not move.
+    const bad = { ...patient(2), value: { ...patient(2).value, insurance: { ...patient(2).value.insurance!, validUntil: '31/12/2027' } } };
+    writeFileSync(join(dir, 'bad-roster.json'), JSON.stringify({ items: [patient(1), bad] }));
+    const refused = run('registry', 'publish', 'roster', join(dir, 'bad-roster.json'), '--site', 'hospital-x', '--data', data);
+    expect([refused.status, refused.stdout, refused.stderr]).toEqual([1, '', expect.stringMatching(/refused, nothing published: roster item "patient\/001099000002": insurance\.validUntil: .*YYYY-MM-DD/)]);
+    writeFileSync(join(dir, 'two-configs.json'), JSON.stringify({ items: [hospitalConfig('X'), { ...hospitalConfig('Y'), key: 'site-2' }] }));
+    expect(run('registry', 'publish', 'site-config', join(dir, 'two-configs.json'), '--site', 'hospital-x', '--data', data).stderr).toMatch(/site-config is exactly one item, key "site" \(this file has 2\)/);
+    writeFileSync(join(dir, 'roster.json'), JSON.stringify({ items: [patient(1), patient(2)] }));
+    const next = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data);
+    expect([next.status, next.stdout]).toEqual([0, 'roster of site hospital-x version 2: 1 changed, 0 removed\n']);
+    // The examples, published as docs/STORE-SYNC-REGISTRY.md shows.
+    for (const [dataset, file, site] of [
+      ['trust', 'trust.example.json'], ['site-config', 'site-config.hospital.example.json', 'hospital-a'], ['roster', 'roster.hospital.example.json', 'hospital-a'],
+      ['site-config', 'site-config.airport.example.json', 'han-t1-gate12'], ['roster', 'roster.airport.example.json', 'han-t1-gate12'],
+    ] as const) {
+      const r = run('registry', 'publish', dataset, join(examples, file), ...(site ? ['--site', site] : []), '--data', data, '--json');
+      expect([r.status, r.stderr.replace(/^registry: embedded.*\n/, '')]).toEqual([0, '']);
+      expect(JSON.parse(r.stdout)).toMatchObject({ dataset, version: 1, removed: 0 });
+    }
+  }, 240_000); // about 3 s a command on an idle machine
 
   it('runs a scripted demo through chip, decision, store and sync', () => {
     const r = run('demo', '--site', 'hospital', '--count', '3', '--transport', 'in-process', '--json');
