@@ -1,6 +1,7 @@
-// The registry's HTTP service (fastify): enrolment, signed check-in ingest, reference-data
-// deltas, the fleet page. Bodies are read as bytes (the signature covers them), bounded,
-// parsed as JSON and validated; each refusal has its own status and reason, and is logged.
+// The registry's HTTP service (fastify): enrolment, signed check-in ingest, kiosk alerts,
+// reference-data deltas, the fleet page. Bodies are read as bytes (the signature covers
+// them), bounded, parsed as JSON and validated; each refusal has its own status and reason,
+// and is logged.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
