@@ -3,7 +3,7 @@
 // gaps and breaks recorded as alerts, and an answer per record. Only the sending kiosk's
 // row is locked.
 import { hash as oneShotHash } from 'node:crypto';
-import { canonicalJson, CheckInRecord, hashedText, uuid7Time, type RecordOutcome } from '../main/protocol/registry-protocol.js';
+import { canonicalJson, CheckInRecord, hashInput, uuid7Time, type RecordOutcome } from '../main/protocol/registry-protocol.js';
 import type { AuthedKiosk } from './auth.js';
 import type { Db } from './db.js';
 
@@ -22,7 +22,7 @@ export function checkRecord(raw: unknown, kiosk: AuthedKiosk): { ok: true; rec: 
   if (rec.site !== kiosk.site) return { ok: false, id, reason: `site ${rec.site} is not the kiosk's enrolled site` };
   if (rec.identity && rec.identityDigest !== sha256(canonicalJson(rec.identity))) return { ok: false, id, reason: 'identityDigest does not match identity' };
   const { hash, identity: _identity, ...base } = rec;
-  if (sha256(`${rec.prevHash}\n${hashedText(base)}`) !== hash) return { ok: false, id, reason: 'hash does not match the content' };
+  if (sha256(hashInput(base)) !== hash) return { ok: false, id, reason: 'hash does not match the content' };
   return { ok: true, rec };
 }
 

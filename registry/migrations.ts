@@ -85,11 +85,40 @@ export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }
       ALTER TABLE kiosks ADD COLUMN last_batch text;
     `,
   },
+  {
+    version: 3,
+    name: 'site-config and roster per site',
+    // Every version line gets a site ('' for trust, the one global line). What site-config
+    // and roster held before was served to every kiosk: each known site's line starts as a
+    // copy of it, versions included, so no kiosk's checkpoint is ahead of its new line and
+    // its next delta carries on from what it has.
+    sql: `
+      ALTER TABLE dataset_versions ADD COLUMN site text NOT NULL DEFAULT '';
+      ALTER TABLE dataset_versions DROP CONSTRAINT dataset_versions_pkey;
+      ALTER TABLE dataset_versions ADD PRIMARY KEY (dataset, site);
+      ALTER TABLE dataset_items ADD COLUMN site text NOT NULL DEFAULT '';
+      ALTER TABLE dataset_items DROP CONSTRAINT dataset_items_pkey;
+      ALTER TABLE dataset_items ADD PRIMARY KEY (dataset, site, key);
+      DROP INDEX dataset_items_version;
+      CREATE INDEX dataset_items_version ON dataset_items (dataset, site, version);
+      INSERT INTO dataset_versions (dataset, site, version, published_at)
+        SELECT v.dataset, s.site, v.version, v.published_at
+        FROM dataset_versions v CROSS JOIN (SELECT site FROM kiosks UNION SELECT site FROM enrol_codes) s
+        WHERE v.site = '' AND v.dataset IN ('site-config', 'roster');
+      INSERT INTO dataset_items (dataset, site, key, value, version, deleted)
+        SELECT i.dataset, s.site, i.key, i.value, i.version, i.deleted
+        FROM dataset_items i CROSS JOIN (SELECT site FROM kiosks UNION SELECT site FROM enrol_codes) s
+        WHERE i.site = '' AND i.dataset IN ('site-config', 'roster');
+      DELETE FROM dataset_items WHERE site = '' AND dataset IN ('site-config', 'roster');
+      DELETE FROM dataset_versions WHERE site = '' AND dataset IN ('site-config', 'roster');
+    `,
+  },
 ];
 
-export async function migrateRegistry(db: Db): Promise<number> {
+/** Brings the schema up to `upTo` (all by default; tests stop earlier to migrate old data). */
+export async function migrateRegistry(db: Db, upTo = REGISTRY_MIGRATIONS.length): Promise<number> {
   await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-  for (const m of REGISTRY_MIGRATIONS) {
+  for (const m of REGISTRY_MIGRATIONS.filter((x) => x.version <= upTo)) {
     await db.tx(async (q) => {
       // Two registries starting at once: the lock makes the second wait, then skip.
       await q.query('LOCK TABLE schema_migrations IN EXCLUSIVE MODE');

@@ -1,12 +1,14 @@
-// The registry's HTTP service (fastify): enrolment, signed check-in ingest, reference-data
-// deltas, the fleet page. Bodies are read as bytes (the signature covers them), bounded,
-// parsed as JSON and validated; each refusal has its own status and reason, and is logged.
+// The registry's HTTP service (fastify): enrolment, signed check-in ingest, kiosk alerts,
+// reference-data deltas, the fleet page. Bodies are read as bytes (the signature covers
+// them), bounded, parsed as JSON and validated; each refusal has its own status and reason,
+// and is logged.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { CheckInBatch, DatasetName, EnrolRequest, MAX_BODY_BYTES } from '../main/protocol/registry-protocol.js';
+import { CheckInBatch, DatasetName, EnrolRequest, KioskAlert, MAX_BODY_BYTES } from '../main/protocol/registry-protocol.js';
+import { recordKioskAlert } from './alerts.js';
 import { authenticate, pruneNonces, REFUSAL_WORDS, type AuthedKiosk } from './auth.js';
-import { datasetDelta } from './datasets.js';
+import { datasetDelta, lineFor } from './datasets.js';
 import type { Db } from './db.js';
 import { enrolKiosk } from './enrolment.js';
 import { renderFleetPage } from './fleet-page.js';
@@ -114,12 +116,21 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     return { results };
   });
 
+  app.post('/v1/alerts', { preHandler: signed }, async (req, reply) => {
+    const body = parseBody(req, reply, KioskAlert);
+    if (!body) return reply;
+    const r = await recordKioskAlert(db, req.kiosk!, body);
+    log.warn({ kiosk: req.kiosk!.id, site: req.kiosk!.site, kind: body.kind, seq: body.seq, problem: body.problem, recorded: r.recorded }, 'kiosk reported an alert');
+    return r;
+  });
+
   app.get<{ Params: { name: string }; Querystring: { since?: string } }>('/v1/datasets/:name', { preHandler: signed }, async (req, reply) => {
     const name = DatasetName.safeParse(req.params.name);
     if (!name.success) return refuse(reply, 404, 'unknown-dataset', `no dataset "${String(req.params.name).slice(0, 40)}"`);
     const since = Number(req.query.since ?? '0');
     if (!Number.isSafeInteger(since) || since < 0) return refuse(reply, 400, 'invalid-query', 'since must be a version number');
-    return datasetDelta(db, name.data, since);
+    // The line comes from the kiosk's enrolment: a kiosk reads its own site's data only.
+    return datasetDelta(db, name.data, lineFor(name.data, req.kiosk!.site), since);
   });
 
   app.get('/v1/ping', { preHandler: signed }, async (req) => ({ kioskId: req.kiosk!.id, time: new Date().toISOString() }));

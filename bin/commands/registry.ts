@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { DatasetFile, DatasetName } from '../../main/protocol/registry-protocol.js';
 import { createLogger } from '../../main/core/logger.js';
-import { publishDataset } from '../../registry/datasets.js';
+import { DatasetRefusal, isPerSite, publicationLine, publishDataset } from '../../registry/datasets.js';
 import type { Db } from '../../registry/db.js';
 import { redactUrl } from '../../registry/db.js';
 import { issueEnrolCode, revokeKiosk } from '../../registry/enrolment.js';
@@ -94,20 +94,30 @@ export const registryPublish: Command = {
   name: 'registry publish',
   summary: 'publish a new version of a reference dataset (trust, site-config, roster)',
   help: `
-Usage: kiosk registry publish DATASET FILE [--db … | --data DIR] [--json]
+Usage: kiosk registry publish DATASET FILE [--site SITE] [--db … | --data DIR] [--json]
 
 DATASET is one of: ${DatasetName.options.join(', ')}. FILE is JSON: {"items": [{"key": …, "value": …}, …]},
 the dataset's whole content. Items that changed or disappeared since the last version are
 what kiosks download next.
 
+  --site SITE  the site whose site-config or roster this is (required for those, refused
+               for trust, which every kiosk gets); kiosks get their enrolled site's only
+
 ${STORAGE_HELP}`,
-  options: { ...STORAGE_OPTIONS },
+  options: { ...STORAGE_OPTIONS, site: { type: 'string' } },
   allowPositionals: true,
   async run(ctx) {
     const [name, file] = ctx.positionals;
     if (!name || !file || ctx.positionals.length !== 2) throw new CliError('give DATASET and FILE');
     const dataset = DatasetName.safeParse(name);
     if (!dataset.success) throw new CliError(`unknown dataset "${name}": use ${DatasetName.options.join(', ')}`);
+    const site = stringOption(ctx, 'site') ?? null;
+    // Refused before the file is read or the database opened: the flag alone decides.
+    try {
+      publicationLine(dataset.data, site);
+    } catch (err) {
+      throw new CliError(`${(err as Error).message}${isPerSite(dataset.data) ? ' (--site SITE)' : ' (drop --site)'}`);
+    }
     let content;
     try {
       content = DatasetFile.parse(JSON.parse(readFileSync(file, 'utf8')));
@@ -117,10 +127,12 @@ ${STORAGE_HELP}`,
     }
     const db = await openFromOptions(ctx);
     try {
-      const r = await publishDataset(db, dataset.data, content.items);
-      if (ctx.json) printJson({ dataset: dataset.data, ...r });
-      else process.stdout.write(`${dataset.data} version ${r.version}: ${r.changed} changed, ${r.removed} removed\n`);
+      const r = await publishDataset(db, dataset.data, site, content.items);
+      const where = site === null ? {} : { site };
+      if (ctx.json) printJson({ dataset: dataset.data, ...where, ...r });
+      else process.stdout.write(`${dataset.data}${site === null ? '' : ` of site ${site}`} version ${r.version}: ${r.changed} changed, ${r.removed} removed\n`);
     } catch (err) {
+      if (err instanceof DatasetRefusal) throw new CliError(`refused, nothing published: ${err.message}`);
       throw new CliError((err as Error).message);
     } finally {
       await db.close();
@@ -144,7 +156,7 @@ JSON: {"checkins","distinctIds","kiosks","duplicatesAcknowledged","chainBreaks",
     try {
       const s = await registryStats(db);
       if (ctx.json) printJson(s);
-      else process.stdout.write(`${s.checkins} check-ins (${s.distinctIds} distinct ids) from ${s.kiosks} kiosks; ${s.duplicatesAcknowledged} duplicates acknowledged; ${s.chainBreaks} chain breaks or gaps; ${s.alerts} alerts\n`);
+      else process.stdout.write(`${s.checkins} check-ins (${s.distinctIds} distinct ids) from ${s.kiosks} kiosks; ${s.duplicatesAcknowledged} duplicates acknowledged; ${s.chainBreaks} chain breaks or gaps (found by the registry or reported by kiosks); ${s.alerts} alerts\n`);
     } finally {
       await db.close();
     }

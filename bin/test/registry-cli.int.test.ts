@@ -6,8 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { KioskStore } from '../../main/store/kiosk-store.js';
+import { loadCredentials } from '../../main/sync/credentials.js';
+import { RegistryClient } from '../../main/sync/registry-client.js';
+import { hospitalConfig, patient } from './fixtures/dataset-items.js';
 
 const kiosk = fileURLToPath(new URL('../kiosk', import.meta.url));
+const examples = fileURLToPath(new URL('../../docs/datasets/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'registry-cli-'));
 const env = { ...process.env, KIOSK_DATA_DIR: dir, KIOSK_LOG_LEVEL: 'warn' };
 const run = (...args: string[]) => spawnSync(kiosk, args, { encoding: 'utf8', env, timeout: 60_000 });
@@ -19,9 +24,13 @@ describe('kiosk registry / sync / demo commands', () => {
     const code = run('registry', 'enrol-code', '--site', 'hospital-x', '--data', data, '--json');
     expect(code.status, code.stderr).toBe(0);
     const { code: enrolCode } = JSON.parse(code.stdout) as { code: string };
-    writeFileSync(join(dir, 'roster.json'), JSON.stringify({ items: [{ key: 'clinic-3', value: { opens: '07:30' } }] }));
-    const pub = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--data', data, '--json');
-    expect(JSON.parse(pub.stdout)).toMatchObject({ dataset: 'roster', version: 1, changed: 1 });
+    writeFileSync(join(dir, 'roster.json'), JSON.stringify({ items: [patient(1)] }));
+    const pub = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data, '--json');
+    expect(JSON.parse(pub.stdout)).toMatchObject({ dataset: 'roster', site: 'hospital-x', version: 1, changed: 1 });
+    const noSite = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--data', data);
+    expect([noSite.status, noSite.stderr]).toEqual([1, expect.stringMatching(/roster is published per site: name the site \(--site SITE\)/)]);
+    const trustSite = run('registry', 'publish', 'trust', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data);
+    expect([trustSite.status, trustSite.stderr]).toEqual([1, expect.stringMatching(/trust is the same for every site: publish it without a site \(drop --site\)/)]);
     expect(run('registry', 'publish', 'flights', join(dir, 'roster.json'), '--data', data).stderr).toMatch(/unknown dataset "flights"/);
 
     const server = spawn(kiosk, ['registry', '--data', data, '--port', '0', '--json'], { env });
@@ -47,16 +56,47 @@ describe('kiosk registry / sync / demo commands', () => {
       const status = run('sync', 'status', '--db', db, '--json');
       expect(JSON.parse(status.stdout)).toMatchObject({ enrolled: true, site: 'hospital-x', online: true, queued: 0, lastError: null });
       expect(status.status).toBe(0);
+      // The kiosk reports a broken chain of its own: `registry stats` counts it below.
+      const store = new KioskStore(db);
+      const report = await new RegistryClient(loadCredentials(store)!).reportAlert({ kind: 'chain-break', seq: 7, problem: 'altered' });
+      store.close();
+      expect(report).toEqual({ recorded: true });
     } finally {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));
     }
     const stats = run('registry', 'stats', '--data', data, '--json');
-    expect(JSON.parse(stats.stdout)).toEqual({ checkins: 0, distinctIds: 0, kiosks: 1, duplicatesAcknowledged: 0, chainBreaks: 0, alerts: 0 });
+    expect(JSON.parse(stats.stdout)).toEqual({ checkins: 0, distinctIds: 0, kiosks: 1, duplicatesAcknowledged: 0, chainBreaks: 1, alerts: 1 });
+    expect(run('registry', 'stats', '--data', data).stdout).toMatch(/; 1 chain breaks or gaps \(found by the registry or reported by kiosks\); 1 alerts/);
     const offline = run('sync', 'status', '--db', join(dir, 'kiosk.db'), '--json');
     expect(offline.status).toBe(2);
     expect(JSON.parse(offline.stdout)).toMatchObject({ online: false, lastError: expect.stringMatching(/cannot reach the registry/) });
-  }, 90_000);
+  }, 180_000); // about 30 s on an idle machine; bounds a hang
+
+  it('refuses a bad publication whole, with the key and the field, and publishes the examples as the docs show', () => {
+    const data = join(dir, 'reg-datasets');
+    writeFileSync(join(dir, 'first.json'), JSON.stringify({ items: [patient(1)] }));
+    expect(run('registry', 'publish', 'roster', join(dir, 'first.json'), '--site', 'hospital-x', '--data', data).status).toBe(0);
+    // One bad item refuses the whole file, with its key and field; the line does not move.
+    const bad = { ...patient(2), value: { ...patient(2).value, insurance: { ...patient(2).value.insurance!, validUntil: '31/12/2027' } } };
+    writeFileSync(join(dir, 'bad-roster.json'), JSON.stringify({ items: [patient(1), bad] }));
+    const refused = run('registry', 'publish', 'roster', join(dir, 'bad-roster.json'), '--site', 'hospital-x', '--data', data);
+    expect([refused.status, refused.stdout, refused.stderr]).toEqual([1, '', expect.stringMatching(/refused, nothing published: roster item "patient\/001099000002": insurance\.validUntil: .*YYYY-MM-DD/)]);
+    writeFileSync(join(dir, 'two-configs.json'), JSON.stringify({ items: [hospitalConfig('X'), { ...hospitalConfig('Y'), key: 'site-2' }] }));
+    expect(run('registry', 'publish', 'site-config', join(dir, 'two-configs.json'), '--site', 'hospital-x', '--data', data).stderr).toMatch(/site-config is exactly one item, key "site" \(this file has 2\)/);
+    writeFileSync(join(dir, 'roster.json'), JSON.stringify({ items: [patient(1), patient(2)] }));
+    const next = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data);
+    expect([next.status, next.stdout]).toEqual([0, 'roster of site hospital-x version 2: 1 changed, 0 removed\n']);
+    // The examples, published as docs/STORE-SYNC-REGISTRY.md shows.
+    for (const [dataset, file, site] of [
+      ['trust', 'trust.example.json'], ['site-config', 'site-config.hospital.example.json', 'hospital-a'], ['roster', 'roster.hospital.example.json', 'hospital-a'],
+      ['site-config', 'site-config.airport.example.json', 'han-t1-gate12'], ['roster', 'roster.airport.example.json', 'han-t1-gate12'],
+    ] as const) {
+      const r = run('registry', 'publish', dataset, join(examples, file), ...(site ? ['--site', site] : []), '--data', data, '--json');
+      expect([r.status, r.stderr.replace(/^registry: embedded.*\n/, '')]).toEqual([0, '']);
+      expect(JSON.parse(r.stdout)).toMatchObject({ dataset, version: 1, removed: 0 });
+    }
+  }, 240_000); // about 3 s a command on an idle machine
 
   it('runs a scripted demo through chip, decision, store and sync', () => {
     const r = run('demo', '--site', 'hospital', '--count', '3', '--json');

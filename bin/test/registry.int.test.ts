@@ -8,17 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, signingText, type CheckInRecord } from '../../main/protocol/registry-protocol.js';
+import { DatasetDelta, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, signingText, type CheckInRecord } from '../../main/protocol/registry-protocol.js';
 import { KioskStore, type CheckInInput } from '../../main/store/kiosk-store.js';
 import { enrol, RegistryClient, SyncError, type KioskCredentials } from '../../main/sync/registry-client.js';
 import { SyncEngine } from '../../main/sync/sync-engine.js';
-import { publishDataset } from '../../registry/datasets.js';
-import type { Db } from '../../registry/db.js';
+import { datasetDelta, DatasetRefusal, publishDataset } from '../../registry/datasets.js';
+import { openPglite, openPostgres, type Db } from '../../registry/db.js';
 import { issueEnrolCode, revokeKiosk } from '../../registry/enrolment.js';
+import { migrateRegistry, REGISTRY_MIGRATIONS } from '../../registry/migrations.js';
 import { openRegistryDb } from '../../registry/open.js';
 import { startPostgresCluster, type PostgresCluster } from '../../registry/postgres-cluster.js';
 import { startRegistryServer, type RegistryServer } from '../../registry/server.js';
 import { registryStats } from '../../registry/stats.js';
+import { airportConfig, csca, flight, hospitalConfig, patient } from './fixtures/dataset-items.js';
 
 const SAMPLE: CheckInInput = { site: 'hospital-a', workflow: 'hospital-checkin', decision: 'admitted', reasons: [], matchScore: 0.7, verification: { chip: 'verified' }, identity: { idNumber: '001099012345' } };
 
@@ -50,6 +52,18 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     stores.push(store);
     const client = new RegistryClient(creds);
     return { creds, store, client, engine: new SyncEngine(store, client) };
+  }
+
+  /** An empty database on this backend, for migrating old data. */
+  async function freshDb(): Promise<{ db: Db; close: () => Promise<void> }> {
+    if (!cluster) {
+      const fresh = await openPglite();
+      return { db: fresh, close: () => fresh.close() };
+    }
+    const name = `fresh_${randomBytes(4).toString('hex')}`;
+    await db.query(`CREATE DATABASE ${name}`);
+    const fresh = await openPostgres(cluster.url.replace(/\/registry$/, `/${name}`));
+    return { db: fresh, close: () => fresh.close() };
   }
 
   /** A request signed by hand, to change one thing at a time. */
@@ -156,24 +170,172 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     expect((await registryStats(db)).chainBreaks).toBe(before + 1);
     // Row 5 replaced by a row that does not name row 4 (re-hashed, so it passes the record check).
     const { createHash: h } = await import('node:crypto');
-    const { hashedText } = await import('../../main/protocol/registry-protocol.js');
+    const { hashInput } = await import('../../main/protocol/registry-protocol.js');
     const forged = { ...all[4]!, prevHash: 'f'.repeat(64) };
     const { hash: _h, identity: _i, ...base } = forged;
-    forged.hash = h('sha256').update(`${forged.prevHash}\n${hashedText(base)}`).digest('hex');
+    forged.hash = h('sha256').update(hashInput(base)).digest('hex');
     await send([forged]);
     const alerts = await db.query<{ kind: string }>('SELECT kind FROM alerts WHERE kiosk_id = $1 ORDER BY id', [k.creds.kioskId]);
     expect(alerts.map((a) => a.kind)).toEqual(['chain-gap', 'chain-break']);
   });
 
   it('serves reference data as deltas; a kiosk that missed many versions catches up in one pass', async () => {
-    const k = await kiosk();
-    await publishDataset(db, 'site-config', [{ key: 'thresholds', value: { matchPercent: 42 } }]);
+    const k = await kiosk('hospital-deltas');
+    await publishDataset(db, 'site-config', 'hospital-deltas', [hospitalConfig('Bệnh viện A')]);
+    await publishDataset(db, 'roster', 'hospital-deltas', [patient(1)]);
     await k.engine.downloadOnce();
-    const v1 = k.store.datasetVersions()['site-config']!;
-    for (let v = 0; v < 5; v++) await publishDataset(db, 'site-config', [{ key: 'thresholds', value: { matchPercent: 42 + v } }, ...(v < 4 ? [{ key: `extra${v}`, value: v }] : [])]);
+    const v1 = k.store.datasetVersions()['roster']!;
+    for (let v = 0; v < 5; v++) await publishDataset(db, 'roster', 'hospital-deltas', [patient(1, 80 + v), ...(v < 4 ? [patient(10 + v)] : [])]);
     const got = await k.engine.downloadOnce();
-    expect(got.find((g) => g.dataset === 'site-config')).toMatchObject({ from: v1, to: v1 + 5 });
-    expect(k.store.referenceItems('site-config')).toEqual([{ key: 'thresholds', value: { matchPercent: 46 } }]);
+    expect(got.find((g) => g.dataset === 'roster')).toMatchObject({ from: v1, to: v1 + 5 });
+    expect(k.store.referenceItems('roster')).toEqual([patient(1, 84)]);
+    expect(k.store.referenceItems('site-config')).toEqual([hospitalConfig('Bệnh viện A')]);
+  });
+
+  it("gives each kiosk its own site's site-config and roster, on the site's own version line, and every kiosk the one trust", async () => {
+    const north = await kiosk('site-north');
+    const south = await kiosk('site-south');
+    const other = await kiosk('site-west');
+    await publishDataset(db, 'trust', null, [csca('one')]);
+    await publishDataset(db, 'site-config', 'site-north', [hospitalConfig('North hospital')]);
+    await publishDataset(db, 'site-config', 'site-south', [airportConfig('South airport v1', 'SGN')]);
+    await publishDataset(db, 'site-config', 'site-south', [airportConfig('South airport v2', 'SGN')]);
+    await publishDataset(db, 'roster', 'site-north', [patient(2), patient(3)]);
+    await publishDataset(db, 'roster', 'site-south', [flight('245')]);
+    for (const k of [north, south, other]) await k.engine.downloadOnce();
+    expect(north.store.referenceItems('site-config')).toEqual([hospitalConfig('North hospital')]);
+    expect(north.store.referenceItems('roster')).toEqual([patient(2), patient(3)]);
+    expect(south.store.referenceItems('site-config')).toEqual([airportConfig('South airport v2', 'SGN')]);
+    expect(south.store.referenceItems('roster')).toEqual([flight('245')]);
+    expect(other.store.referenceItems('site-config')).toEqual([]);
+    expect(other.store.referenceItems('roster')).toEqual([]);
+    for (const k of [north, south, other]) expect(k.store.referenceItems('trust')).toEqual([csca('one')]);
+    expect(north.store.datasetVersions()).toMatchObject({ 'site-config': 1, roster: 1 });
+    expect(south.store.datasetVersions()).toMatchObject({ 'site-config': 2, roster: 1 });
+    expect(Object.keys(other.store.datasetVersions())).toEqual(['trust']); // nothing published for its site yet
+    // A new roster for one site moves that site's line only.
+    await publishDataset(db, 'roster', 'site-north', [patient(3)]);
+    expect((await north.engine.downloadOnce()).find((g) => g.dataset === 'roster')).toMatchObject({ from: 1, to: 2, changes: 1 });
+    expect((await south.engine.downloadOnce()).find((g) => g.dataset === 'roster')).toMatchObject({ from: 1, to: 1, changes: 0 });
+    expect(north.store.referenceItems('roster')).toEqual([patient(3)]);
+  });
+
+  it("takes the site from the kiosk's enrolment, never from the request", async () => {
+    const k = await kiosk('site-east');
+    await publishDataset(db, 'roster', 'site-east', [patient(4)]);
+    await publishDataset(db, 'roster', 'site-elsewhere', [patient(5)]);
+    for (const path of ['/v1/datasets/roster?since=0&site=site-elsewhere', '/v1/datasets/roster?site=site-elsewhere&since=0']) {
+      const delta = await k.client.request('GET', path, undefined, DatasetDelta);
+      expect(delta.changes.map((c) => c.key)).toEqual([patient(4).key]);
+    }
+  });
+
+  it('publishes site-config and roster for a named site only, and trust for none', async () => {
+    await expect(publishDataset(db, 'roster', null, [patient(6)])).rejects.toThrow(/roster is published per site/);
+    await expect(publishDataset(db, 'site-config', null, [hospitalConfig('x')])).rejects.toThrow(/per site/);
+    await expect(publishDataset(db, 'trust', 'site-north', [csca('two')])).rejects.toThrow(/trust is the same for every site/);
+    await expect(publishDataset(db, 'roster', 'no such site!', [patient(6)])).rejects.toThrow(/site "no such site!"/);
+  });
+
+  it('refuses a bad publication whole, naming the key and the field, and changes nothing', async () => {
+    const k = await kiosk('site-strict');
+    await publishDataset(db, 'site-config', 'site-strict', [hospitalConfig('Strict hospital')]);
+    await publishDataset(db, 'roster', 'site-strict', [patient(7)]);
+    await publishDataset(db, 'trust', null, [csca('one')]);
+    await k.engine.downloadOnce();
+    const snapshot = () => db.query("SELECT dataset, site, key, value, version, deleted FROM dataset_items WHERE site IN ('site-strict', '') ORDER BY 1, 2, 3");
+    const lines = () => db.query("SELECT dataset, site, version FROM dataset_versions WHERE site IN ('site-strict', '') ORDER BY 1, 2");
+    const [items, versions] = [await snapshot(), await lines()];
+    const overLevel = { key: patient(8).key, value: { ...patient(8).value, insurance: { ...patient(8).value.insurance!, level: 150 } } };
+    const refusals: [Parameters<typeof publishDataset>, RegExp][] = [
+      [[db, 'roster', 'site-strict', [patient(9), overLevel]], /^roster item "patient\/001099000008": insurance\.level: /],
+      [[db, 'roster', 'site-strict', [{ key: 'clinic-3', value: { opens: '07:30' } }]], /^roster item "clinic-3": roster key clinic-3: keys start with patient\/ or flight\//],
+      [[db, 'roster', 'site-strict', [{ key: 'flight/VN999/2026-11-29', value: flight('245').value }]], /^roster item "flight\/VN999\/2026-11-29": .*expected flight\/VN245\/2026-11-29/],
+      [[db, 'site-config', 'site-strict', [{ key: 'thresholds', value: hospitalConfig('x').value }]], /^site-config item "thresholds": the site configuration is one item with key "site"/],
+      [[db, 'site-config', 'site-strict', [hospitalConfig('a'), { key: 'extra', value: 1 }]], /^site-config is exactly one item, key "site" \(this file has 2\)/],
+      [[db, 'site-config', 'site-strict', []], /^site-config is exactly one item, key "site" \(this file has 0\)/],
+      [[db, 'site-config', 'site-strict', [{ key: 'site', value: { ...hospitalConfig('x').value, clinics: [] } }]], /^site-config item "site": clinics: /],
+      [[db, 'trust', null, [{ key: 'csca/x', value: { kind: 'certificate', der: 'AA==' } }]], /^trust item "csca\/x": kind: /],
+      [[db, 'roster', 'site-strict', [patient(9), patient(9)]], /key "patient\/001099000009" appears twice/],
+    ];
+    for (const [args, why] of refusals) await expect(publishDataset(...args)).rejects.toThrow(why);
+    await expect(publishDataset(db, 'roster', 'site-strict', [patient(9), overLevel])).rejects.toBeInstanceOf(DatasetRefusal);
+    expect(await snapshot()).toEqual(items);
+    expect(await lines()).toEqual(versions);
+    expect((await k.engine.downloadOnce()).every((d) => d.to === d.from)).toBe(true);
+    expect(k.store.referenceItems('roster')).toEqual([patient(7)]);
+  });
+
+  it('migrates the global site-config and roster onto a line per known site, each starting where its kiosks are', async () => {
+    const { db: old, close } = await freshDb();
+    try {
+      await migrateRegistry(old, 2);
+      await old.query("INSERT INTO kiosks (id, site, name, public_key) VALUES ('0190a0b0-0000-7000-8000-000000000001', 'site-a', 'a', '\\x00')");
+      await old.query("INSERT INTO enrol_codes (code_hash, site, expires_at) VALUES ('h', 'site-b', now())");
+      await old.query("INSERT INTO dataset_versions (dataset, version) VALUES ('trust', 2), ('site-config', 3), ('roster', 1)");
+      await old.query(`INSERT INTO dataset_items (dataset, key, value, version, deleted) VALUES
+        ('trust', 'csca/old', '{"kind":"csca","der":"AA=="}', 2, false),
+        ('site-config', 'thresholds', '{"matchPercent":42}', 3, false),
+        ('site-config', 'gone', NULL, 2, true),
+        ('roster', 'VN213', '{"to":"HAN"}', 1, false)`);
+      expect(await migrateRegistry(old)).toBe(REGISTRY_MIGRATIONS.length);
+      const lines = await old.query<{ dataset: string; site: string; version: string }>('SELECT dataset, site, version FROM dataset_versions ORDER BY dataset, site');
+      expect(lines.map((l) => [l.dataset, l.site, Number(l.version)])).toEqual([
+        ['roster', 'site-a', 1], ['roster', 'site-b', 1],
+        ['site-config', 'site-a', 3], ['site-config', 'site-b', 3],
+        ['trust', '', 2],
+      ]);
+      // A site-a kiosk at version 3 has nothing new; one from scratch gets the old content, tombstone included.
+      expect(await datasetDelta(old, 'site-config', 'site-a', 3)).toEqual({ dataset: 'site-config', from: 3, to: 3, changes: [] });
+      expect((await datasetDelta(old, 'site-config', 'site-b', 0)).changes).toEqual([{ key: 'gone', value: null, deleted: true }, { key: 'thresholds', value: { matchPercent: 42 }, deleted: false }]);
+      expect((await datasetDelta(old, 'trust', '', 0)).changes).toEqual([{ key: 'csca/old', value: { kind: 'csca', der: 'AA==' }, deleted: false }]);
+      // The next publication for site-a carries on from version 3 and removes the old keys there only.
+      expect(await publishDataset(old, 'site-config', 'site-a', [hospitalConfig('A')])).toEqual({ version: 4, changed: 1, removed: 1 });
+      expect((await datasetDelta(old, 'site-config', 'site-a', 3)).changes.map((c) => [c.key, c.deleted])).toEqual([['site', false], ['thresholds', true]]);
+      expect((await datasetDelta(old, 'site-config', 'site-b', 0)).to).toBe(3);
+    } finally {
+      await close();
+    }
+  });
+
+  it("records a kiosk's own chain-break report once, and shows it in the stats and on the fleet page", async () => {
+    const k = await kiosk('site-alerts');
+    for (let i = 0; i < 3; i++) k.store.record(SAMPLE);
+    k.store.db.prepare("UPDATE checkins SET decision = 'refused' WHERE seq = 2").run(); // altered on the kiosk
+    const broken = k.store.verifyChain();
+    if (broken.ok) throw new Error('the chain should be broken');
+    const before = await registryStats(db);
+    expect(await k.client.reportAlert({ kind: 'chain-break', seq: broken.seq, problem: broken.problem })).toEqual({ recorded: true });
+    expect(await k.client.reportAlert({ kind: 'chain-break', seq: broken.seq, problem: broken.problem })).toEqual({ recorded: false }); // again, e.g. at the next start
+    const after = await registryStats(db);
+    expect([after.chainBreaks, after.alerts]).toEqual([before.chainBreaks + 1, before.alerts + 1]);
+    const rows = await db.query<{ kind: string; detail: string }>('SELECT kind, detail FROM alerts WHERE kiosk_id = $1', [k.creds.kioskId]);
+    expect(rows).toEqual([{ kind: 'chain-break', detail: 'reported by the kiosk: check-in 2: altered' }]);
+    const html = await (await fetch(server.url + '/fleet')).text();
+    expect(html).toContain(`<td>chain-break</td><td>${k.creds.kioskId}</td><td>reported by the kiosk: check-in 2: altered</td>`);
+  });
+
+  it('refuses alerts that are unsigned or not a KioskAlert, storing nothing', async () => {
+    const k = await kiosk('site-alerts');
+    const refusal = async (res: Response) => [res.status, ((await res.json()) as { error: string }).error];
+    const before = await registryStats(db);
+    const post = (body: unknown) => signedFetch(k.creds, JSON.stringify(body), { path: '/v1/alerts' });
+    for (const bad of [
+      { kind: 'chain-gap', seq: 2, problem: 'x' },
+      { kind: 'chain-break', seq: 0, problem: 'x' },
+      { kind: 'chain-break', seq: 1.5, problem: 'x' },
+      { kind: 'chain-break', seq: 2, problem: 'x'.repeat(201) },
+      { kind: 'chain-break', seq: 2, problem: 'two\nlines' },
+      { kind: 'chain-break', seq: 2, problem: 'x', extra: true },
+      { kind: 'chain-break', seq: 2 },
+    ]) {
+      expect(await refusal(await post(bad))).toEqual([400, 'invalid-body']);
+    }
+    expect(await refusal(await signedFetch(k.creds, '{"kind":', { path: '/v1/alerts' }))).toEqual([400, 'malformed-json']);
+    const good = JSON.stringify({ kind: 'chain-break', seq: 2, problem: 'altered' });
+    expect(await refusal(await fetch(server.url + '/v1/alerts', { method: 'POST', body: good, headers: { 'content-type': 'application/json' } }))).toEqual([401, 'missing-auth']);
+    expect(await refusal(await signedFetch(k.creds, good, { path: '/v1/alerts', signature: Buffer.alloc(64, 1).toString('base64') }))).toEqual([401, 'bad-signature']);
+    expect(await registryStats(db)).toMatchObject({ chainBreaks: before.chainBreaks, alerts: before.alerts });
   });
 
   it('shows the fleet page with kiosks, the hourly chart and alerts', async () => {

@@ -80,6 +80,15 @@ export function hashedText(r: Omit<CheckInRecord, 'hash' | 'identity'>): string 
   );
 }
 
+/**
+ * What a check-in's SHA-256 is taken over: the previous hash, a newline, then hashedText.
+ * The one place this is spelled out (kiosk record, kiosk verifyChain, registry ingest); this
+ * room imports zod only, so callers hash it themselves.
+ */
+export function hashInput(r: Omit<CheckInRecord, 'hash' | 'identity'>): string {
+  return `${r.prevHash}\n${hashedText(r)}`;
+}
+
 /** The text a kiosk signs for each request. */
 export function signingText(method: string, path: string, bodySha256Hex: string, time: string, nonce: string): string {
   return [REGISTRY_PROTOCOL, method.toUpperCase(), path, bodySha256Hex, time, nonce].join('\n');
@@ -133,5 +142,22 @@ export const DatasetDelta = z.strictObject({
   changes: z.array(z.strictObject({ key: z.string().max(200), value: z.unknown(), deleted: z.boolean() })),
 });
 export type DatasetDelta = z.infer<typeof DatasetDelta>;
+
+/**
+ * What a kiosk found wrong on itself and tells the registry (POST /v1/alerts, signed): today
+ * a broken hash chain, as its own verifyChain walk found it (the registry only sees rows that
+ * arrive; a row altered after upload is found on the kiosk).
+ */
+export const KioskAlert = z.strictObject({
+  kind: z.enum(['chain-break']),
+  /** The check-in where the walk stopped. */
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  /** In words; shown on the fleet page. */
+  problem: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]*$/, 'one line, no control characters'),
+});
+export type KioskAlert = z.infer<typeof KioskAlert>;
+/** `recorded: false`: the same report from this kiosk was already on record. */
+export const KioskAlertReceipt = z.strictObject({ recorded: z.boolean() });
+export type KioskAlertReceipt = z.infer<typeof KioskAlertReceipt>;
 
 export const ErrorBody = z.strictObject({ error: z.string().max(64), message: z.string().max(500) });

@@ -5,7 +5,7 @@
 // before the UI may say "done".
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { canonicalJson, GENESIS_HASH, hashedText, type CheckInRecord, type DatasetDelta, type Identity } from '../protocol/registry-protocol.js';
+import { canonicalJson, GENESIS_HASH, hashInput, type CheckInRecord, type DatasetDelta, type Identity } from '../protocol/registry-protocol.js';
 import { MIGRATIONS } from './migrations.js';
 import { uuidv7 } from './uuid7.js';
 
@@ -136,7 +136,7 @@ export class KioskStore {
         id, site: input.site, workflow: input.workflow, recordedAt: new Date(ms).toISOString(), seq: (head?.seq ?? 0) + 1, decision: input.decision,
         reasons: input.reasons, matchScore: input.matchScore, verification: input.verification, identityDigest, prevHash: head?.hash ?? GENESIS_HASH,
       };
-      const hash = sha256(`${base.prevHash}\n${hashedText(base)}`);
+      const hash = sha256(hashInput(base));
       this.s.insert.run({
         seq: base.seq, id, site: base.site, workflow: base.workflow, recorded_at: base.recordedAt, decision: base.decision, reasons: JSON.stringify(base.reasons),
         match_score: base.matchScore, verification: JSON.stringify(base.verification), identity: input.identity ? JSON.stringify(input.identity) : null,
@@ -211,7 +211,7 @@ export class KioskStore {
         if (rec.prevHash !== prev) return { ok: false, seq: rec.seq, problem: 'does not name the previous check-in' };
         if (rec.identity && rec.identityDigest !== sha256(canonicalJson(rec.identity))) return { ok: false, seq: rec.seq, problem: 'identity altered' };
         const { hash, identity: _identity, ...base } = rec;
-        if (sha256(`${rec.prevHash}\n${hashedText(base)}`) !== hash) return { ok: false, seq: rec.seq, problem: 'altered' };
+        if (sha256(hashInput(base)) !== hash) return { ok: false, seq: rec.seq, problem: 'altered' };
         prev = hash;
         expectedSeq++;
         count++;

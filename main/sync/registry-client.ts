@@ -3,7 +3,7 @@
 // Failures come back as SyncError with a kind and words a technician can act on.
 import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
-import { EnrolRequest, EnrolResponse, ErrorBody, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, signingText } from '../protocol/registry-protocol.js';
+import { EnrolRequest, EnrolResponse, ErrorBody, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, KioskAlert, KioskAlertReceipt, signingText } from '../protocol/registry-protocol.js';
 
 export type SyncErrorKind = 'offline' | 'timeout' | 'refused' | 'server' | 'protocol';
 
@@ -94,6 +94,14 @@ export class RegistryClient {
     const headers: Record<string, string> = { [H_KIOSK]: this.credentials.kioskId, [H_TIME]: time, [H_NONCE]: nonce, [H_SIGNATURE]: signature };
     if (body !== undefined) headers['content-type'] = 'application/json';
     return call(new URL(path, this.credentials.registryUrl).toString(), { method, headers, ...(body !== undefined ? { body: bytes } : {}) }, schema, this.timeoutMs);
+  }
+
+  /**
+   * Tells the registry what the kiosk found wrong on itself, e.g. verifyChain's
+   * `{ seq, problem }` as a chain-break. Sending the same report again is harmless.
+   */
+  async reportAlert(alert: KioskAlert): Promise<KioskAlertReceipt> {
+    return this.request('POST', '/v1/alerts', KioskAlert.parse(alert), KioskAlertReceipt);
   }
 }
 

@@ -1,4 +1,5 @@
 // The kiosk store on real SQLite files.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +135,17 @@ describe('hashedText', () => {
     const r = store.record({ ...SAMPLE, reasons: ['name-mismatch', 'card-expired'], verification: { z: 'a', chip: 'verified', Face: 'match' } });
     const { hash: _hash, identity: _identity, ...base } = r;
     expect(hashedText(base)).toBe(canonicalJson(base));
+    store.close();
+  });
+
+  it('hashInput is what the record hash covers: the previous hash, a newline, hashedText', async () => {
+    const { canonicalJson, hashInput } = await import('../../protocol/registry-protocol.js');
+    const store = new KioskStore(dbPath());
+    store.record(SAMPLE);
+    const r = store.record(SAMPLE);
+    const { hash, identity: _identity, ...base } = r;
+    expect(hashInput(base)).toBe(`${r.prevHash}\n${canonicalJson(base)}`);
+    expect(createHash('sha256').update(hashInput(base)).digest('hex')).toBe(hash);
     store.close();
   });
 });
