@@ -10,7 +10,7 @@ import { canonicalJson, type DatasetName } from '../main/protocol/registry-proto
 import type { KioskStore } from '../main/store/kiosk-store.js';
 import type { KioskCredentials } from '../main/sync/registry-client.js';
 import type { Db } from '../registry/db.js';
-import { datasetDelta, publishDataset } from '../registry/datasets.js';
+import { datasetDelta, publicationLine, publishDataset } from '../registry/datasets.js';
 import { missingPcscStack, startPrivatePcscd, type PrivatePcscd } from '../simulator/pcscd.js';
 import { loadOrCreateTestPki, trustFiles } from '../simulator/pki.js';
 import { simRoster, simSiteConfigItems } from '../simulator/site-data.js';
@@ -69,11 +69,11 @@ export async function simulatorPcsc(say: (line: string) => void, vpcdPort = VPCD
 }
 
 /** Publishes `items` as a new version unless the registry already holds exactly them. */
-async function publishIfChanged(db: Db, dataset: DatasetName, items: { key: string; value: unknown }[]): Promise<boolean> {
-  const current = await datasetDelta(db, dataset, 0);
+async function publishIfChanged(db: Db, dataset: DatasetName, site: string | null, items: { key: string; value: unknown }[]): Promise<boolean> {
+  const current = await datasetDelta(db, dataset, publicationLine(dataset, site), 0);
   const have = new Map(current.changes.filter((c) => !c.deleted).map((c) => [c.key, canonicalJson(c.value)]));
   if (have.size === items.length && items.every((i) => have.get(i.key) === canonicalJson(i.value))) return false;
-  await publishDataset(db, dataset, items);
+  await publishDataset(db, dataset, site, items);
   return true;
 }
 
@@ -93,9 +93,9 @@ export async function simulatorRegistry(o: { dataDir: string; store: KioskStore;
       const der = isCert ? new Uint8Array(new X509Certificate(Buffer.from(f.bytes)).raw) : f.bytes;
       return { key: `simulator/${f.name}`, value: { kind: isCert ? 'csca' : 'crl', der: Buffer.from(der).toString('base64'), note: 'the simulator test PKI' } };
     });
-    await publishIfChanged(registry.db, 'trust', trust);
-    await publishIfChanged(registry.db, 'site-config', simSiteConfigItems(o.kind));
-    await publishIfChanged(registry.db, 'roster', simRoster(o.kind, o.seed, o.date));
+    await publishIfChanged(registry.db, 'trust', null, trust);
+    await publishIfChanged(registry.db, 'site-config', credentials.site, simSiteConfigItems(o.kind));
+    await publishIfChanged(registry.db, 'roster', credentials.site, simRoster(o.kind, o.seed, o.date));
     return { registry, credentials };
   } catch (err) {
     await registry.close();

@@ -85,8 +85,8 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
         say('starting an embedded registry (PGlite) on loopback');
         reg = await startEmbeddedRegistry(null, log);
         await enrolWithEmbedded(store, reg, `demo-${kind}`, `demo ${kind}`);
-        await publishDataset(reg.db, 'site-config', simSiteConfigItems(kind));
-        await publishDataset(reg.db, 'roster', simRoster(kind, SEED, today));
+        await publishDataset(reg.db, 'site-config', `demo-${kind}`, simSiteConfigItems(kind));
+        await publishDataset(reg.db, 'roster', `demo-${kind}`, simRoster(kind, SEED, today));
       }
     } catch (err) {
       await reg?.close();

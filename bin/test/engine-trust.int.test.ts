@@ -23,7 +23,7 @@ describe('reference data, live', () => {
       const der = isCert ? new X509Certificate(Buffer.from(f.bytes)).raw : Buffer.from(f.bytes);
       return { key: f.name, value: { kind: isCert ? 'csca' : 'crl', der: der.toString('base64') } };
     });
-    await publishDataset(s.registry.db, 'trust', items);
+    await publishDataset(s.registry.db, 'trust', null, items);
     await s.waitFor(() => s.kiosk.reference.status()['trust']!.version > 0, 'the kiosk applies the trust list', 10_000);
     expect(s.kiosk.reference.trust.cscas.length).toBe(1);
     const after = await s.checkIn(P[1]!);

@@ -101,7 +101,6 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
 
   // Chain: checked in full at start, then from where it was last found whole.
   const chain = new ChainWatch(store, log);
-  chain.check();
 
   let sync: SyncEngine | null = null;
   if (credentials) {
@@ -109,8 +108,11 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
     sync.on('datasets', () => reference.reload());
     sync.on('dataset-refused', (r: { dataset: 'trust' | 'site-config' | 'roster'; problem: string }) => reference.refused(r.dataset, r.problem));
     sync.on('uploaded', () => chain.check());
+    const s = sync;
+    chain.onBreak = (seq, problem) => s.reportAlert({ kind: 'chain-break', seq, problem: problem.slice(0, 200) });
     stops.push(() => sync!.stop());
   } else log.warn('this kiosk is not enrolled with a registry: check-ins are kept and queued (kiosk sync enrol --registry URL --code CODE)');
+  chain.check();
   const stopRetention = startRetention(store, () => config.retentionDays ?? reference.siteConfig.retentionDays, log);
   stops.push(stopRetention);
 

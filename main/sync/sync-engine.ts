@@ -5,7 +5,7 @@
 // them: the store's writes are short transactions, and everything here is asynchronous.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { CheckInBatchResponse, DatasetDelta, DatasetName, MAX_BATCH_RECORDS, type CheckInRecord } from '../protocol/registry-protocol.js';
+import { CheckInBatchResponse, DatasetDelta, DatasetName, MAX_BATCH_RECORDS, type CheckInRecord, type KioskAlert } from '../protocol/registry-protocol.js';
 import { parseDatasetItem, describeError } from '../protocol/datasets.js';
 import type { KioskStore } from '../store/kiosk-store.js';
 import { SyncError, type RegistryClient } from './registry-client.js';
@@ -62,6 +62,8 @@ export class SyncEngine extends EventEmitter {
   private running = false;
   private stopped = true;
   private queueCache: { at: number; q: ReturnType<KioskStore['queue']> } | null = null;
+  /** Alerts for the registry, sent with the next successful pass (the registry stores each once). */
+  private readonly alerts: KioskAlert[] = [];
 
   constructor(
     private readonly store: KioskStore,
@@ -206,12 +208,22 @@ export class SyncEngine extends EventEmitter {
     return total;
   }
 
+  /** Queues an alert (a broken chain found here) for the registry; sent with the next pass, retried until it is. */
+  reportAlert(alert: KioskAlert): void {
+    this.alerts.push(alert);
+    this.nudge();
+  }
+
   /** One pass of the background loop; returns the delay before the next. Never throws. */
   async pass(): Promise<number> {
     const now = this.o.now();
     if (now < this.nextAttempt) return this.nextAttempt - now;
     try {
       const r = await this.drain((p) => this.emit('uploaded', p));
+      while (this.alerts.length) {
+        await this.client.reportAlert(this.alerts[0]!);
+        this.alerts.shift();
+      }
       if (now - this.lastDatasets >= this.o.datasetsEveryMs) {
         const d = await this.downloadOnce();
         this.lastDatasets = now;
