@@ -41,12 +41,13 @@ function jsFiles(dir: string): string[] {
   return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.c?js$/.test(f)).map((f) => join(dir, f));
 }
 
-async function until<T>(get: () => T | undefined | null | false, timeoutMs: number, what: string): Promise<T> {
+/** Polls `get` until it gives a value; `what` says what did not happen (read when it fails). */
+async function until<T>(get: () => T | undefined | null | false, timeoutMs: number, what: string | (() => string)): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = get();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`${typeof what === 'string' ? what : what()} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -91,13 +92,21 @@ describe('npm run build', () => {
       ...markers.filter((m) => new RegExp(`\\b${m}\\b`).test(text)).map((m) => `${file}: ${m}`),
       // esbuild heads each module's code with its path.
       ...[...text.matchAll(/^\/\/ ((?:simulator|registry|bin)\/\S+)$/gm)].map((m) => `${file}: ${m[1]}`),
-      ...[...text.matchAll(/(?:from\s*|import\(\s*|require\(\s*)["']((?:tsx|esbuild)(?:\/[^"']*)?)["']/g)].map((m) => `${file}: imports ${m[1]}`),
+      ...[...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)["']((?:tsx|esbuild)(?:\/[^"']*)?)["']/g)].map((m) => `${file}: imports ${m[1]}`),
     ]);
     expect(found).toEqual([]);
     // The search does find what is there.
     const core = bundles.find((b) => b.file === 'main/core/node-main.js')!.text;
     expect(core).toMatch(/^\/\/ main\/core\/kiosk\.ts$/m);
     expect(core).toMatch(/\bstartKiosk\b/);
+    // Both cores start the bundled face worker and serve the built renderer.
+    for (const file of ['main/core/node-main.js', 'main/core/utility-main.js']) {
+      const text = bundles.find((b) => b.file === file)!.text;
+      expect(text, file).toContain('"../../models/face-worker.js"');
+      expect(text, file).toContain('"../../renderer/"');
+      expect(text, file).not.toContain('face-worker-entry');
+      expect(text, file).not.toContain('"main.ts"');
+    }
   });
 
   it('installs without tsx and esbuild: the test install cannot load them', () => {
@@ -170,7 +179,9 @@ describe('the built core (node dist/main/core/node-main.js --simulator)', () => 
     const child = kiosk!;
     let stdout = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    const line = await until(() => stdout.includes('\n') && stdout.split('\n')[0], 20_000, `the kiosk printed no address (stderr: ${stderr.slice(-2000)})`);
+    const exitedEarly = () => child.exitCode !== null || child.signalCode !== null;
+    const line = await until(() => (stdout.includes('\n') && stdout.split('\n')[0]) || (exitedEarly() && ' '), 20_000, () => `the kiosk printed no address (stderr: ${stderr.slice(-2000)})`);
+    if (exitedEarly()) throw new Error(`the built kiosk exited (${child.exitCode ?? child.signalCode}) before serving: ${stderr.slice(-2000)}`);
     const started = JSON.parse(line) as { url: string; port: number; scannerPort: number };
     const startMs = Date.now() - t0;
     const origin = `http://127.0.0.1:${started.port}`;
@@ -218,7 +229,7 @@ describe('the built core (node dist/main/core/node-main.js --simulator)', () => 
     scanner = await VirtualScanner.connect(started.scannerPort);
     await device('scanner', 5000);
     await scanner.send(hidPosReports(new TextEncoder().encode(card.citizen.qr), SYMBOLOGY.qr));
-    const result = await until(() => screens.find((s) => s.screen === 'result'), 30_000, `no check-in result (screens: ${screens.map((s) => s.screen).join(' ')}; stderr: ${stderr.slice(-2000)})`);
+    const result = await until(() => screens.find((s) => s.screen === 'result'), 30_000, () => `no check-in result (screens: ${screens.map((s) => s.screen).join(' ')}; stderr: ${stderr.slice(-2000)})`);
     expect(screens.map((s) => s.screen)).toContain('reading');
     // The chip passed its checks against KIOSK_TRUST's test CSCA; with no camera the face is not checked.
     expect(result.decision!.reasons.filter((r) => /^(chip|card)-/.test(r))).toEqual([]);
