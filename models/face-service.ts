@@ -7,6 +7,15 @@ import type { RgbImage } from './image.js';
 import type { AnalyseOptions, FrameAnalysis } from './pipeline.js';
 import type { WorkerReply, WorkerRequest } from './face-worker.js';
 
+/** Defined by scripts/build.mjs in a bundle: the dist/ folder, relative to the bundle. */
+declare const KIOSK_DIST: string | undefined;
+
+/**
+ * The worker's entry: in a build, the worker bundled as plain JavaScript into
+ * dist/models/face-worker.js; in the sources, the entry that registers tsx's loader first.
+ */
+const WORKER_ENTRY = typeof KIOSK_DIST === 'string' ? new URL(KIOSK_DIST + 'models/face-worker.js', import.meta.url) : new URL('./face-worker-entry.mjs', import.meta.url);
+
 export interface FaceResult {
   analysis: FrameAnalysis;
   decodeMs: number;
@@ -20,7 +29,7 @@ export class FaceService {
   constructor(private readonly threads = 1) {}
 
   private start(): Worker {
-    const w = new Worker(new URL('./face-worker-entry.mjs', import.meta.url));
+    const w = new Worker(WORKER_ENTRY);
     w.on('message', (r: WorkerReply) => {
       const p = this.pending.get(r.id);
       if (!p) return;

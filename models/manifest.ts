@@ -1,6 +1,8 @@
 // The model manifest (models/manifest.json), validated: where each model comes from, its
 // checksum, and how to feed and read it. The pipeline takes every model detail from here.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { FaceError } from './errors.js';
 
@@ -25,12 +27,26 @@ export const Manifest = z.object({
 });
 export type Manifest = z.infer<typeof Manifest>;
 
-export const MODELS_DIR = new URL('./', import.meta.url);
+/** Defined by scripts/build.mjs in a bundle: the dist/ folder, relative to the bundle. */
+declare const KIOSK_DIST: string | undefined;
+
+/**
+ * The folder holding manifest.json and weights/: KIOSK_MODELS_DIR when set (an installer puts
+ * it in its resources); else this folder in the sources; else, in a build, the models/ folder
+ * of the package root that dist/ sits in (setup fetches the weights there).
+ */
+function modelsDir(): URL {
+  const fromEnv = process.env['KIOSK_MODELS_DIR'];
+  if (fromEnv) return pathToFileURL(resolve(fromEnv) + '/');
+  return typeof KIOSK_DIST === 'string' ? new URL(KIOSK_DIST + '../models/', import.meta.url) : new URL('./', import.meta.url);
+}
+
+export const MODELS_DIR = modelsDir();
 
 export function loadManifest(path = new URL('manifest.json', MODELS_DIR)): Manifest {
   try {
     return Manifest.parse(JSON.parse(readFileSync(path, 'utf8')));
   } catch (err) {
-    throw new FaceError('models-missing', `models/manifest.json is not a valid model manifest: ${(err as Error).message.split('\n')[0]}`);
+    throw new FaceError('models-missing', `${fileURLToPath(path)} is not a valid model manifest: ${(err as Error).message.split('\n')[0]}`);
   }
 }

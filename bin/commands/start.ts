@@ -142,7 +142,14 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         store.close();
         const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
         if (build.status !== 0) throw new CliError('building the Electron app failed (see above)');
-        const env = { ...process.env, KIOSK_DB: dbPath, ...(ctx.simulator ? { KIOSK_SIMULATOR: '1', KIOSK_SITE: kind } : {}), ...(stringOption(ctx, 'trust') ? { KIOSK_TRUST: stringOption(ctx, 'trust')! } : {}) };
+        const env = {
+          ...process.env,
+          KIOSK_DB: dbPath,
+          KIOSK_SCANNER_PORT: String(scannerPort),
+          ...(ctx.simulator ? { KIOSK_SIMULATOR: '1', KIOSK_SITE: kind } : {}),
+          ...(stringOption(ctx, 'trust') ? { KIOSK_TRUST: stringOption(ctx, 'trust')! } : {}),
+          ...(scannersFile ? { KIOSK_SCANNERS: scannersFile } : {}),
+        };
         const child = spawn(electron, [join(root, 'dist/main/shell/app.js')], { stdio: 'inherit', env });
         const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
         await sim?.registry.close();

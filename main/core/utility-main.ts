@@ -2,8 +2,9 @@
 // `kiosk start` (built by kiosk.ts), without the loopback UI server — the shell sends a
 // MessagePort per UI page, served with the same contract checks as the WebSocket bridge.
 // `kiosk start` prepares the simulator's devices and registry before it starts Electron and
-// passes their whereabouts in the environment (KIOSK_DB, KIOSK_SITE, PCSCLITE_CSOCK_NAME).
-import { KIOSK_DB, SIM_KIOSK_DB } from './data-paths.js';
+// passes their whereabouts in the environment (KIOSK_DB, KIOSK_SITE, PCSCLITE_CSOCK_NAME;
+// the variables are read by environment.ts).
+import { EnvironmentError, kioskEnvironment, type KioskEnvironment } from './environment.js';
 import { startKiosk } from './kiosk.js';
 import { createLogger } from './logger.js';
 import { serveConnection } from './rpc-server.js';
@@ -25,15 +26,22 @@ if (!parentPort) {
 }
 
 const log = createLogger('kiosk-core');
-const simulator = process.argv.includes('--simulator');
-const site = process.env['KIOSK_SITE'];
+let env: KioskEnvironment;
+try {
+  env = kioskEnvironment(process.argv.slice(2), process.env);
+} catch (err) {
+  if (!(err instanceof EnvironmentError)) throw err;
+  process.stderr.write(`kiosk core: ${err.message}\n`);
+  process.exit(1);
+}
 const kiosk = await startKiosk({
-  simulator,
+  simulator: env.simulator,
   log,
-  db: process.env['KIOSK_DB'] ?? (simulator ? SIM_KIOSK_DB : KIOSK_DB),
-  ...(simulator && (site === 'hospital' || site === 'airport') ? { siteKind: site } : {}),
-  trustDir: process.env['KIOSK_TRUST'] ?? null,
+  db: env.db,
+  ...(env.siteKind ? { siteKind: env.siteKind } : {}),
+  trustDir: env.trustDir,
   ui: false,
+  scanner: { socketPort: env.scannerPort, ...(env.scannerConfig ? { config: env.scannerConfig } : {}) },
 });
 
 parentPort.on('message', (e) => {

@@ -30,6 +30,9 @@ function startCore(): Electron.UtilityProcess {
   const core = utilityProcess.fork(join(distDir, 'main/core/utility-main.js'), simulator ? ['--simulator'] : [], {
     serviceName: 'cccd-kiosk-core',
     stdio: 'inherit',
+    // An installed app keeps the face models beside its archive, in its resources
+    // (electron-builder.yml, extraResources); models/manifest.ts reads KIOSK_MODELS_DIR.
+    env: app.isPackaged && !process.env['KIOSK_MODELS_DIR'] ? { ...process.env, KIOSK_MODELS_DIR: join(process.resourcesPath, 'models') } : process.env,
     // GC work stays on the thread that made it, so the face worker's collections do not
     // compete with the core's main loop (docs/FACE.md).
     execArgv: ['--single-threaded-gc'],
