@@ -57,7 +57,8 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
   --port N      loopback port for the UI (default: a free one)
   --browser     serve to a browser even when an Electron binary is installed
   --no-open     do not open Chromium, only print the address
-  --json        print {"url","port","simulator","site","registry","vpcdPort"} once serving
+  --json        print {"url","port","simulator","site","registry","vpcdPort","scannerPort"}
+                once serving
   --scanner-port N  simulator mode: loopback port the virtual scanner plugs into
                 (default 35970; 0 = any free port)
   --scanners FILE   which HID devices are scanners and how to read them (JSON, see
@@ -174,7 +175,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     }
     const url = kiosk.ui!.url;
     const registryUrl = sim?.registry.server.url ?? kiosk.credentials?.registryUrl ?? null;
-    if (ctx.json) printJson({ url, port: kiosk.ui!.port, simulator: ctx.simulator, site: kiosk.reference.siteConfig.kind, registry: registryUrl, vpcdPort: pcsc?.vpcdPort ?? null });
+    if (ctx.json) printJson({ url, port: kiosk.ui!.port, simulator: ctx.simulator, site: kiosk.reference.siteConfig.kind, registry: registryUrl, vpcdPort: pcsc?.vpcdPort ?? null, scannerPort: kiosk.scanners?.socketPort ?? null });
     else {
       process.stdout.write(`Kiosk UI: ${url}\n`);
       process.stdout.write(`A ${kiosk.reference.siteConfig.kind} kiosk (${kiosk.reference.siteConfig.name}).\n`);
