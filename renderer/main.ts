@@ -1,7 +1,7 @@
 // The kiosk UI. It talks only to `window.kiosk` (the contract in main/api): the Electron
 // preload provides it; in a browser we install it from the loopback WebSocket first.
 import type { KioskApi } from '../main/api/client.js';
-import type { AppInfo, DeviceStatus, Language } from '../main/api/contract.js';
+import type { AppInfo, CheckinView, DeviceStatus, KioskStatus, Language } from '../main/api/contract.js';
 import { languageNames, messages } from './i18n.js';
 import { connectOverWebSocket } from './ws-transport.js';
 
@@ -15,10 +15,42 @@ interface ViewState {
   language: Language;
   info: AppInfo | null;
   devices: DeviceStatus | null;
+  checkin: CheckinView | null;
+  status: KioskStatus | null;
   disconnected: boolean;
 }
 
-const state: ViewState = { language: 'vi', info: null, devices: null, disconnected: false };
+const state: ViewState = { language: 'vi', info: null, devices: null, checkin: null, status: null, disconnected: false };
+
+/** The check-in part of the screen: what to do now, progress, the result. The full screens come with the hospital and airport UIs. */
+function checkinSection(kiosk: KioskApi): HTMLElement {
+  const t = messages[state.language];
+  const v = state.checkin;
+  const screen = v?.screen ?? 'idle';
+  const word = (code: string) => t.codes[code] ?? code;
+  const children: (Node | string)[] = [el('div', { className: screen === 'idle' || screen === 'waiting-card' ? 'card-icon' : 'step-icon' })];
+  if (screen === 'result' && v?.decision) {
+    const d = v.decision;
+    children.push(el('h2', { textContent: t.decisions[d.decision], testid: 'prompt' }));
+    if (v.person) children.push(el('p', { textContent: v.person.fullName, testid: 'person' }));
+    for (const r of d.reasons) children.push(el('p', { className: 'reason', textContent: word(r), testid: `reason-${r}` }));
+  } else {
+    children.push(el('h2', { textContent: t.screens[screen], testid: 'prompt' }));
+    if (screen === 'idle') children.push(el('p', { textContent: t.promptDetail }));
+    if (screen === 'reading' && v?.progress) children.push(el('p', { textContent: t.progress(v.progress.read, v.progress.total), testid: 'progress' }));
+    if (screen === 'face' && v?.guidance) children.push(el('p', { textContent: word(v.guidance), testid: 'guidance' }));
+  }
+  if (v?.notice) children.push(el('p', { className: 'notice', role: 'status', textContent: word(v.notice), testid: 'notice' }));
+  if (screen !== 'idle' && screen !== 'deciding' && screen !== 'result') {
+    const b = el('button', { type: 'button', className: 'cancel', textContent: t.cancel, testid: 'cancel' });
+    b.addEventListener('click', () => void kiosk.request('checkin.cancel', {}));
+    children.push(b);
+  }
+  const section = el('section', { className: `prompt ${screen}`, testid: screen === 'idle' ? 'idle' : 'checkin' }, children);
+  section.dataset['screen'] = screen;
+  if (v?.decision && screen === 'result') section.dataset['outcome'] = v.decision.decision;
+  return section;
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { testid?: string } = {}, children: (Node | string)[] = []): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -48,11 +80,8 @@ function render(kiosk: KioskApi): void {
   app.replaceChildren(
     el('header', {}, [el('h1', { textContent: t.title, testid: 'title' }), el('div', { className: 'languages' }, languageButtons)]),
     ...(state.disconnected ? [el('div', { className: 'banner', role: 'alert', textContent: t.disconnected, testid: 'disconnected' })] : []),
-    el('section', { className: 'prompt', testid: 'idle' }, [
-      el('div', { className: 'card-icon' }),
-      el('h2', { textContent: t.prompt, testid: 'prompt' }),
-      el('p', { textContent: t.promptDetail }),
-    ]),
+    checkinSection(kiosk),
+    ...(state.status && state.status.sync.enrolled && !state.status.sync.online ? [el('p', { className: 'offline', textContent: t.offline(state.status.sync.queued), testid: 'offline' })] : []),
     el('ul', { className: 'devices', testid: 'devices' }, deviceItems),
     el('footer', {}, [
       el('span', { textContent: state.info?.simulator ? t.simulator : '' , testid: 'mode' }),
@@ -79,10 +108,25 @@ async function start(): Promise<void> {
     state.devices = devices;
     render(kiosk);
   });
-  const [info, devices] = await Promise.all([kiosk.request('app.info', {}), kiosk.request('devices.status', {})]);
+  kiosk.on('checkin.changed', (view) => {
+    state.checkin = view;
+    render(kiosk);
+  });
+  kiosk.on('kiosk.status', (status) => {
+    state.status = status;
+    render(kiosk);
+  });
+  const [info, devices, checkin, status] = await Promise.all([
+    kiosk.request('app.info', {}),
+    kiosk.request('devices.status', {}),
+    kiosk.request('checkin.view', {}),
+    kiosk.request('kiosk.status', {}).catch(() => null),
+  ]);
   state.info = info;
   state.language = info.language;
   state.devices = devices;
+  state.checkin = checkin;
+  state.status = status;
   render(kiosk);
   document.body.dataset['ready'] = 'true';
 }

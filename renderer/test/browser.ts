@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -32,15 +33,20 @@ export interface KioskProcess {
   url: string;
   /** The embedded registry's address. */
   registry: string | null;
+  /** Where `kiosk sim chip --port` puts a card, and where `kiosk sim scanner --port` scans. */
+  vpcdPort: number;
+  scannerPort: number;
   child: ChildProcess;
   stop(): Promise<void>;
 }
 
 /** Starts `kiosk start --simulator --json --no-open` and waits for its address. */
-export function startKioskProcess(timeoutMs = 30_000): Promise<KioskProcess> {
-  // Its own data folder (kiosk database, embedded registry) and any free scanner port.
+export async function startKioskProcess(o: { site?: 'hospital' | 'airport' } = {}, timeoutMs = 30_000): Promise<KioskProcess> {
+  // Its own data folder (kiosk database, embedded registry), any free scanner port, and its
+  // own pcscd with its virtual readers on a free pair of ports.
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'));
-  const child = spawn(join(repoRoot, 'bin/kiosk'), ['start', '--simulator', '--browser', '--no-open', '--json', '--scanner-port', '0'], {
+  const vpcdPort = await freePortPair();
+  const child = spawn(join(repoRoot, 'bin/kiosk'), ['start', '--simulator', '--browser', '--no-open', '--json', '--scanner-port', '0', '--vpcd-port', String(vpcdPort), '--site', o.site ?? 'hospital'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, KIOSK_DATA_DIR: dataDir },
   });
@@ -56,11 +62,13 @@ export function startKioskProcess(timeoutMs = 30_000): Promise<KioskProcess> {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       try {
-        const { url, registry } = JSON.parse(out) as { url: string; registry: string | null };
+        const { url, registry, vpcdPort: vp, scannerPort } = JSON.parse(out) as { url: string; registry: string | null; vpcdPort: number; scannerPort: number };
         clearTimeout(timer);
         resolve({
           url,
           registry,
+          vpcdPort: vp,
+          scannerPort,
           child,
           stop: () =>
             new Promise<void>((done) => {
@@ -78,4 +86,40 @@ export function startKioskProcess(timeoutMs = 30_000): Promise<KioskProcess> {
       reject(new Error(`kiosk start exited with ${code}: ${err}`));
     });
   });
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Two free neighbouring ports for a private pcscd's two virtual readers. */
+async function freePortPair(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const p = 40000 + Math.floor(Math.random() * 10000) * 2;
+    if ((await portFree(p)) && (await portFree(p + 1))) return p;
+  }
+  throw new Error('no free pair of TCP ports found');
+}
+
+/** Runs a `kiosk` subcommand (the simulator's chip or scanner, as a technician would) until stopped. */
+export function kioskCommand(args: string[]): { child: ChildProcess; exited: Promise<number>; stop(): Promise<void> } {
+  const child = spawn(join(repoRoot, 'bin/kiosk'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+  return {
+    child,
+    exited: exited.then((code) => {
+      if (code !== 0) throw new Error(`kiosk ${args.join(' ')} exited ${code}: ${err}`);
+      return code;
+    }),
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
