@@ -19,7 +19,7 @@ Usage: kiosk sync status [--db FILE] [--simulator] [--json]
 
 Reads the database without changing it and asks the registry whether it answers (3 s).
 JSON: {"enrolled","kioskId","site","registryUrl","online","queued","oldestUnsyncedAgeMs",
-"lastError","datasets"}. Exit 0 when online with nothing queued, 2 otherwise.`,
+"lastError","datasets":{NAME:{"version","appliedAt","ageMs"}}}. Exit 0 when online with nothing queued, 2 otherwise.`,
   options: { db: { type: 'string' } },
   async run(ctx) {
     const path = dbFor(ctx);
@@ -51,13 +51,14 @@ JSON: {"enrolled","kioskId","site","registryUrl","online","queued","oldestUnsync
       queued: q.length,
       oldestUnsyncedAgeMs: q.oldestRecordedAt ? Date.now() - Date.parse(q.oldestRecordedAt) : null,
       lastError: creds ? lastError : 'not enrolled: run kiosk sync enrol --registry URL --code CODE',
-      datasets: store.datasetVersions(),
+      datasets: Object.fromEntries(Object.entries(store.datasetInfo()).map(([k, d]) => [k, { version: d.version, appliedAt: d.appliedAt, ageMs: Math.max(0, Date.now() - Date.parse(d.appliedAt)) }])),
     };
     store.close();
     if (ctx.json) printJson(status);
     else {
       const age = status.oldestUnsyncedAgeMs === null ? '' : `, oldest ${Math.round(status.oldestUnsyncedAgeMs / 1000)} s old`;
-      process.stdout.write(`${status.enrolled ? `kiosk ${status.kioskId} (site ${status.site}) → ${status.registryUrl}` : 'not enrolled'}\n${online ? 'online' : 'offline'}; ${status.queued} check-ins queued${age}\n${status.lastError ? `last error: ${status.lastError}\n` : ''}`);
+      const datasets = Object.entries(status.datasets).map(([k, d]) => `${k} v${d.version}, ${Math.round(d.ageMs / 60_000)} min old`);
+      process.stdout.write(`${status.enrolled ? `kiosk ${status.kioskId} (site ${status.site}) → ${status.registryUrl}` : 'not enrolled'}\n${online ? 'online' : 'offline'}; ${status.queued} check-ins queued${age}\n${status.lastError ? `last error: ${status.lastError}\n` : ''}reference data: ${datasets.length ? datasets.join('; ') : 'none yet'}\n`);
     }
     return online && q.length === 0 ? 0 : 2;
   },
