@@ -46,7 +46,12 @@ export const COMMON_OPTIONS: OptionSpec = {
 export function parseCommandArgs(cmd: Command, argv: string[]): CommandContext {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...cmd.options }, allowPositionals: cmd.allowPositionals ?? false, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { ...COMMON_OPTIONS, ...cmd.options },
+      allowPositionals: cmd.allowPositionals ?? false,
+      strict: true,
+    });
   } catch (err) {
     throw new CliError(`${(err as Error).message.split('\n')[0]} (see: kiosk ${cmd.name} --help)`);
   }
@@ -67,7 +72,8 @@ export function stringOption(ctx: CommandContext, name: string): string | undefi
 export function intOption(ctx: CommandContext, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const v = stringOption(ctx, name);
   if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new CliError(`--${name} must be a whole number from ${min} to ${max}, not "${v}"`);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new CliError(`--${name} must be a whole number from ${min} to ${max}, not "${v}"`);
   return Number(v);
 }
 

@@ -34,7 +34,9 @@ export function lockDataDir(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new CliError(`cannot lock ${dir}: ${(err as Error).message}`);
       const pid = Number(readFileSync(lock, 'utf8'));
       if (pid && alive(pid) && pid !== process.pid) {
-        throw new CliError(`the registry data in ${dir} is in use by process ${pid} (an embedded registry opens its folder alone). Stop that process, or run this command against PostgreSQL with --db.`);
+        throw new CliError(
+          `the registry data in ${dir} is in use by process ${pid} (an embedded registry opens its folder alone). Stop that process, or run this command against PostgreSQL with --db.`,
+        );
       }
       rmSync(lock, { force: true }); // left by a process that died
     }

@@ -47,7 +47,12 @@ export interface SimulatorPcsc {
  * this process before the kiosk opens PC/SC.
  */
 export async function simulatorPcsc(say: (line: string) => void, vpcdPort = VPCD_DEFAULT_PORT): Promise<SimulatorPcsc | null> {
-  if (vpcdPort === VPCD_DEFAULT_PORT && (process.env['PCSCLITE_CSOCK_NAME'] ? await socketAnswers(process.env['PCSCLITE_CSOCK_NAME']) : await socketAnswers(SYSTEM_PCSCD_SOCKET))) {
+  if (
+    vpcdPort === VPCD_DEFAULT_PORT &&
+    (process.env['PCSCLITE_CSOCK_NAME']
+      ? await socketAnswers(process.env['PCSCLITE_CSOCK_NAME'])
+      : await socketAnswers(SYSTEM_PCSCD_SOCKET))
+  ) {
     say('Card readers: the system pcscd (its vpcd reader takes virtual cards on port 35963).');
     return { vpcdPort: VPCD_DEFAULT_PORT, source: 'system', stop: async () => undefined };
   }
@@ -69,7 +74,12 @@ export async function simulatorPcsc(say: (line: string) => void, vpcdPort = VPCD
 }
 
 /** Publishes `items` as a new version unless the registry already holds exactly them. */
-async function publishIfChanged(db: Db, dataset: DatasetName, site: string | null, items: { key: string; value: unknown }[]): Promise<boolean> {
+async function publishIfChanged(
+  db: Db,
+  dataset: DatasetName,
+  site: string | null,
+  items: { key: string; value: unknown }[],
+): Promise<boolean> {
   const current = await datasetDelta(db, dataset, publicationLine(dataset, site), 0);
   const have = new Map(current.changes.filter((c) => !c.deleted).map((c) => [c.key, canonicalJson(c.value)]));
   if (have.size === items.length && items.every((i) => have.get(i.key) === canonicalJson(i.value))) return false;
@@ -83,7 +93,15 @@ export interface SimulatorRegistry {
 }
 
 /** The embedded registry, this kiosk enrolled with it, and the simulator's datasets published to it. */
-export async function simulatorRegistry(o: { dataDir: string; store: KioskStore; log: Logger; kind: 'hospital' | 'airport'; pkiDir: string; seed: string; date: string }): Promise<SimulatorRegistry> {
+export async function simulatorRegistry(o: {
+  dataDir: string;
+  store: KioskStore;
+  log: Logger;
+  kind: 'hospital' | 'airport';
+  pkiDir: string;
+  seed: string;
+  date: string;
+}): Promise<SimulatorRegistry> {
   const registry = await startEmbeddedRegistry(o.dataDir, o.log);
   try {
     const credentials = await enrolWithEmbedded(o.store, registry, 'simulator', 'simulator kiosk');
@@ -91,7 +109,10 @@ export async function simulatorRegistry(o: { dataDir: string; store: KioskStore;
     const trust = trustFiles(pki).map((f) => {
       const isCert = f.name.endsWith('.pem');
       const der = isCert ? new Uint8Array(new X509Certificate(Buffer.from(f.bytes)).raw) : f.bytes;
-      return { key: `simulator/${f.name}`, value: { kind: isCert ? 'csca' : 'crl', der: Buffer.from(der).toString('base64'), note: 'the simulator test PKI' } };
+      return {
+        key: `simulator/${f.name}`,
+        value: { kind: isCert ? 'csca' : 'crl', der: Buffer.from(der).toString('base64'), note: 'the simulator test PKI' },
+      };
     });
     await publishIfChanged(registry.db, 'trust', null, trust);
     await publishIfChanged(registry.db, 'site-config', credentials.site, simSiteConfigItems(o.kind));

@@ -21,7 +21,11 @@ export const ROOMS = [
   { room: 'drivers/pcsc', mayImport: [], packages: ['@pokusew/pcsclite', 'node:events', 'node:module'] },
   // drivers/emrtd's layers (docs/ARCHITECTURE.md, "The chip stack"), nested rooms; the
   // outer room holds errors.ts and the helpers all layers share, and may import none of them.
-  { room: 'drivers/emrtd/reader', mayImport: ['drivers/emrtd', 'drivers/emrtd/protocol', 'drivers/emrtd/lds', 'drivers/emrtd/cert'], packages: ['node:crypto'] },
+  {
+    room: 'drivers/emrtd/reader',
+    mayImport: ['drivers/emrtd', 'drivers/emrtd/protocol', 'drivers/emrtd/lds', 'drivers/emrtd/cert'],
+    packages: ['node:crypto'],
+  },
   { room: 'drivers/emrtd/protocol', mayImport: ['drivers/emrtd', 'drivers/emrtd/lds'], packages: ['@noble/curves', 'node:crypto'] },
   { room: 'drivers/emrtd/cert', mayImport: ['drivers/emrtd', 'drivers/emrtd/lds'], packages: ['asn1js', 'pkijs', 'node:crypto'] },
   { room: 'drivers/emrtd/lds', mayImport: ['drivers/emrtd'], packages: ['asn1js', 'pkijs', 'node:crypto'] },
@@ -31,7 +35,21 @@ export const ROOMS = [
   {
     room: 'models',
     mayImport: [],
-    packages: ['onnxruntime-node', 'sharp', '@cornerstonejs/codec-openjpeg', 'tsx', 'zod', 'node:child_process', 'node:crypto', 'node:fs', 'node:module', 'node:os', 'node:path', 'node:url', 'node:worker_threads'],
+    packages: [
+      'onnxruntime-node',
+      'sharp',
+      '@cornerstonejs/codec-openjpeg',
+      'tsx',
+      'zod',
+      'node:child_process',
+      'node:crypto',
+      'node:fs',
+      'node:module',
+      'node:os',
+      'node:path',
+      'node:url',
+      'node:worker_threads',
+    ],
   },
   { room: 'main/api', mayImport: [], packages: ['zod'] },
   { room: 'main/protocol', mayImport: [], packages: ['zod'] },
@@ -39,28 +57,99 @@ export const ROOMS = [
   { room: 'main/sync', mayImport: ['main/store', 'main/protocol'], packages: ['zod', 'node:crypto', 'node:events'], mayFetch: true },
   {
     room: 'main/core',
-    mayImport: ['drivers/pcsc', 'drivers/emrtd', 'drivers/hid', 'drivers/barcode', 'models', 'main/store', 'main/sync', 'main/api', 'main/protocol'],
-    packages: ['esbuild', 'pino', 'ws', 'zod', 'node:crypto', 'node:events', 'node:fs', 'node:fs/promises', 'node:http', 'node:net', 'node:os', 'node:path', 'node:stream', 'node:url'],
+    mayImport: [
+      'drivers/pcsc',
+      'drivers/emrtd',
+      'drivers/hid',
+      'drivers/barcode',
+      'models',
+      'main/store',
+      'main/sync',
+      'main/api',
+      'main/protocol',
+    ],
+    packages: [
+      'esbuild',
+      'pino',
+      'ws',
+      'zod',
+      'node:crypto',
+      'node:events',
+      'node:fs',
+      'node:fs/promises',
+      'node:http',
+      'node:net',
+      'node:os',
+      'node:path',
+      'node:stream',
+      'node:url',
+    ],
   },
   { room: 'main/shell', mayImport: ['main/api'], packages: ['electron', 'node:path', 'node:url'] },
   { room: 'renderer', mayImport: ['main/api'], packages: [] },
   {
     room: 'simulator',
     mayImport: ['drivers/pcsc', 'drivers/emrtd', 'drivers/hid', 'drivers/barcode', 'main/protocol'],
-    packages: ['@peculiar/x509', 'asn1js', 'koffi', 'pkijs', 'reflect-metadata', 'sharp', 'zod', 'node:child_process', 'node:crypto', 'node:fs', 'node:net', 'node:os', 'node:path', 'node:timers/promises', 'node:url'],
+    packages: [
+      '@peculiar/x509',
+      'asn1js',
+      'koffi',
+      'pkijs',
+      'reflect-metadata',
+      'sharp',
+      'zod',
+      'node:child_process',
+      'node:crypto',
+      'node:fs',
+      'node:net',
+      'node:os',
+      'node:path',
+      'node:timers/promises',
+      'node:url',
+    ],
   },
   {
     room: 'registry',
     mayImport: ['main/protocol'],
     mayFetch: true,
-    packages: ['@electric-sql/pglite', 'fastify', 'pg', 'pino', 'zod', 'node:child_process', 'node:crypto', 'node:fs', 'node:net', 'node:os', 'node:path'],
+    packages: [
+      '@electric-sql/pglite',
+      'fastify',
+      'pg',
+      'pino',
+      'zod',
+      'node:child_process',
+      'node:crypto',
+      'node:fs',
+      'node:net',
+      'node:os',
+      'node:path',
+    ],
   },
   {
     room: 'bin',
     mayImport: ['*'],
     mayCompute: true,
     mayFetch: true,
-    packages: ['better-sqlite3', 'fast-check', 'pino', 'sharp', 'zod', 'node:child_process', 'node:crypto', 'node:fs', 'node:fs/promises', 'node:module', 'node:net', 'node:os', 'node:path', 'node:perf_hooks', 'node:timers/promises', 'node:url', 'node:util'],
+    packages: [
+      'better-sqlite3',
+      'fast-check',
+      'pino',
+      'sharp',
+      'zod',
+      'node:child_process',
+      'node:crypto',
+      'node:fs',
+      'node:fs/promises',
+      'node:module',
+      'node:net',
+      'node:os',
+      'node:path',
+      'node:perf_hooks',
+      'node:timers/promises',
+      'node:url',
+      'node:util',
+    ],
   },
   { room: 'scripts', mayImport: ['*'], packages: ['*'], mayCompute: true, mayFetch: true },
 ];
@@ -105,7 +194,8 @@ export default {
       bareBuiltin: 'Import Node built-ins with the node: prefix ("node:{{pkg}}").',
       computed: '{{from}} may not load a module whose name is computed: the room rules cannot check it. Name it with a string literal.',
       fetch: '{{from}} may not use the network: the global fetch is for {{allowed}} only. See docs/ARCHITECTURE.md, "Rooms".',
-      looseRequire: 'Call what createRequire makes at once, or keep it in a variable that is only called: else what it loads cannot be checked.',
+      looseRequire:
+        'Call what createRequire makes at once, or keep it in a variable that is only called: else what it loads cannot be checked.',
     },
   },
   create(context) {
@@ -132,7 +222,8 @@ export default {
       if (callee.type === 'MemberExpression') return !callee.computed && callee.property.name === 'createRequire';
       if (callee.type !== 'Identifier') return false;
       const def = variableOf(callee)?.defs[0];
-      if (def?.type === 'ImportBinding') return def.node.type === 'ImportSpecifier' && (def.node.imported.name ?? def.node.imported.value) === 'createRequire';
+      if (def?.type === 'ImportBinding')
+        return def.node.type === 'ImportSpecifier' && (def.node.imported.name ?? def.node.imported.value) === 'createRequire';
       return callee.name === 'createRequire';
     }
 
@@ -161,7 +252,9 @@ export default {
 
     function checkFetch(node) {
       if (isTest || from.mayFetch) return;
-      const allowed = ROOMS.filter((r) => r.mayFetch).map((r) => r.room).join(', ');
+      const allowed = ROOMS.filter((r) => r.mayFetch)
+        .map((r) => r.room)
+        .join(', ');
       context.report({ node, messageId: 'fetch', data: { from: from.room, allowed } });
     }
 
@@ -177,7 +270,8 @@ export default {
       for (const ref of sourceCode.getDeclaredVariables(parent)[0].references) {
         if (ref.init) continue;
         const id = ref.identifier;
-        if (ref.isWrite() || id.parent.type !== 'CallExpression' || id.parent.callee !== id) context.report({ node: id, messageId: 'looseRequire' });
+        if (ref.isWrite() || id.parent.type !== 'CallExpression' || id.parent.callee !== id)
+          context.report({ node: id, messageId: 'looseRequire' });
       }
     }
 
@@ -220,7 +314,8 @@ export default {
       },
       MemberExpression(node) {
         const property = node.computed ? literalName(node.property) : node.property.name;
-        if (property === 'fetch' && node.object.type === 'Identifier' && GLOBAL_OBJECTS.has(node.object.name) && isGlobal(node.object)) checkFetch(node);
+        if (property === 'fetch' && node.object.type === 'Identifier' && GLOBAL_OBJECTS.has(node.object.name) && isGlobal(node.object))
+          checkFetch(node);
       },
       CallExpression(node) {
         if (isCreateRequire(node)) checkRequireMade(node);

@@ -21,14 +21,28 @@ export interface Similarity {
 
 export function fitSimilarity(src: Point[], dst: Point[]): Similarity {
   const n = src.length;
-  let msx = 0, msy = 0, mdx = 0, mdy = 0;
+  let msx = 0,
+    msy = 0,
+    mdx = 0,
+    mdy = 0;
   for (let i = 0; i < n; i++) {
-    msx += src[i]![0]; msy += src[i]![1]; mdx += dst[i]![0]; mdy += dst[i]![1];
+    msx += src[i]![0];
+    msy += src[i]![1];
+    mdx += dst[i]![0];
+    mdy += dst[i]![1];
   }
-  msx /= n; msy /= n; mdx /= n; mdy /= n;
-  let dot = 0, cross = 0, norm = 0;
+  msx /= n;
+  msy /= n;
+  mdx /= n;
+  mdy /= n;
+  let dot = 0,
+    cross = 0,
+    norm = 0;
   for (let i = 0; i < n; i++) {
-    const sx = src[i]![0] - msx, sy = src[i]![1] - msy, dx = dst[i]![0] - mdx, dy = dst[i]![1] - mdy;
+    const sx = src[i]![0] - msx,
+      sy = src[i]![1] - msy,
+      dx = dst[i]![0] - mdx,
+      dy = dst[i]![1] - mdy;
     dot += sx * dx + sy * dy;
     cross += sx * dy - sy * dx;
     norm += sx * sx + sy * sy;

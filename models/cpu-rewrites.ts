@@ -133,11 +133,17 @@ export function rewritePRelu(g: OnnxGraph): { bytes: Uint8Array; count: number }
       floatTensor(`${p}one`, [c], new Float32Array(c).fill(1)),
       floatTensor(`${p}minus_one`, [c], new Float32Array(c).fill(-1)),
       floatTensor(`${p}zero`, [c], new Float32Array(c)),
-      floatTensor(`${p}minus_slope`, [c], slope.floats.map((v) => -v)),
+      floatTensor(
+        `${p}minus_slope`,
+        [c],
+        slope.floats.map((v) => -v),
+      ),
     );
     // Variance 1 with an epsilon that vanishes next to it in float32: the scale is exactly −1 or −a.
     const bn = (input: string, scale: string, output: string) =>
-      nodeBytes('BatchNormalization', `${output}_bn`, [input, `${p}${scale}`, `${p}zero`, `${p}zero`, `${p}one`], [output], { epsilon: 1e-10 });
+      nodeBytes('BatchNormalization', `${output}_bn`, [input, `${p}${scale}`, `${p}zero`, `${p}zero`, `${p}one`], [output], {
+        epsilon: 1e-10,
+      });
     edit.nodes.set(n.index, [
       nodeBytes('Relu', `${p}pos`, [x], [`${p}pos`]),
       bn(x, 'minus_one', `${p}neg_in`),

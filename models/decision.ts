@@ -14,7 +14,13 @@ export interface FaceDecisionConfig {
   quality: QualityConfig;
 }
 
-export const DEFAULT_FACE_DECISION: FaceDecisionConfig = { matchThreshold: 0.5, liveThreshold: 0.5, minGoodFrames: 3, windowMs: 3000, quality: DEFAULT_QUALITY };
+export const DEFAULT_FACE_DECISION: FaceDecisionConfig = {
+  matchThreshold: 0.5,
+  liveThreshold: 0.5,
+  minGoodFrames: 3,
+  windowMs: 3000,
+  quality: DEFAULT_QUALITY,
+};
 
 export type FaceOutcome =
   | { kind: 'decided'; match: boolean; live: boolean; score: number; liveScore: number; goodFrames: number }
@@ -41,5 +47,12 @@ export function decideFace(chip: Float32Array, frames: TimedFrame[], cfg: FaceDe
   const score = scores[Math.floor(scores.length / 2)]!;
   const lives = good.map((f) => f.analysis.live ?? 0);
   const liveScore = lives.reduce((a, b) => a + b, 0) / lives.length;
-  return { kind: 'decided', match: score >= cfg.matchThreshold, live: liveScore >= cfg.liveThreshold, score, liveScore, goodFrames: good.length };
+  return {
+    kind: 'decided',
+    match: score >= cfg.matchThreshold,
+    live: liveScore >= cfg.liveThreshold,
+    score,
+    liveScore,
+    goodFrames: good.length,
+  };
 }

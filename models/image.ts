@@ -27,7 +27,15 @@ const tensorBuffer = (length: number, reuse?: Float32Array) => (reuse?.length ==
  * repeat) into a tensor of `spec`'s size. Source columns and their weights are worked out
  * once per call, not per pixel: this runs on every camera frame.
  */
-export function cropToTensor(img: RgbImage, x: number, y: number, w: number, h: number, spec: TensorSpec, reuse?: Float32Array): Float32Array {
+export function cropToTensor(
+  img: RgbImage,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  spec: TensorSpec,
+  reuse?: Float32Array,
+): Float32Array {
   const { width: ow, height: oh } = spec;
   const rgb = spec.channels === 'rgb';
   const out = tensorBuffer((rgb ? 3 : 1) * ow * oh, reuse);
@@ -85,7 +93,12 @@ export function cropToTensor(img: RgbImage, x: number, y: number, w: number, h: 
  * Samples `img` through an affine map (output pixel → source point: [a, b, c; d, e, f]) into
  * a tensor: the warp of the aligned face.
  */
-export function warpToTensor(img: RgbImage, m: [number, number, number, number, number, number], spec: TensorSpec, reuse?: Float32Array): Float32Array {
+export function warpToTensor(
+  img: RgbImage,
+  m: [number, number, number, number, number, number],
+  spec: TensorSpec,
+  reuse?: Float32Array,
+): Float32Array {
   const { width: ow, height: oh } = spec;
   const out = tensorBuffer(3 * ow * oh, reuse);
   const plane = ow * oh;
@@ -116,7 +129,10 @@ export function warpToTensor(img: RgbImage, m: [number, number, number, number, 
       const o11 = in1 && inR ? ((y0 + 1) * W + x0 + 1) * 3 : -1;
       for (let ch = 0; ch < 3; ch++) {
         const v =
-          (o00 >= 0 ? d[o00 + ch]! * w00 : 0) + (o01 >= 0 ? d[o01 + ch]! * w01 : 0) + (o10 >= 0 ? d[o10 + ch]! * w10 : 0) + (o11 >= 0 ? d[o11 + ch]! * w11 : 0);
+          (o00 >= 0 ? d[o00 + ch]! * w00 : 0) +
+          (o01 >= 0 ? d[o01 + ch]! * w01 : 0) +
+          (o10 >= 0 ? d[o10 + ch]! * w10 : 0) +
+          (o11 >= 0 ? d[o11 + ch]! * w11 : 0);
         out[ch * plane + i] = (v - spec.mean) * spec.scale;
       }
     }

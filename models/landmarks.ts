@@ -15,7 +15,9 @@ export function landmarkSquare(b: FaceBox): { x: number; y: number; side: number
 export async function detectLandmarks(models: FaceModels, img: RgbImage, box: FaceBox): Promise<Point[]> {
   const m = models.manifest.models.landmarks;
   const sq = landmarkSquare(box);
-  const out = (await models.run('landmarks', cropToTensor(img, sq.x, sq.y, sq.side, sq.side, m.input, models.input('landmarks'))))[m.outputs.points]!;
+  const out = (await models.run('landmarks', cropToTensor(img, sq.x, sq.y, sq.side, sq.side, m.input, models.input('landmarks'))))[
+    m.outputs.points
+  ]!;
   const pts: Point[] = [];
   // Outputs are x, y pairs normalised to the crop.
   for (let i = 0; i + 1 < out.length && pts.length < 68; i += 2) pts.push([sq.x + out[i]! * sq.side, sq.y + out[i + 1]! * sq.side]);

@@ -17,12 +17,30 @@ const input = z.strictObject({
 const model = { file: z.string().regex(/^[\w.-]+\.onnx$/), sha256: z.string().regex(/^[0-9a-f]{64}$/), input };
 
 export const Manifest = z.object({
-  source: z.object({ kind: z.literal('npm'), package: z.string(), version: z.string(), integrity: z.string(), pathInPackage: z.string(), licence: z.string() }),
+  source: z.object({
+    kind: z.literal('npm'),
+    package: z.string(),
+    version: z.string(),
+    integrity: z.string(),
+    pathInPackage: z.string(),
+    licence: z.string(),
+  }),
   models: z.strictObject({
     detector: z.object({ ...model, kind: z.literal('ultraface'), outputs: z.strictObject({ scores: z.string(), boxes: z.string() }) }),
     landmarks: z.object({ ...model, kind: z.literal('68-points'), outputs: z.strictObject({ points: z.string() }) }),
-    embedder: z.object({ ...model, kind: z.literal('arcface-112'), outputs: z.strictObject({ embedding: z.string() }), dimensions: z.number().int().min(64).max(4096) }),
-    liveness: z.object({ ...model, kind: z.literal('minifasnet'), outputs: z.strictObject({ classes: z.string() }), cropScale: z.number().min(1).max(5), liveClass: z.number().int().min(0) }),
+    embedder: z.object({
+      ...model,
+      kind: z.literal('arcface-112'),
+      outputs: z.strictObject({ embedding: z.string() }),
+      dimensions: z.number().int().min(64).max(4096),
+    }),
+    liveness: z.object({
+      ...model,
+      kind: z.literal('minifasnet'),
+      outputs: z.strictObject({ classes: z.string() }),
+      cropScale: z.number().min(1).max(5),
+      liveClass: z.number().int().min(0),
+    }),
   }),
 });
 export type Manifest = z.infer<typeof Manifest>;

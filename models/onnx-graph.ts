@@ -67,7 +67,8 @@ interface Parsed extends OnnxGraph {
   graphFields: WireField[];
 }
 
-const strings = (buf: Uint8Array, fields: WireField[], field: number) => fields.filter((f) => f.field === field).map((f) => fieldString(buf, f));
+const strings = (buf: Uint8Array, fields: WireField[], field: number) =>
+  fields.filter((f) => f.field === field).map((f) => fieldString(buf, f));
 
 function floatValues(buf: Uint8Array, t: WireField[], count: number): Float32Array | null {
   const type = t.find((f) => f.field === TENSOR.dataType);
@@ -150,10 +151,26 @@ function parse(bytes: Uint8Array): Parsed | null {
     }
   });
   const valueNames = (field: number) =>
-    new Set(graphFields.filter((x) => x.field === field && x.type === WireType.Len).map((f) => strings(bytes, readFields(bytes, f.valueStart, f.valueEnd), VALUE_INFO.name)[0] ?? ''));
+    new Set(
+      graphFields
+        .filter((x) => x.field === field && x.type === WireType.Len)
+        .map((f) => strings(bytes, readFields(bytes, f.valueStart, f.valueEnd), VALUE_INFO.name)[0] ?? ''),
+    );
   const graphOutputs = valueNames(GRAPH.output);
   const graphInputs = valueNames(GRAPH.input);
-  return { bytes, top, graphField, graphFields, opset: fieldVarint(bytes, opsetField), nodes, initializers, consumers, graphOutputs, graphInputs, names };
+  return {
+    bytes,
+    top,
+    graphField,
+    graphFields,
+    opset: fieldVarint(bytes, opsetField),
+    nodes,
+    initializers,
+    consumers,
+    graphOutputs,
+    graphInputs,
+    names,
+  };
 }
 
 /** A float initializer's encoding (raw little-endian data). */
@@ -172,7 +189,8 @@ export function nodeBytes(op: string, name: string, inputs: string[], outputs: s
   for (const i of inputs) w.bytes(NODE.input, i);
   for (const o of outputs) w.bytes(NODE.output, o);
   w.bytes(NODE.name, name).bytes(NODE.opType, op);
-  for (const [k, v] of Object.entries(floats)) w.bytes(NODE.attribute, new WireWriter().bytes(ATTR.name, k).float(ATTR.f, v).varint(ATTR.type, ATTR_TYPE.float));
+  for (const [k, v] of Object.entries(floats))
+    w.bytes(NODE.attribute, new WireWriter().bytes(ATTR.name, k).float(ATTR.f, v).varint(ATTR.type, ATTR_TYPE.float));
   return w.finish();
 }
 
@@ -187,7 +205,8 @@ export function withInts(graph: OnnxGraph, node: GraphNode, ints: Record<string,
     }
     w.raw(buf.subarray(f.start, f.end));
   }
-  for (const [k, v] of Object.entries(ints)) w.bytes(NODE.attribute, new WireWriter().bytes(ATTR.name, k).varint(ATTR.i, v).varint(ATTR.type, ATTR_TYPE.int));
+  for (const [k, v] of Object.entries(ints))
+    w.bytes(NODE.attribute, new WireWriter().bytes(ATTR.name, k).varint(ATTR.i, v).varint(ATTR.type, ATTR_TYPE.int));
   return w.finish();
 }
 

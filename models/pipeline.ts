@@ -7,7 +7,8 @@ import type { FaceModels } from './face-models.js';
 import { cropToTensor, luminanceStats, warpToTensor, type RgbImage } from './image.js';
 import { detectLandmarks, fivePoints, type Point } from './landmarks.js';
 
-export type QualityCode = 'no-face' | 'several-faces' | 'face-too-small' | 'off-centre' | 'head-turned' | 'eyes-closed' | 'too-dark' | 'too-bright' | 'blurred';
+export type QualityCode =
+  'no-face' | 'several-faces' | 'face-too-small' | 'off-centre' | 'head-turned' | 'eyes-closed' | 'too-dark' | 'too-bright' | 'blurred';
 
 export interface QualityConfig {
   /** Minimum distance between the eye centres, in frame pixels. */
@@ -24,7 +25,15 @@ export interface QualityConfig {
   minSharpness: number;
 }
 
-export const DEFAULT_QUALITY: QualityConfig = { minInterEyePx: 40, maxOffCentre: 0.3, maxYawRatio: 0.35, minEyeOpening: 0.15, minLuminance: 50, maxLuminance: 210, minSharpness: 12 };
+export const DEFAULT_QUALITY: QualityConfig = {
+  minInterEyePx: 40,
+  maxOffCentre: 0.3,
+  maxYawRatio: 0.35,
+  minEyeOpening: 0.15,
+  minLuminance: 50,
+  maxLuminance: 210,
+  minSharpness: 12,
+};
 
 export interface StageTimes {
   detect: number;

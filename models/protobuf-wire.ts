@@ -89,7 +89,7 @@ export function repeatedVarints(buf: Uint8Array, fields: WireField[], field: num
   const out: number[] = [];
   for (const f of fields.filter((x) => x.field === field)) {
     if (f.type === WireType.Varint) out.push(fieldVarint(buf, f));
-    else if (f.type === WireType.Len) for (let p = f.valueStart; p < f.valueEnd; ) [out[out.length], p] = readVarint(buf, p, f.valueEnd);
+    else if (f.type === WireType.Len) for (let p = f.valueStart; p < f.valueEnd;) [out[out.length], p] = readVarint(buf, p, f.valueEnd);
   }
   return out;
 }

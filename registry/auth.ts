@@ -36,7 +36,14 @@ export function ed25519FromRaw(raw: Uint8Array): KeyObject {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export async function authenticate(db: Db, method: string, path: string, headers: Record<string, string | string[] | undefined>, body: Uint8Array, now = Date.now()): Promise<AuthResult> {
+export async function authenticate(
+  db: Db,
+  method: string,
+  path: string,
+  headers: Record<string, string | string[] | undefined>,
+  body: Uint8Array,
+  now = Date.now(),
+): Promise<AuthResult> {
   const one = (h: string) => (typeof headers[h] === 'string' ? (headers[h] as string) : null);
   const kioskId = one(H_KIOSK);
   const time = one(H_TIME);
@@ -46,14 +53,18 @@ export async function authenticate(db: Db, method: string, path: string, headers
     return { ok: false, refusal: 'missing-auth', kioskId: kioskId && UUID.test(kioskId) ? kioskId : null };
   }
   if (Math.abs(Number(time) - now) > MAX_CLOCK_SKEW_MS) return { ok: false, refusal: 'stale-timestamp', kioskId };
-  const [k] = await db.query<{ site: string; public_key: Uint8Array; revoked_at: Date | null }>('SELECT site, public_key, revoked_at FROM kiosks WHERE id = $1', [kioskId]);
+  const [k] = await db.query<{ site: string; public_key: Uint8Array; revoked_at: Date | null }>(
+    'SELECT site, public_key, revoked_at FROM kiosks WHERE id = $1',
+    [kioskId],
+  );
   if (!k) return { ok: false, refusal: 'unknown-kiosk', kioskId };
   if (k.revoked_at) return { ok: false, refusal: 'revoked-kiosk', kioskId };
   const digest = createHash('sha256').update(body).digest('hex');
   const sig = Buffer.from(signature, 'base64');
   let good = false;
   try {
-    good = sig.length === 64 && verify(null, Buffer.from(signingText(method, path, digest, time, nonce)), ed25519FromRaw(k.public_key), sig);
+    good =
+      sig.length === 64 && verify(null, Buffer.from(signingText(method, path, digest, time, nonce)), ed25519FromRaw(k.public_key), sig);
   } catch {
     good = false;
   }

@@ -34,7 +34,8 @@ export function publicationLine(dataset: DatasetName, site: string | null): stri
     return GLOBAL_LINE;
   }
   if (site === null) throw new DatasetRefusal(`${dataset} is published per site: name the site`);
-  if (!CheckInRecord.shape.site.safeParse(site).success) throw new DatasetRefusal(`site "${site.slice(0, 80)}": use letters, digits, dot, dash or underscore (at most 64)`);
+  if (!CheckInRecord.shape.site.safeParse(site).success)
+    throw new DatasetRefusal(`site "${site.slice(0, 80)}": use letters, digits, dot, dash or underscore (at most 64)`);
   return site;
 }
 
@@ -46,7 +47,8 @@ export function checkPublication(dataset: DatasetName, items: { key: string; val
     keys.add(i.key);
   }
   // A kiosk with no or two site configurations would not know how to behave.
-  if (dataset === 'site-config' && items.length !== 1) throw new DatasetRefusal(`site-config is exactly one item, key "${SITE_CONFIG_KEY}" (this file has ${items.length})`);
+  if (dataset === 'site-config' && items.length !== 1)
+    throw new DatasetRefusal(`site-config is exactly one item, key "${SITE_CONFIG_KEY}" (this file has ${items.length})`);
   for (const i of items) {
     try {
       parseDatasetItem(dataset, i.key, i.value);
@@ -56,15 +58,30 @@ export function checkPublication(dataset: DatasetName, items: { key: string; val
   }
 }
 
-export async function publishDataset(db: Db, dataset: DatasetName, site: string | null, items: { key: string; value: unknown }[]): Promise<{ version: number; changed: number; removed: number }> {
+export async function publishDataset(
+  db: Db,
+  dataset: DatasetName,
+  site: string | null,
+  items: { key: string; value: unknown }[],
+): Promise<{ version: number; changed: number; removed: number }> {
   const line = publicationLine(dataset, site);
   checkPublication(dataset, items);
   const keys = new Set(items.map((i) => i.key));
   return db.tx(async (q) => {
     await q.query('INSERT INTO dataset_versions (dataset, site, version) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [dataset, line]);
-    const [v] = await q.query<{ version: string }>('SELECT version FROM dataset_versions WHERE dataset = $1 AND site = $2 FOR UPDATE', [dataset, line]);
+    const [v] = await q.query<{ version: string }>('SELECT version FROM dataset_versions WHERE dataset = $1 AND site = $2 FOR UPDATE', [
+      dataset,
+      line,
+    ]);
     const version = Number(v!.version) + 1;
-    const current = new Map((await q.query<{ key: string; value: unknown; deleted: boolean }>('SELECT key, value, deleted FROM dataset_items WHERE dataset = $1 AND site = $2', [dataset, line])).map((r) => [r.key, r]));
+    const current = new Map(
+      (
+        await q.query<{ key: string; value: unknown; deleted: boolean }>(
+          'SELECT key, value, deleted FROM dataset_items WHERE dataset = $1 AND site = $2',
+          [dataset, line],
+        )
+      ).map((r) => [r.key, r]),
+    );
     let changed = 0;
     let removed = 0;
     for (const i of items) {
@@ -78,10 +95,19 @@ export async function publishDataset(db: Db, dataset: DatasetName, site: string 
     }
     for (const [key, c] of current) {
       if (c.deleted || keys.has(key)) continue;
-      await q.query('UPDATE dataset_items SET value = NULL, deleted = true, version = $4 WHERE dataset = $1 AND site = $2 AND key = $3', [dataset, line, key, version]);
+      await q.query('UPDATE dataset_items SET value = NULL, deleted = true, version = $4 WHERE dataset = $1 AND site = $2 AND key = $3', [
+        dataset,
+        line,
+        key,
+        version,
+      ]);
       removed++;
     }
-    await q.query('UPDATE dataset_versions SET version = $3, published_at = now() WHERE dataset = $1 AND site = $2', [dataset, line, version]);
+    await q.query('UPDATE dataset_versions SET version = $3, published_at = now() WHERE dataset = $1 AND site = $2', [
+      dataset,
+      line,
+      version,
+    ]);
     return { version, changed, removed };
   });
 }
@@ -89,10 +115,16 @@ export async function publishDataset(db: Db, dataset: DatasetName, site: string 
 /** The delta from `since` on one version line (`lineFor` the asking kiosk). */
 export async function datasetDelta(db: Db, dataset: DatasetName, line: string, since: number): Promise<DatasetDelta> {
   return db.tx(async (q) => {
-    const [v] = await q.query<{ version: string }>('SELECT version FROM dataset_versions WHERE dataset = $1 AND site = $2', [dataset, line]);
+    const [v] = await q.query<{ version: string }>('SELECT version FROM dataset_versions WHERE dataset = $1 AND site = $2', [
+      dataset,
+      line,
+    ]);
     const to = v ? Number(v.version) : 0;
     if (since >= to) return { dataset, from: since, to: Math.max(to, since), changes: [] };
-    const rows = await q.query<{ key: string; value: unknown; deleted: boolean }>('SELECT key, value, deleted FROM dataset_items WHERE dataset = $1 AND site = $2 AND version > $3 ORDER BY key', [dataset, line, since]);
+    const rows = await q.query<{ key: string; value: unknown; deleted: boolean }>(
+      'SELECT key, value, deleted FROM dataset_items WHERE dataset = $1 AND site = $2 AND version > $3 ORDER BY key',
+      [dataset, line, since],
+    );
     return { dataset, from: since, to, changes: rows.map((r) => ({ key: r.key, value: r.deleted ? null : r.value, deleted: r.deleted })) };
   });
 }

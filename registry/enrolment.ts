@@ -15,16 +15,25 @@ export async function issueEnrolCode(db: Db, site: string, validHours = 24): Pro
   return { code, expiresAt };
 }
 
-export type EnrolResult = { ok: true; kioskId: string; site: string } | { ok: false; reason: 'unknown-code' | 'used-code' | 'expired-code' };
+export type EnrolResult =
+  { ok: true; kioskId: string; site: string } | { ok: false; reason: 'unknown-code' | 'used-code' | 'expired-code' };
 
 export async function enrolKiosk(db: Db, code: string, publicKey: Uint8Array, name: string): Promise<EnrolResult> {
   return db.tx(async (q) => {
-    const [c] = await q.query<{ site: string; expires_at: Date; used_at: Date | null }>('SELECT site, expires_at, used_at FROM enrol_codes WHERE code_hash = $1 FOR UPDATE', [hashCode(code)]);
+    const [c] = await q.query<{ site: string; expires_at: Date; used_at: Date | null }>(
+      'SELECT site, expires_at, used_at FROM enrol_codes WHERE code_hash = $1 FOR UPDATE',
+      [hashCode(code)],
+    );
     if (!c) return { ok: false, reason: 'unknown-code' } as const;
     if (c.used_at) return { ok: false, reason: 'used-code' } as const;
     if (new Date(c.expires_at).getTime() < Date.now()) return { ok: false, reason: 'expired-code' } as const;
     const kioskId = randomUUID();
-    await q.query('INSERT INTO kiosks (id, site, name, public_key) VALUES ($1, $2, $3, $4)', [kioskId, c.site, name, Buffer.from(publicKey)]);
+    await q.query('INSERT INTO kiosks (id, site, name, public_key) VALUES ($1, $2, $3, $4)', [
+      kioskId,
+      c.site,
+      name,
+      Buffer.from(publicKey),
+    ]);
     await q.query('UPDATE enrol_codes SET used_at = now(), kiosk_id = $2 WHERE code_hash = $1', [hashCode(code), kioskId]);
     return { ok: true, kioskId, site: c.site } as const;
   });
@@ -32,6 +41,7 @@ export async function enrolKiosk(db: Db, code: string, publicKey: Uint8Array, na
 
 export async function revokeKiosk(db: Db, kioskId: string): Promise<boolean> {
   const r = await db.query('UPDATE kiosks SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING 1', [kioskId]);
-  if (r.length) await db.query("INSERT INTO alerts (kiosk_id, kind, detail) VALUES ($1, 'revoked', 'kiosk revoked by the administrator')", [kioskId]);
+  if (r.length)
+    await db.query("INSERT INTO alerts (kiosk_id, kind, detail) VALUES ($1, 'revoked', 'kiosk revoked by the administrator')", [kioskId]);
   return r.length > 0;
 }

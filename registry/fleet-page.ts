@@ -10,7 +10,8 @@ const ago = (iso: string | null, now: number) => {
   const s = Math.round((now - Date.parse(iso)) / 1000);
   return s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
 };
-const duration = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : ms < 3_600_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`);
+const duration = (ms: number) =>
+  ms < 60_000 ? `${Math.round(ms / 1000)} s` : ms < 3_600_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`;
 
 function chart(hourly: Fleet['hourly'], now: number): string {
   const sites = [...new Set(hourly.map((h) => h.site))].sort();
@@ -38,9 +39,17 @@ function chart(hourly: Fleet['hourly'], now: number): string {
 
 export function renderFleetPage(f: Fleet, now = Date.now()): string {
   const rows = f.kiosks
-    .map((k) => `<tr${k.revoked ? ' class="revoked"' : ''}><td>${esc(k.site)}</td><td>${esc(k.name)}<br><small>${esc(k.id)}</small></td><td>${ago(k.lastSeen, now)}</td><td>${k.queueLength}</td><td>${k.queueLength ? duration(k.syncLagMs) : '—'}</td><td>${k.checkins}</td><td>${k.revoked ? 'revoked' : 'active'}</td></tr>`)
+    .map(
+      (k) =>
+        `<tr${k.revoked ? ' class="revoked"' : ''}><td>${esc(k.site)}</td><td>${esc(k.name)}<br><small>${esc(k.id)}</small></td><td>${ago(k.lastSeen, now)}</td><td>${k.queueLength}</td><td>${k.queueLength ? duration(k.syncLagMs) : '—'}</td><td>${k.checkins}</td><td>${k.revoked ? 'revoked' : 'active'}</td></tr>`,
+    )
     .join('');
-  const alerts = f.alerts.map((a) => `<tr><td>${esc(a.at.replace('T', ' ').slice(0, 19))}</td><td>${esc(a.kind)}</td><td>${esc(a.kiosk ?? '')}</td><td>${esc(a.detail)}</td></tr>`).join('');
+  const alerts = f.alerts
+    .map(
+      (a) =>
+        `<tr><td>${esc(a.at.replace('T', ' ').slice(0, 19))}</td><td>${esc(a.kind)}</td><td>${esc(a.kiosk ?? '')}</td><td>${esc(a.detail)}</td></tr>`,
+    )
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30"><title>cccd-kiosk fleet</title>
 <style>body{font:14px system-ui,sans-serif;margin:1.5rem;color:#1f2328}table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border-bottom:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;vertical-align:top}tr.revoked{color:#8c959f}small{color:#656d76}h2{margin-top:1.5rem}</style></head><body>
 <h1>Kiosk fleet</h1><p>${f.kiosks.length} kiosks; refreshed every 30 s.</p>

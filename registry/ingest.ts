@@ -10,8 +10,14 @@ import type { Db } from './db.js';
 // One-shot hashing (no Hash object per record): this runs twice for every record ingested.
 const sha256 = (t: string) => oneShotHash('sha256', t, 'hex');
 
-export function checkRecord(raw: unknown, kiosk: AuthedKiosk): { ok: true; rec: CheckInRecord } | { ok: false; id: string; reason: string } {
-  const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id.slice(0, 64) : '';
+export function checkRecord(
+  raw: unknown,
+  kiosk: AuthedKiosk,
+): { ok: true; rec: CheckInRecord } | { ok: false; id: string; reason: string } {
+  const id =
+    typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
+      ? (raw as { id: string }).id.slice(0, 64)
+      : '';
   const p = CheckInRecord.safeParse(raw);
   if (!p.success) {
     const i = p.error.issues[0]!;
@@ -20,17 +26,48 @@ export function checkRecord(raw: unknown, kiosk: AuthedKiosk): { ok: true; rec: 
   const rec = p.data;
   if (uuid7Time(rec.id) !== Date.parse(rec.recordedAt)) return { ok: false, id, reason: 'recordedAt differs from the time in the id' };
   if (rec.site !== kiosk.site) return { ok: false, id, reason: `site ${rec.site} is not the kiosk's enrolled site` };
-  if (rec.identity && rec.identityDigest !== sha256(canonicalJson(rec.identity))) return { ok: false, id, reason: 'identityDigest does not match identity' };
+  if (rec.identity && rec.identityDigest !== sha256(canonicalJson(rec.identity)))
+    return { ok: false, id, reason: 'identityDigest does not match identity' };
   const { hash, identity: _identity, ...base } = rec;
   if (sha256(hashInput(base)) !== hash) return { ok: false, id, reason: 'hash does not match the content' };
   return { ok: true, rec };
 }
 
 /** Check-in columns in insert order, and one record's values for them (the bench's straight-insert baseline uses the same). */
-export const CHECKIN_COLUMNS = ['id', 'recorded_at', 'kiosk_id', 'site', 'workflow', 'seq', 'decision', 'reasons', 'match_score', 'verification', 'identity', 'identity_digest', 'prev_hash', 'hash'];
+export const CHECKIN_COLUMNS = [
+  'id',
+  'recorded_at',
+  'kiosk_id',
+  'site',
+  'workflow',
+  'seq',
+  'decision',
+  'reasons',
+  'match_score',
+  'verification',
+  'identity',
+  'identity_digest',
+  'prev_hash',
+  'hash',
+];
 
 export function checkinRowValues(r: CheckInRecord, kioskId: string): unknown[] {
-  return [r.id, r.recordedAt, kioskId, r.site, r.workflow, r.seq, r.decision, JSON.stringify(r.reasons), r.matchScore, JSON.stringify(r.verification), r.identity ? JSON.stringify(r.identity) : null, r.identityDigest, r.prevHash, r.hash];
+  return [
+    r.id,
+    r.recordedAt,
+    kioskId,
+    r.site,
+    r.workflow,
+    r.seq,
+    r.decision,
+    JSON.stringify(r.reasons),
+    r.matchScore,
+    JSON.stringify(r.verification),
+    r.identity ? JSON.stringify(r.identity) : null,
+    r.identityDigest,
+    r.prevHash,
+    r.hash,
+  ];
 }
 
 export interface IngestInput {
@@ -97,7 +134,11 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Promi
   batch.records.forEach((raw, at) => {
     const c = checkRecord(raw, kiosk);
     if (!c.ok) results[at] = { id: c.id, status: 'rejected', reason: c.reason };
-    else if (seen.has(c.rec.id)) results[at] = seen.get(c.rec.id) === c.rec.hash ? { id: c.rec.id, status: 'duplicate' } : { id: c.rec.id, status: 'rejected', reason: 'the same id twice with different content' };
+    else if (seen.has(c.rec.id))
+      results[at] =
+        seen.get(c.rec.id) === c.rec.hash
+          ? { id: c.rec.id, status: 'duplicate' }
+          : { id: c.rec.id, status: 'rejected', reason: 'the same id twice with different content' };
     else {
       seen.set(c.rec.id, c.rec.hash);
       valid.push({ rec: c.rec, at });
@@ -105,7 +146,10 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Promi
   });
 
   await db.tx(async (q) => {
-    const [k] = await q.query<{ chain_seq: string; chain_hash: string; last_batch: string | null }>('SELECT chain_seq, chain_hash, last_batch FROM kiosks WHERE id = $1 FOR UPDATE', [kiosk.id]);
+    const [k] = await q.query<{ chain_seq: string; chain_hash: string; last_batch: string | null }>(
+      'SELECT chain_seq, chain_hash, last_batch FROM kiosks WHERE id = $1 FOR UPDATE',
+      [kiosk.id],
+    );
     if (batch.batch?.after && k!.last_batch !== batch.batch.after) throw new BatchPendingError();
     let chainSeq = Number(k!.chain_seq);
     let chainHash = k!.chain_hash;
@@ -117,12 +161,18 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Promi
         params.push(...checkinRowValues(r, kiosk.id));
         return `(${CHECKIN_COLUMNS.map((_, i) => `$${base + i + 1}`).join(',')})`;
       });
-      const got = await q.query<{ id: string }>(`INSERT INTO checkins (${CHECKIN_COLUMNS.join(',')}) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING RETURNING id`, params);
+      const got = await q.query<{ id: string }>(
+        `INSERT INTO checkins (${CHECKIN_COLUMNS.join(',')}) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING RETURNING id`,
+        params,
+      );
       for (const g of got) inserted.add(g.id);
       const clash = valid.filter(({ rec }) => !inserted.has(rec.id));
       const existing = new Map<string, { kiosk_id: string; hash: string }>();
       if (clash.length) {
-        const found = await q.query<{ id: string; kiosk_id: string; hash: string }>(`SELECT id, kiosk_id, hash FROM checkins WHERE id IN (${clash.map((_, i) => `$${i + 1}`).join(',')})`, clash.map(({ rec }) => rec.id));
+        const found = await q.query<{ id: string; kiosk_id: string; hash: string }>(
+          `SELECT id, kiosk_id, hash FROM checkins WHERE id IN (${clash.map((_, i) => `$${i + 1}`).join(',')})`,
+          clash.map(({ rec }) => rec.id),
+        );
         for (const f of found) existing.set(f.id, f);
       }
       let duplicates = 0;
@@ -140,7 +190,11 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Promi
       const alerts: [string, string][] = [];
       for (const { rec } of valid.filter(({ rec }) => inserted.has(rec.id)).sort((a, b) => a.rec.seq - b.rec.seq)) {
         if (rec.seq === chainSeq + 1) {
-          if (rec.prevHash !== chainHash) alerts.push(['chain-break', `check-in ${rec.seq} does not name check-in ${chainSeq} as its predecessor (altered or replaced row)`]);
+          if (rec.prevHash !== chainHash)
+            alerts.push([
+              'chain-break',
+              `check-in ${rec.seq} does not name check-in ${chainSeq} as its predecessor (altered or replaced row)`,
+            ]);
         } else if (rec.seq > chainSeq + 1) {
           alerts.push(['chain-gap', `check-ins ${chainSeq + 1}-${rec.seq - 1} never arrived before ${rec.seq} (deleted or lost rows)`]);
         } else {
@@ -151,12 +205,19 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Promi
           chainHash = rec.hash;
         }
       }
-      for (const [kind, detail] of alerts) await q.query('INSERT INTO alerts (kiosk_id, kind, detail) VALUES ($1, $2, $3)', [kiosk.id, kind, detail]);
-      await q.query('UPDATE kiosks SET chain_seq = $2, chain_hash = $3, duplicates_acknowledged = duplicates_acknowledged + $4, last_seen = now(), queue_length = $5, oldest_queued_ms = $6, last_batch = $7 WHERE id = $1', [
-        kiosk.id, chainSeq, chainHash, duplicates, batch.queue.length, batch.queue.oldestAgeMs, batch.batch?.id ?? null,
-      ]);
+      for (const [kind, detail] of alerts)
+        await q.query('INSERT INTO alerts (kiosk_id, kind, detail) VALUES ($1, $2, $3)', [kiosk.id, kind, detail]);
+      await q.query(
+        'UPDATE kiosks SET chain_seq = $2, chain_hash = $3, duplicates_acknowledged = duplicates_acknowledged + $4, last_seen = now(), queue_length = $5, oldest_queued_ms = $6, last_batch = $7 WHERE id = $1',
+        [kiosk.id, chainSeq, chainHash, duplicates, batch.queue.length, batch.queue.oldestAgeMs, batch.batch?.id ?? null],
+      );
     } else {
-      await q.query('UPDATE kiosks SET last_seen = now(), queue_length = $2, oldest_queued_ms = $3, last_batch = $4 WHERE id = $1', [kiosk.id, batch.queue.length, batch.queue.oldestAgeMs, batch.batch?.id ?? null]);
+      await q.query('UPDATE kiosks SET last_seen = now(), queue_length = $2, oldest_queued_ms = $3, last_batch = $4 WHERE id = $1', [
+        kiosk.id,
+        batch.queue.length,
+        batch.queue.oldestAgeMs,
+        batch.batch?.id ?? null,
+      ]);
     }
   });
   return results;

@@ -117,14 +117,20 @@ export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }
 
 /** Brings the schema up to `upTo` (all by default; tests stop earlier to migrate old data). */
 export async function migrateRegistry(db: Db, upTo = REGISTRY_MIGRATIONS.length): Promise<number> {
-  await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+  await db.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
   for (const m of REGISTRY_MIGRATIONS.filter((x) => x.version <= upTo)) {
     await db.tx(async (q) => {
       // Two registries starting at once: the lock makes the second wait, then skip.
       await q.query('LOCK TABLE schema_migrations IN EXCLUSIVE MODE');
       const done = await q.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
       if (done.length) return;
-      for (const stmt of m.sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) await q.query(stmt);
+      for (const stmt of m.sql
+        .split(/;\s*\n/)
+        .map((s) => s.trim())
+        .filter(Boolean))
+        await q.query(stmt);
       await q.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
     });
   }

@@ -16,7 +16,9 @@ export interface PostgresCluster {
 export function postgresBinDir(): string | null {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return null;
-  const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions.length ? join(base, versions[0]!, 'bin') : null;
 }
 
@@ -33,7 +35,8 @@ async function freePort(): Promise<number> {
 
 export async function startPostgresCluster(options: { timeoutS?: number } = {}): Promise<PostgresCluster> {
   const bin = postgresBinDir();
-  if (!bin) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (Debian package postgresql; npm test installs it)');
+  if (!bin)
+    throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (Debian package postgresql; npm test installs it)');
   const dir = mkdtempSync(join(tmpdir(), 'cccd-pg-'));
   const data = join(dir, 'data');
   const asRoot = process.getuid?.() === 0;

@@ -95,7 +95,16 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     const r = await enrolKiosk(db, body.code, Buffer.from(body.publicKey, 'base64'), body.name);
     if (!r.ok) {
       log.warn({ refusal: r.reason, ip: req.ip }, 'refused enrolment');
-      return refuse(reply, 403, r.reason, { 'unknown-code': 'no such enrolment code', 'used-code': 'this enrolment code was already used', 'expired-code': 'this enrolment code has expired' }[r.reason]);
+      return refuse(
+        reply,
+        403,
+        r.reason,
+        {
+          'unknown-code': 'no such enrolment code',
+          'used-code': 'this enrolment code was already used',
+          'expired-code': 'this enrolment code has expired',
+        }[r.reason],
+      );
     }
     log.info({ kiosk: r.kioskId, site: r.site, name: body.name }, 'kiosk enrolled');
     return { kioskId: r.kioskId, site: r.site };
@@ -120,18 +129,25 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     const body = parseBody(req, reply, KioskAlert);
     if (!body) return reply;
     const r = await recordKioskAlert(db, req.kiosk!, body);
-    log.warn({ kiosk: req.kiosk!.id, site: req.kiosk!.site, kind: body.kind, seq: body.seq, problem: body.problem, recorded: r.recorded }, 'kiosk reported an alert');
+    log.warn(
+      { kiosk: req.kiosk!.id, site: req.kiosk!.site, kind: body.kind, seq: body.seq, problem: body.problem, recorded: r.recorded },
+      'kiosk reported an alert',
+    );
     return r;
   });
 
-  app.get<{ Params: { name: string }; Querystring: { since?: string } }>('/v1/datasets/:name', { preHandler: signed }, async (req, reply) => {
-    const name = DatasetName.safeParse(req.params.name);
-    if (!name.success) return refuse(reply, 404, 'unknown-dataset', `no dataset "${String(req.params.name).slice(0, 40)}"`);
-    const since = Number(req.query.since ?? '0');
-    if (!Number.isSafeInteger(since) || since < 0) return refuse(reply, 400, 'invalid-query', 'since must be a version number');
-    // The line comes from the kiosk's enrolment: a kiosk reads its own site's data only.
-    return datasetDelta(db, name.data, lineFor(name.data, req.kiosk!.site), since);
-  });
+  app.get<{ Params: { name: string }; Querystring: { since?: string } }>(
+    '/v1/datasets/:name',
+    { preHandler: signed },
+    async (req, reply) => {
+      const name = DatasetName.safeParse(req.params.name);
+      if (!name.success) return refuse(reply, 404, 'unknown-dataset', `no dataset "${String(req.params.name).slice(0, 40)}"`);
+      const since = Number(req.query.since ?? '0');
+      if (!Number.isSafeInteger(since) || since < 0) return refuse(reply, 400, 'invalid-query', 'since must be a version number');
+      // The line comes from the kiosk's enrolment: a kiosk reads its own site's data only.
+      return datasetDelta(db, name.data, lineFor(name.data, req.kiosk!.site), since);
+    },
+  );
 
   app.get('/v1/ping', { preHandler: signed }, async (req) => ({ kioskId: req.kiosk!.id, time: new Date().toISOString() }));
 
@@ -143,7 +159,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
   const host = o.host ?? '127.0.0.1';
   await app.listen({ port: o.port ?? 0, host });
   const addr = app.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : o.port ?? 0;
+  const port = typeof addr === 'object' && addr ? addr.port : (o.port ?? 0);
   return {
     app,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,

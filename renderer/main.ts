@@ -28,7 +28,9 @@ function checkinSection(kiosk: KioskApi): HTMLElement {
   const v = state.checkin;
   const screen = v?.screen ?? 'idle';
   const word = (code: string) => t.codes[code] ?? code;
-  const children: (Node | string)[] = [el('div', { className: screen === 'idle' || screen === 'waiting-card' ? 'card-icon' : 'step-icon' })];
+  const children: (Node | string)[] = [
+    el('div', { className: screen === 'idle' || screen === 'waiting-card' ? 'card-icon' : 'step-icon' }),
+  ];
   if (screen === 'result' && v?.decision) {
     const d = v.decision;
     children.push(el('h2', { textContent: t.decisions[d.decision], testid: 'prompt' }));
@@ -37,7 +39,8 @@ function checkinSection(kiosk: KioskApi): HTMLElement {
   } else {
     children.push(el('h2', { textContent: t.screens[screen], testid: 'prompt' }));
     if (screen === 'idle') children.push(el('p', { textContent: t.promptDetail }));
-    if (screen === 'reading' && v?.progress) children.push(el('p', { textContent: t.progress(v.progress.read, v.progress.total), testid: 'progress' }));
+    if (screen === 'reading' && v?.progress)
+      children.push(el('p', { textContent: t.progress(v.progress.read, v.progress.total), testid: 'progress' }));
     if (screen === 'face' && v?.guidance) children.push(el('p', { textContent: word(v.guidance), testid: 'guidance' }));
   }
   if (v?.notice) children.push(el('p', { className: 'notice', role: 'status', textContent: word(v.notice), testid: 'notice' }));
@@ -52,7 +55,11 @@ function checkinSection(kiosk: KioskApi): HTMLElement {
   return section;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { testid?: string } = {}, children: (Node | string)[] = []): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> & { testid?: string } = {},
+  children: (Node | string)[] = [],
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   const { testid, ...rest } = props;
   Object.assign(node, rest);
@@ -73,7 +80,10 @@ function render(kiosk: KioskApi): void {
   const deviceItems = state.devices
     ? (Object.keys(t.devices) as (keyof DeviceStatus)[]).map((d) => {
         const s = state.devices![d];
-        return el('li', { className: s, testid: `device-${d}` }, [t.devices[d], el('span', { className: 'state', textContent: t.states[s] })]);
+        return el('li', { className: s, testid: `device-${d}` }, [
+          t.devices[d],
+          el('span', { className: 'state', textContent: t.states[s] }),
+        ]);
       })
     : [];
   const app = document.getElementById('app')!;
@@ -81,10 +91,12 @@ function render(kiosk: KioskApi): void {
     el('header', {}, [el('h1', { textContent: t.title, testid: 'title' }), el('div', { className: 'languages' }, languageButtons)]),
     ...(state.disconnected ? [el('div', { className: 'banner', role: 'alert', textContent: t.disconnected, testid: 'disconnected' })] : []),
     checkinSection(kiosk),
-    ...(state.status && state.status.sync.enrolled && !state.status.sync.online ? [el('p', { className: 'offline', textContent: t.offline(state.status.sync.queued), testid: 'offline' })] : []),
+    ...(state.status && state.status.sync.enrolled && !state.status.sync.online
+      ? [el('p', { className: 'offline', textContent: t.offline(state.status.sync.queued), testid: 'offline' })]
+      : []),
     el('ul', { className: 'devices', testid: 'devices' }, deviceItems),
     el('footer', {}, [
-      el('span', { textContent: state.info?.simulator ? t.simulator : '' , testid: 'mode' }),
+      el('span', { textContent: state.info?.simulator ? t.simulator : '', testid: 'mode' }),
       el('span', { textContent: state.info ? t.version(state.info.version) : '', testid: 'version' }),
     ]),
   );

@@ -29,7 +29,8 @@ const MARKER = '.kiosk-build';
 
 // Never empty a folder this build did not make.
 if (root === out || root.startsWith(out + sep)) fail(`--out ${out} would hold the repository`);
-if (out !== defaultOut && existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, MARKER))) fail(`--out ${out} is not empty and is not a previous build`);
+if (out !== defaultOut && existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, MARKER)))
+  fail(`--out ${out} is not empty and is not a previous build`);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, MARKER), 'made by scripts/build.mjs; emptied by the next build\n');
@@ -57,10 +58,13 @@ async function nodeBundle(entry, outfile, extra = {}) {
     ...extra,
   });
   for (const input of Object.keys(result.metafile.inputs)) {
-    if (FORBIDDEN_SOURCES.some((f) => input.startsWith(f))) fail(`${outfile} would contain ${input}: production bundles hold no simulator, registry or command-line code`);
+    if (FORBIDDEN_SOURCES.some((f) => input.startsWith(f)))
+      fail(`${outfile} would contain ${input}: production bundles hold no simulator, registry or command-line code`);
   }
   for (const output of Object.values(result.metafile.outputs)) {
-    for (const i of output.imports) if (i.external && FORBIDDEN_PACKAGES.test(i.path)) fail(`${outfile} imports ${i.path}: the built kiosk must run without tsx and esbuild`);
+    for (const i of output.imports)
+      if (i.external && FORBIDDEN_PACKAGES.test(i.path))
+        fail(`${outfile} imports ${i.path}: the built kiosk must run without tsx and esbuild`);
   }
 }
 
@@ -70,7 +74,16 @@ await nodeBundle('main/shell/preload.ts', 'main/shell/preload.cjs', { format: 'c
 await nodeBundle('main/core/utility-main.ts', 'main/core/utility-main.js');
 await nodeBundle('main/core/node-main.ts', 'main/core/node-main.js');
 await nodeBundle('models/face-worker.ts', 'models/face-worker.js');
-await build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, logLevel: 'warning', entryPoints: [join(root, 'renderer/main.ts')], outfile: join(out, 'renderer/app.js') });
+await build({
+  bundle: true,
+  platform: 'browser',
+  target: 'chrome120',
+  format: 'iife',
+  minify: true,
+  logLevel: 'warning',
+  entryPoints: [join(root, 'renderer/main.ts')],
+  outfile: join(out, 'renderer/app.js'),
+});
 for (const f of ['index.html', 'styles.css']) copyFileSync(join(root, 'renderer', f), join(out, 'renderer', f));
 
 const kb = (f) => `${Math.ceil(statSync(join(out, f)).size / 1024)} KB`;

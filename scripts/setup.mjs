@@ -17,7 +17,7 @@ const checkOnly = process.argv.includes('--check');
 /** Debian packages the kiosk and its test suite need, with the reason shown to the user. */
 export const DEBIAN_PACKAGES = [
   ['pcscd', 'PC/SC daemon the card reader driver talks to'],
-  ['vsmartcard-vpcd', 'virtual reader driver for pcscd (the simulator\'s chip)'],
+  ['vsmartcard-vpcd', "virtual reader driver for pcscd (the simulator's chip)"],
   ['libpcsclite-dev', 'headers to build the pcsclite Node binding'],
   ['libusb-1.0-0', 'USB access for node-hid barcode scanners'],
   ['libudev1', 'device discovery for node-hid'],
@@ -68,8 +68,10 @@ function ensureDebianPackages() {
   const names = missing.map(([n]) => n);
   if (checkOnly) return false;
   if (process.getuid && process.getuid() !== 0) {
-    fail(`${names.length} Debian package(s) missing and this is not root`,
-      `run: sudo apt-get update && sudo apt-get install -y ${names.join(' ')}`);
+    fail(
+      `${names.length} Debian package(s) missing and this is not root`,
+      `run: sudo apt-get update && sudo apt-get install -y ${names.join(' ')}`,
+    );
   }
   say(`installing ${names.join(' ')} with apt-get (this can take a few minutes)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -121,11 +123,18 @@ function ensureNpmDependencies() {
   say(`npm dependencies: running npm ${useCi ? 'ci' : 'install'} (native addons build from source; about two minutes)`);
   // Electron's binary and onnxruntime's CUDA add-on come from outside the npm registry:
   // skip both (the core and UI run without them; see README, "Packaging").
-  const env = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', ONNXRUNTIME_NODE_INSTALL: 'skip', ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip' };
+  const env = {
+    ...process.env,
+    ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
+    ONNXRUNTIME_NODE_INSTALL: 'skip',
+    ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip',
+  };
   const args = useCi ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
   if (run('npm', args, { cwd: root, env }) !== 0) {
-    fail('npm could not install the dependencies (see above)',
-      'native addons need python3, make, g++ and libpcsclite-dev; this script installs them on Debian when run as root');
+    fail(
+      'npm could not install the dependencies (see above)',
+      'native addons need python3, make, g++ and libpcsclite-dev; this script installs them on Debian when run as root',
+    );
   }
   const native = nativeAddonsLoad();
   if (!native.ok) fail(`native addons do not load:\n${native.detail}`, 'remove node_modules and run `npm run setup` again');

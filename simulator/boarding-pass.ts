@@ -16,7 +16,13 @@ export interface Flight {
 }
 
 const AIRPORTS = ['HAN', 'SGN', 'DAD', 'CXR', 'PQC', 'HPH', 'VCA', 'HUI', 'VII', 'DLI', 'BMV', 'UIH'];
-const CARRIERS = [['VN', '738'], ['VJ', '978'], ['QH', '926'], ['BL', '550'], ['VU', '813']] as const;
+const CARRIERS = [
+  ['VN', '738'],
+  ['VJ', '978'],
+  ['QH', '926'],
+  ['BL', '550'],
+  ['VU', '813'],
+] as const;
 
 /** Day of the year, 1-366, as the BCBP's Julian date of flight. */
 export function dayOfYear(isoDate: string): number {
@@ -75,9 +81,16 @@ const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
 function repeatedBlock(c: BcbpLeg['conditional']): string {
   return [
-    pad(c.airlineNumericCode ?? '', 3), pad(c.documentSerialNumber ?? '', 10), pad(c.selecteeIndicator ?? '', 1), pad(c.internationalDocumentationVerification ?? '', 1),
-    pad(c.marketingCarrier ?? '', 3), pad(c.frequentFlyerAirline ?? '', 3), pad(c.frequentFlyerNumber ?? '', 16), pad(c.idAdIndicator ?? '', 1),
-    pad(c.freeBaggageAllowance ?? '', 3), pad(c.fastTrack ?? '', 1),
+    pad(c.airlineNumericCode ?? '', 3),
+    pad(c.documentSerialNumber ?? '', 10),
+    pad(c.selecteeIndicator ?? '', 1),
+    pad(c.internationalDocumentationVerification ?? '', 1),
+    pad(c.marketingCarrier ?? '', 3),
+    pad(c.frequentFlyerAirline ?? '', 3),
+    pad(c.frequentFlyerNumber ?? '', 16),
+    pad(c.idAdIndicator ?? '', 1),
+    pad(c.freeBaggageAllowance ?? '', 3),
+    pad(c.fastTrack ?? '', 1),
   ].join('');
 }
 
@@ -85,13 +98,27 @@ export function encodeBcbp(p: PassInput): string {
   let out = 'M' + String(p.legs.length) + pad(p.name, 20) + (p.eticket ? 'E' : ' ');
   p.legs.forEach((leg, i) => {
     const f = leg.flight;
-    out += pad(leg.pnr, 7) + f.from + f.to + pad(f.carrier, 3) + f.number.padStart(4, '0').padEnd(5, ' ') + String(dayOfYear(f.date)).padStart(3, '0');
+    out +=
+      pad(leg.pnr, 7) +
+      f.from +
+      f.to +
+      pad(f.carrier, 3) +
+      f.number.padStart(4, '0').padEnd(5, ' ') +
+      String(dayOfYear(f.date)).padStart(3, '0');
     out += leg.compartment + leg.seat.padStart(4, '0') + String(leg.sequence).padStart(4, '0').padEnd(5, ' ') + leg.status;
     let variable = '';
     if (i === 0 && p.version !== undefined) {
       const u = p.unique ?? {};
       const tags = u.bagTags ?? [];
-      const unique = [pad(u.passengerDescription ?? '', 1), pad(u.sourceOfCheckIn ?? '', 1), pad(u.sourceOfIssuance ?? '', 1), pad(u.issueDate ?? '', 4), pad(u.documentType ?? '', 1), pad(u.issuer ?? '', 3), ...tags.map((t) => pad(t, 13))].join('');
+      const unique = [
+        pad(u.passengerDescription ?? '', 1),
+        pad(u.sourceOfCheckIn ?? '', 1),
+        pad(u.sourceOfIssuance ?? '', 1),
+        pad(u.issueDate ?? '', 4),
+        pad(u.documentType ?? '', 1),
+        pad(u.issuer ?? '', 3),
+        ...tags.map((t) => pad(t, 13)),
+      ].join('');
       variable += '>' + String(p.version) + hex2(unique.length) + unique;
     }
     if (leg.conditional) {
@@ -107,7 +134,12 @@ export function encodeBcbp(p: PassInput): string {
 
 /** What parseBcbp must return for `p` (items trimmed, blank ones left out). */
 export function expectedBcbp(p: PassInput): Bcbp {
-  const trim = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v !== 'string' || v.trim() !== '').map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as T;
+  const trim = <T extends object>(o: T): T =>
+    Object.fromEntries(
+      Object.entries(o)
+        .filter(([, v]) => typeof v !== 'string' || v.trim() !== '')
+        .map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v]),
+    ) as T;
   const [surname = '', ...given] = p.name.trimEnd().split('/');
   return {
     formatCode: 'M',
@@ -118,9 +150,18 @@ export function expectedBcbp(p: PassInput): Bcbp {
     version: p.version ?? null,
     unique: p.version !== undefined ? trim({ ...p.unique, ...(p.unique?.bagTags?.length ? { bagTags: p.unique.bagTags } : {}) }) : {},
     legs: p.legs.map((l) => ({
-      pnr: l.pnr, from: l.flight.from, to: l.flight.to, operatingCarrier: l.flight.carrier, flightNumber: l.flight.number.padStart(4, '0'),
-      flightDay: dayOfYear(l.flight.date), compartment: l.compartment, seat: l.seat.padStart(4, '0'), checkInSequence: String(l.sequence).padStart(4, '0'),
-      passengerStatus: l.status, conditional: l.conditional ? trim(l.conditional) : {}, airlineUse: l.airlineUse ?? '',
+      pnr: l.pnr,
+      from: l.flight.from,
+      to: l.flight.to,
+      operatingCarrier: l.flight.carrier,
+      flightNumber: l.flight.number.padStart(4, '0'),
+      flightDay: dayOfYear(l.flight.date),
+      compartment: l.compartment,
+      seat: l.seat.padStart(4, '0'),
+      checkInSequence: String(l.sequence).padStart(4, '0'),
+      passengerStatus: l.status,
+      conditional: l.conditional ? trim(l.conditional) : {},
+      airlineUse: l.airlineUse ?? '',
     })),
     security: p.security ?? null,
   };
@@ -162,7 +203,19 @@ export function makeBoardingPass(citizen: Citizen, roster: Flight[], seed: strin
           }
         : {}),
     })),
-    ...(rich ? { version: 6, unique: { passengerDescription: '0', sourceOfCheckIn: 'K', sourceOfIssuance: 'W', issueDate: '6' + String(dayOfYear(first.date)).padStart(3, '0'), documentType: 'B', issuer: first.carrier } } : {}),
+    ...(rich
+      ? {
+          version: 6,
+          unique: {
+            passengerDescription: '0',
+            sourceOfCheckIn: 'K',
+            sourceOfIssuance: 'W',
+            issueDate: '6' + String(dayOfYear(first.date)).padStart(3, '0'),
+            documentType: 'B',
+            issuer: first.carrier,
+          },
+        }
+      : {}),
     ...(rich && r.int(2) ? { security: { type: '1', data: Array.from({ length: 16 }, () => PNR_LETTERS[r.int(32)]).join('') } } : {}),
   };
 }

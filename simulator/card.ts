@@ -10,7 +10,17 @@ import { LINK_PROFILES, linkDelayMs, preciseWait, type LinkProfile } from './lin
 import type { TestPki } from './pki.js';
 
 /** Every fault the simulator can put on a card (docs/SIMULATOR.md). */
-export const FAULTS = ['removed', 'wrong-mac', 'corrupted-dg', 'sod-hash-mismatch', 'unknown-csca', 'revoked-ds', 'cloned', 'expired', 'slow'] as const;
+export const FAULTS = [
+  'removed',
+  'wrong-mac',
+  'corrupted-dg',
+  'sod-hash-mismatch',
+  'unknown-csca',
+  'revoked-ds',
+  'cloned',
+  'expired',
+  'slow',
+] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export function isFault(name: string): name is Fault {
@@ -94,7 +104,8 @@ export class InProcessChannel implements CardChannel {
   }
 
   async transmit(apdu: Uint8Array): Promise<Uint8Array> {
-    if (this.card.removeAfter !== null && this.count >= this.card.removeAfter) throw new EmrtdError('card-removed', 'the card was removed from the reader');
+    if (this.card.removeAfter !== null && this.count >= this.card.removeAfter)
+      throw new EmrtdError('card-removed', 'the card was removed from the reader');
     this.count++;
     const started = performance.now();
     const response = this.card.chip.process(apdu);

@@ -66,7 +66,10 @@ async function cutFace(f: (typeof CHIP_FACES)[number]): Promise<ChipFace | null>
   const path = TEST_PHOTOS_DIR + f.file;
   if (!existsSync(path)) return null;
   const [width, height] = [360, 480];
-  const raw = await sharp(readFileSync(path)).extract({ left: f.left, top: f.top, width: f.width, height: f.height }).resize(width, height, { fit: 'cover' }).toBuffer();
+  const raw = await sharp(readFileSync(path))
+    .extract({ left: f.left, top: f.top, width: f.width, height: f.height })
+    .resize(width, height, { fit: 'cover' })
+    .toBuffer();
   // A CCCD chip photo is about 15 KB: the best JPEG quality that fits 16 KB.
   let bytes: Buffer = Buffer.alloc(0);
   for (const quality of [85, 75, 65, 55, 45, 35]) {

@@ -9,28 +9,132 @@ import type { Dg13Content } from '../drivers/emrtd/lds/dg13.js';
 
 /** Province codes (digits 1-3 of the ID number) and names, as published by the Ministry of Public Security. */
 export const PROVINCES: readonly [string, string][] = [
-  ['001', 'Hà Nội'], ['002', 'Hà Giang'], ['004', 'Cao Bằng'], ['006', 'Bắc Kạn'], ['008', 'Tuyên Quang'], ['010', 'Lào Cai'],
-  ['011', 'Điện Biên'], ['012', 'Lai Châu'], ['014', 'Sơn La'], ['015', 'Yên Bái'], ['017', 'Hòa Bình'], ['019', 'Thái Nguyên'],
-  ['020', 'Lạng Sơn'], ['022', 'Quảng Ninh'], ['024', 'Bắc Giang'], ['025', 'Phú Thọ'], ['026', 'Vĩnh Phúc'], ['027', 'Bắc Ninh'],
-  ['030', 'Hải Dương'], ['031', 'Hải Phòng'], ['033', 'Hưng Yên'], ['034', 'Thái Bình'], ['035', 'Hà Nam'], ['036', 'Nam Định'],
-  ['037', 'Ninh Bình'], ['038', 'Thanh Hóa'], ['040', 'Nghệ An'], ['042', 'Hà Tĩnh'], ['044', 'Quảng Bình'], ['045', 'Quảng Trị'],
-  ['046', 'Thừa Thiên Huế'], ['048', 'Đà Nẵng'], ['049', 'Quảng Nam'], ['051', 'Quảng Ngãi'], ['052', 'Bình Định'], ['054', 'Phú Yên'],
-  ['056', 'Khánh Hòa'], ['058', 'Ninh Thuận'], ['060', 'Bình Thuận'], ['062', 'Kon Tum'], ['064', 'Gia Lai'], ['066', 'Đắk Lắk'],
-  ['067', 'Đắk Nông'], ['068', 'Lâm Đồng'], ['070', 'Bình Phước'], ['072', 'Tây Ninh'], ['074', 'Bình Dương'], ['075', 'Đồng Nai'],
-  ['077', 'Bà Rịa - Vũng Tàu'], ['079', 'Hồ Chí Minh'], ['080', 'Long An'], ['082', 'Tiền Giang'], ['083', 'Bến Tre'], ['084', 'Trà Vinh'],
-  ['086', 'Vĩnh Long'], ['087', 'Đồng Tháp'], ['089', 'An Giang'], ['091', 'Kiên Giang'], ['092', 'Cần Thơ'], ['093', 'Hậu Giang'],
-  ['094', 'Sóc Trăng'], ['095', 'Bạc Liêu'], ['096', 'Cà Mau'],
+  ['001', 'Hà Nội'],
+  ['002', 'Hà Giang'],
+  ['004', 'Cao Bằng'],
+  ['006', 'Bắc Kạn'],
+  ['008', 'Tuyên Quang'],
+  ['010', 'Lào Cai'],
+  ['011', 'Điện Biên'],
+  ['012', 'Lai Châu'],
+  ['014', 'Sơn La'],
+  ['015', 'Yên Bái'],
+  ['017', 'Hòa Bình'],
+  ['019', 'Thái Nguyên'],
+  ['020', 'Lạng Sơn'],
+  ['022', 'Quảng Ninh'],
+  ['024', 'Bắc Giang'],
+  ['025', 'Phú Thọ'],
+  ['026', 'Vĩnh Phúc'],
+  ['027', 'Bắc Ninh'],
+  ['030', 'Hải Dương'],
+  ['031', 'Hải Phòng'],
+  ['033', 'Hưng Yên'],
+  ['034', 'Thái Bình'],
+  ['035', 'Hà Nam'],
+  ['036', 'Nam Định'],
+  ['037', 'Ninh Bình'],
+  ['038', 'Thanh Hóa'],
+  ['040', 'Nghệ An'],
+  ['042', 'Hà Tĩnh'],
+  ['044', 'Quảng Bình'],
+  ['045', 'Quảng Trị'],
+  ['046', 'Thừa Thiên Huế'],
+  ['048', 'Đà Nẵng'],
+  ['049', 'Quảng Nam'],
+  ['051', 'Quảng Ngãi'],
+  ['052', 'Bình Định'],
+  ['054', 'Phú Yên'],
+  ['056', 'Khánh Hòa'],
+  ['058', 'Ninh Thuận'],
+  ['060', 'Bình Thuận'],
+  ['062', 'Kon Tum'],
+  ['064', 'Gia Lai'],
+  ['066', 'Đắk Lắk'],
+  ['067', 'Đắk Nông'],
+  ['068', 'Lâm Đồng'],
+  ['070', 'Bình Phước'],
+  ['072', 'Tây Ninh'],
+  ['074', 'Bình Dương'],
+  ['075', 'Đồng Nai'],
+  ['077', 'Bà Rịa - Vũng Tàu'],
+  ['079', 'Hồ Chí Minh'],
+  ['080', 'Long An'],
+  ['082', 'Tiền Giang'],
+  ['083', 'Bến Tre'],
+  ['084', 'Trà Vinh'],
+  ['086', 'Vĩnh Long'],
+  ['087', 'Đồng Tháp'],
+  ['089', 'An Giang'],
+  ['091', 'Kiên Giang'],
+  ['092', 'Cần Thơ'],
+  ['093', 'Hậu Giang'],
+  ['094', 'Sóc Trăng'],
+  ['095', 'Bạc Liêu'],
+  ['096', 'Cà Mau'],
 ];
 
 const SURNAMES = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
 const MALE_MIDDLE = ['Văn', 'Hữu', 'Đức', 'Minh', 'Quốc', 'Thanh', 'Gia', 'Xuân', 'Công', 'Đình'];
 const FEMALE_MIDDLE = ['Thị', 'Ngọc', 'Thu', 'Minh', 'Thanh', 'Kim', 'Bảo', 'Diệu', 'Mỹ', 'Phương'];
-const MALE_GIVEN = ['An', 'Bình', 'Dũng', 'Hùng', 'Hiếu', 'Khánh', 'Long', 'Nam', 'Phong', 'Quân', 'Quang', 'Sơn', 'Thắng', 'Trung', 'Tuấn', 'Việt', 'Đạt', 'Hải'];
-const FEMALE_GIVEN = ['Anh', 'Chi', 'Hà', 'Hạnh', 'Hoa', 'Hương', 'Lan', 'Linh', 'Mai', 'Nga', 'Ngọc', 'Phương', 'Tâm', 'Thảo', 'Thủy', 'Trang', 'Vy', 'Yến'];
+const MALE_GIVEN = [
+  'An',
+  'Bình',
+  'Dũng',
+  'Hùng',
+  'Hiếu',
+  'Khánh',
+  'Long',
+  'Nam',
+  'Phong',
+  'Quân',
+  'Quang',
+  'Sơn',
+  'Thắng',
+  'Trung',
+  'Tuấn',
+  'Việt',
+  'Đạt',
+  'Hải',
+];
+const FEMALE_GIVEN = [
+  'Anh',
+  'Chi',
+  'Hà',
+  'Hạnh',
+  'Hoa',
+  'Hương',
+  'Lan',
+  'Linh',
+  'Mai',
+  'Nga',
+  'Ngọc',
+  'Phương',
+  'Tâm',
+  'Thảo',
+  'Thủy',
+  'Trang',
+  'Vy',
+  'Yến',
+];
 const ETHNICITIES = ['Kinh', 'Kinh', 'Kinh', 'Kinh', 'Kinh', 'Kinh', 'Tày', 'Thái', 'Mường', 'Khmer', 'Hoa', 'Nùng'];
 const RELIGIONS = ['Không', 'Không', 'Không', 'Không', 'Phật giáo', 'Công giáo', 'Cao Đài'];
-const COMMUNES = ['Xã Tân Lập', 'Phường Bến Nghé', 'Xã Hòa Phú', 'Phường Láng Hạ', 'Xã Yên Sở', 'Phường Thạch Thang', 'Xã An Bình', 'Phường Đông Hòa'];
-const MARKS = ['Nốt ruồi C:2cm dưới trước mép trái', 'Sẹo chấm C:1cm trên sau đuôi mắt phải', 'Nốt ruồi C:1,5cm trên trước cánh mũi phải', 'Sẹo chấm C:3cm dưới sau tai trái'];
+const COMMUNES = [
+  'Xã Tân Lập',
+  'Phường Bến Nghé',
+  'Xã Hòa Phú',
+  'Phường Láng Hạ',
+  'Xã Yên Sở',
+  'Phường Thạch Thang',
+  'Xã An Bình',
+  'Phường Đông Hòa',
+];
+const MARKS = [
+  'Nốt ruồi C:2cm dưới trước mép trái',
+  'Sẹo chấm C:1cm trên sau đuôi mắt phải',
+  'Nốt ruồi C:1,5cm trên trước cánh mũi phải',
+  'Sẹo chấm C:3cm dưới sau tai trái',
+];
 
 /** Deterministic generator (SHA-256 counter mode over the seed): same seed, same citizens, on any machine. */
 export class SeededRandom {
@@ -85,10 +189,15 @@ export interface Citizen {
 
 /** Letters without Vietnamese diacritics, as the MRZ and airline systems write names. */
 export function stripDiacritics(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D');
 }
 
-const iso = (y: number, m: number, d: number) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+const iso = (y: number, m: number, d: number) =>
+  `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 const yymmdd = (isoDate: string) => isoDate.slice(2, 4) + isoDate.slice(5, 7) + isoDate.slice(8, 10);
 const dmy = (isoDate: string, sep: string) => `${isoDate.slice(8, 10)}${sep}${isoDate.slice(5, 7)}${sep}${isoDate.slice(0, 4)}`;
 
@@ -142,7 +251,9 @@ export function makeCitizen(seed: string, index: number): Citizen {
   const fatherName = `${surname} ${r.pick(MALE_MIDDLE)} ${r.pick(MALE_GIVEN)}`;
   const motherName = `${r.pick(SURNAMES)} ${r.pick(FEMALE_MIDDLE)} ${r.pick(FEMALE_GIVEN)}`;
   const married = issue.y - birth.y > 24 && r.int(3) > 0;
-  const spouseName = married ? `${r.pick(SURNAMES)} ${r.pick(sex === 'M' ? FEMALE_MIDDLE : MALE_MIDDLE)} ${r.pick(sex === 'M' ? FEMALE_GIVEN : MALE_GIVEN)}` : undefined;
+  const spouseName = married
+    ? `${r.pick(SURNAMES)} ${r.pick(sex === 'M' ? FEMALE_MIDDLE : MALE_MIDDLE)} ${r.pick(sex === 'M' ? FEMALE_GIVEN : MALE_GIVEN)}`
+    : undefined;
   const dg13: Dg13Content = {
     idNumber,
     fullName,

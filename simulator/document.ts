@@ -70,7 +70,14 @@ function explicitEcParameters(curveId: number): Uint8Array {
   const c = curveById(curveId)!;
   const size = Math.ceil(c.p.toString(16).length / 2);
   const g = concat(Uint8Array.of(4), bigintToBytes(c.Gx, size), bigintToBytes(c.Gy, size));
-  return seq(int(1), seq(oid('1.2.840.10045.1.1'), uint(c.p)), seq(tlv(TAG.OCTET_STRING, bigintToBytes(c.a, size)), tlv(TAG.OCTET_STRING, bigintToBytes(c.b, size))), tlv(TAG.OCTET_STRING, g), uint(c.n), uint(c.h));
+  return seq(
+    int(1),
+    seq(oid('1.2.840.10045.1.1'), uint(c.p)),
+    seq(tlv(TAG.OCTET_STRING, bigintToBytes(c.a, size)), tlv(TAG.OCTET_STRING, bigintToBytes(c.b, size))),
+    tlv(TAG.OCTET_STRING, g),
+    uint(c.n),
+    uint(c.h),
+  );
 }
 
 function ldsSecurityObject(hashes: Map<number, Uint8Array>): Uint8Array {
@@ -78,13 +85,19 @@ function ldsSecurityObject(hashes: Map<number, Uint8Array>): Uint8Array {
   return seq(int(0), seq(oid('2.16.840.1.101.3.4.2.1')), seq(...entries));
 }
 
-async function signSod(content: Uint8Array, signer: { cert: { rawData: ArrayBuffer }; keys: { privateKey: webcrypto.CryptoKey } }): Promise<Uint8Array> {
+async function signSod(
+  content: Uint8Array,
+  signer: { cert: { rawData: ArrayBuffer }; keys: { privateKey: webcrypto.CryptoKey } },
+): Promise<Uint8Array> {
   const asn = asn1js.fromBER(new Uint8Array(signer.cert.rawData));
   const cert = new pkijs.Certificate({ schema: asn.result });
   const digest = createHash('sha256').update(content).digest();
   const cms = new pkijs.SignedData({
     version: 3,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: ID_ICAO_MRTD_SECURITY_LDS, eContent: new asn1js.OctetString({ valueHex: content }) }),
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({
+      eContentType: ID_ICAO_MRTD_SECURITY_LDS,
+      eContent: new asn1js.OctetString({ valueHex: content }),
+    }),
     signerInfos: [
       new pkijs.SignerInfo({
         version: 1,
@@ -92,7 +105,10 @@ async function signSod(content: Uint8Array, signer: { cert: { rawData: ArrayBuff
         signedAttrs: new pkijs.SignedAndUnsignedAttributes({
           type: 0,
           attributes: [
-            new pkijs.Attribute({ type: '1.2.840.113549.1.9.3', values: [new asn1js.ObjectIdentifier({ value: ID_ICAO_MRTD_SECURITY_LDS })] }),
+            new pkijs.Attribute({
+              type: '1.2.840.113549.1.9.3',
+              values: [new asn1js.ObjectIdentifier({ value: ID_ICAO_MRTD_SECURITY_LDS })],
+            }),
             new pkijs.Attribute({ type: '1.2.840.113549.1.9.4', values: [new asn1js.OctetString({ valueHex: digest })] }),
           ],
         }),
@@ -127,7 +143,19 @@ export async function buildChipDocument(citizen: Citizen, pki: TestPki, options:
     const past = new Date(Date.now() - 400 * 24 * 3600 * 1000);
     const exp = yymmdd(past);
     dateOfExpiry = exp;
-    mrz = formatTd1({ documentCode: 'ID', issuingState: 'VNM', documentNumber: citizen.documentNumber, optionalData1: citizen.idNumber, dateOfBirth: citizen.dateOfBirth, sex: citizen.sex, dateOfExpiry: exp, nationality: 'VNM', optionalData2: '', surname: stripDiacritics(citizen.surname), givenNames: stripDiacritics(citizen.givenNames) });
+    mrz = formatTd1({
+      documentCode: 'ID',
+      issuingState: 'VNM',
+      documentNumber: citizen.documentNumber,
+      optionalData1: citizen.idNumber,
+      dateOfBirth: citizen.dateOfBirth,
+      sex: citizen.sex,
+      dateOfExpiry: exp,
+      nationality: 'VNM',
+      optionalData2: '',
+      surname: stripDiacritics(citizen.surname),
+      givenNames: stripDiacritics(citizen.givenNames),
+    });
     dg13 = { ...dg13, expiryDate: `${exp.slice(4, 6)}/${exp.slice(2, 4)}/20${exp.slice(0, 2)}` };
   }
   const dgs = new Map<LdsFile, Uint8Array>();
@@ -151,7 +179,10 @@ export async function buildChipDocument(citizen: Citizen, pki: TestPki, options:
   let aaKey: ChipDocument['aaKey'] = null;
   const aa = options.activeAuthentication ?? 'rsa';
   if (aa) {
-    const make = () => (aa === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: options.rsaBits ?? 1792, publicExponent: 65537 }) : generateKeyPairSync('ec', { namedCurve: 'brainpoolP256r1' }));
+    const make = () =>
+      aa === 'rsa'
+        ? generateKeyPairSync('rsa', { modulusLength: options.rsaBits ?? 1792, publicExponent: 65537 })
+        : generateKeyPairSync('ec', { namedCurve: 'brainpoolP256r1' });
     const pair = make();
     dgs.set('DG15', encodeDg15(new Uint8Array(pair.publicKey.export({ format: 'der', type: 'spki' }))));
     aaKey = { type: aa === 'rsa' ? 'rsa' : 'ec', privateKey: faults.has('cloned') ? make().privateKey : pair.privateKey };

@@ -3,7 +3,11 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 
-export async function placeholderFace(seed: string, width = 360, height = 480): Promise<{ format: 'jpeg'; width: number; height: number; bytes: Uint8Array }> {
+export async function placeholderFace(
+  seed: string,
+  width = 360,
+  height = 480,
+): Promise<{ format: 'jpeg'; width: number; height: number; bytes: Uint8Array }> {
   const h = createHash('sha256').update(seed).digest();
   const skin = `rgb(${180 + (h[0]! % 60)},${140 + (h[1]! % 60)},${110 + (h[2]! % 50)})`;
   const hair = `rgb(${h[3]! % 60},${h[4]! % 50},${h[5]! % 40})`;

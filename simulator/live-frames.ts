@@ -81,7 +81,10 @@ export class LoopingCamera {
   /** Frames handed out so far. */
   served = 0;
 
-  constructor(frames: RawFrame[] | null, private readonly intervalMs = 0) {
+  constructor(
+    frames: RawFrame[] | null,
+    private readonly intervalMs = 0,
+  ) {
     this.frames = frames;
   }
 

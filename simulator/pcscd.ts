@@ -25,7 +25,8 @@ export interface PrivatePcscd {
 /** Names what is missing for the real PC/SC stack, or null when it is all there. */
 export function missingPcscStack(): string | null {
   if (!PCSCD.some(existsSync)) return 'pcscd is not installed: run `npm run setup` as root (installs the Debian package "pcscd")';
-  if (!existsSync(VPCD_DRIVER)) return 'the vpcd driver is not installed: run `npm run setup` as root (installs the Debian package "vsmartcard-vpcd")';
+  if (!existsSync(VPCD_DRIVER))
+    return 'the vpcd driver is not installed: run `npm run setup` as root (installs the Debian package "vsmartcard-vpcd")';
   return null;
 }
 
@@ -36,7 +37,10 @@ export async function startPrivatePcscd(port: number, timeoutMs = 10_000): Promi
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-pcscd-'));
   const conf = join(dir, 'reader.conf.d');
   mkdirSync(conf);
-  writeFileSync(join(conf, 'vpcd'), `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:${port}\nLIBPATH ${VPCD_DRIVER}\nCHANNELID ${port}\n`);
+  writeFileSync(
+    join(conf, 'vpcd'),
+    `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:${port}\nLIBPATH ${VPCD_DRIVER}\nCHANNELID ${port}\n`,
+  );
   const socket = join(dir, 'pcscd.comm');
   const unshare = ['--mount', '--propagation', 'private', ...(process.getuid?.() === 0 ? [] : ['--map-root-user'])];
   const script = 'mkdir -p /run/pcscd && mount --bind "$0" /run/pcscd && exec "$1" --foreground --config "$2" --error';

@@ -87,7 +87,13 @@ export async function createTestPki(now = new Date()): Promise<TestPki> {
     issuer: csca.cert.subject,
     thisUpdate: new Date(now.getTime() - 24 * 3600 * 1000),
     nextUpdate: new Date(now.getTime() + 90 * 24 * 3600 * 1000),
-    entries: [{ serialNumber: revokedDs.cert.serialNumber, revocationDate: new Date(now.getTime() - 3600 * 1000), reason: x509.X509CrlReason.keyCompromise }],
+    entries: [
+      {
+        serialNumber: revokedDs.cert.serialNumber,
+        revocationDate: new Date(now.getTime() - 3600 * 1000),
+        reason: x509.X509CrlReason.keyCompromise,
+      },
+    ],
     signingKey: csca.keys.privateKey,
     signingAlgorithm: SIGN,
   });
@@ -119,7 +125,9 @@ export async function loadOrCreateTestPki(dir: string): Promise<TestPki> {
     try {
       j = PkiFile.parse(JSON.parse(readFileSync(file, 'utf8')));
     } catch (err) {
-      throw new Error(`${file} is not a test PKI made by this simulator (${err instanceof SyntaxError ? 'not JSON' : 'unexpected content'}); remove the folder to make a new one`);
+      throw new Error(
+        `${file} is not a test PKI made by this simulator (${err instanceof SyntaxError ? 'not JSON' : 'unexpected content'}); remove the folder to make a new one`,
+      );
     }
     return {
       csca: await importIssued(j.csca),

@@ -16,7 +16,10 @@ let setsockopt: SetSockOpt | null | undefined;
 function load(): SetSockOpt | null {
   if (setsockopt !== undefined) return setsockopt;
   try {
-    setsockopt = process.platform === 'linux' ? (koffi.load('libc.so.6').func('int setsockopt(int, int, int, _In_ int *, uint32_t)') as SetSockOpt) : null;
+    setsockopt =
+      process.platform === 'linux'
+        ? (koffi.load('libc.so.6').func('int setsockopt(int, int, int, _In_ int *, uint32_t)') as SetSockOpt)
+        : null;
   } catch {
     setsockopt = null;
   }

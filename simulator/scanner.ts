@@ -12,7 +12,8 @@ export const SYMBOLOGY = { qr: ']Q1', pdf417: ']L2', aztec: ']z0', dataMatrix: '
 
 export function hidPosReports(payload: Uint8Array, symbology: string, layout: HidPosLayout = DEFAULT_HID_POS_LAYOUT): Uint8Array[] {
   const sym = new TextEncoder().encode(symbology);
-  if (sym.length > layout.symbologyLength) throw new RangeError(`symbology "${symbology}" is longer than the layout's ${layout.symbologyLength} bytes`);
+  if (sym.length > layout.symbologyLength)
+    throw new RangeError(`symbology "${symbology}" is longer than the layout's ${layout.symbologyLength} bytes`);
   const reports: Uint8Array[] = [];
   for (let at = 0; at < payload.length || reports.length === 0; at += layout.dataCapacity) {
     const chunk = payload.subarray(at, at + layout.dataCapacity);

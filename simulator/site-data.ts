@@ -22,11 +22,35 @@ export const SIM_CLINICS = [
 export function simSiteConfig(kind: 'hospital' | 'airport'): SiteConfig {
   // The face step needs a camera; until the kiosk has one (issue 13) the simulator's sites record "not checked".
   // Liveness is recorded only: the simulator's frames are photos, which a liveness model rightly doubts.
-  const face = { required: false, matchThreshold: 0.5, liveThreshold: 0.5, minGoodFrames: 3, windowMs: 3000, retries: 2, liveness: 'record' as const };
+  const face = {
+    required: false,
+    matchThreshold: 0.5,
+    liveThreshold: 0.5,
+    minGoodFrames: 3,
+    windowMs: 3000,
+    retries: 2,
+    liveness: 'record' as const,
+  };
   const timeouts = { waitMs: 60_000, readMs: 20_000, faceMs: 15_000, resultMs: 10_000 };
   return kind === 'hospital'
-    ? { kind, name: 'Bệnh viện mô phỏng (simulator)', defaultLanguage: 'vi', face, timeouts, retentionDays: 30, clinics: SIM_CLINICS.map((c) => ({ ...c, minutesPerPatient: 10 })) }
-    : { kind, name: `Cảng hàng không mô phỏng ${SIM_AIRPORT} (simulator)`, defaultLanguage: 'vi', face, timeouts, retentionDays: 30, airport: { code: SIM_AIRPORT } };
+    ? {
+        kind,
+        name: 'Bệnh viện mô phỏng (simulator)',
+        defaultLanguage: 'vi',
+        face,
+        timeouts,
+        retentionDays: 30,
+        clinics: SIM_CLINICS.map((c) => ({ ...c, minutesPerPatient: 10 })),
+      }
+    : {
+        kind,
+        name: `Cảng hàng không mô phỏng ${SIM_AIRPORT} (simulator)`,
+        defaultLanguage: 'vi',
+        face,
+        timeouts,
+        retentionDays: 30,
+        airport: { code: SIM_AIRPORT },
+      };
 }
 
 /** The simulator's flights of `date` (the same list `kiosk sim scanner` issues boarding passes for). */
@@ -38,7 +62,16 @@ export function simRoster(kind: 'hospital' | 'airport', seed: string, date: stri
   if (kind === 'airport') {
     return simFlights(seed, date).map((f, i) => ({
       key: flightKey(f.carrier, f.number, f.date),
-      value: { carrier: f.carrier, number: f.number, date: f.date, from: f.from, to: f.to, gate: `${1 + (i % 8)}`, departure: `${String(6 + i).padStart(2, '0')}:${i % 2 ? '30' : '05'}`, status: 'boarding' },
+      value: {
+        carrier: f.carrier,
+        number: f.number,
+        date: f.date,
+        from: f.from,
+        to: f.to,
+        gate: `${1 + (i % 8)}`,
+        departure: `${String(6 + i).padStart(2, '0')}:${i % 2 ? '30' : '05'}`,
+        status: 'boarding',
+      },
     }));
   }
   return makeCitizens(seed, SIM_ROSTER_SIZE).map((c) => {
@@ -47,10 +80,25 @@ export function simRoster(kind: 'hospital' | 'airport', seed: string, date: stri
     const year = Number(date.slice(0, 4));
     // Most are covered; some cards lapsed last year; a few have no insurance at all.
     const insurance =
-      roll < 7 ? { number: `DN${String(4_000_000_000_000 + r.int(999_999_999)).padStart(13, '0')}`, level: r.pick([80, 95, 100]), validUntil: `${year}-12-31`, facility: 'Trạm y tế phường (simulator)' }
-      : roll < 9 ? { number: `HT${String(3_000_000_000_000 + r.int(999_999_999)).padStart(13, '0')}`, level: 80, validUntil: `${year - 1}-12-31`, facility: 'Trạm y tế xã (simulator)' }
-      : null;
-    const appointments = r.int(3) === 0 ? [{ date, time: `${String(8 + r.int(8)).padStart(2, '0')}:${r.pick(['00', '15', '30', '45'])}`, clinic: r.pick(SIM_CLINICS).id }] : [];
+      roll < 7
+        ? {
+            number: `DN${String(4_000_000_000_000 + r.int(999_999_999)).padStart(13, '0')}`,
+            level: r.pick([80, 95, 100]),
+            validUntil: `${year}-12-31`,
+            facility: 'Trạm y tế phường (simulator)',
+          }
+        : roll < 9
+          ? {
+              number: `HT${String(3_000_000_000_000 + r.int(999_999_999)).padStart(13, '0')}`,
+              level: 80,
+              validUntil: `${year - 1}-12-31`,
+              facility: 'Trạm y tế xã (simulator)',
+            }
+          : null;
+    const appointments =
+      r.int(3) === 0
+        ? [{ date, time: `${String(8 + r.int(8)).padStart(2, '0')}:${r.pick(['00', '15', '30', '45'])}`, clinic: r.pick(SIM_CLINICS).id }]
+        : [];
     return { key: `patient/${c.idNumber}`, value: { insurance, appointments } };
   });
 }

@@ -76,7 +76,8 @@ export class VpcdCard {
         });
         break;
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`cannot reach vpcd on port ${this.o.port}: ${(err as Error).message} (is pcscd running with vsmartcard-vpcd?)`);
+        if (Date.now() > deadline)
+          throw new Error(`cannot reach vpcd on port ${this.o.port}: ${(err as Error).message} (is pcscd running with vsmartcard-vpcd?)`);
         await sleep(100);
       }
     }
@@ -100,8 +101,7 @@ export class VpcdCard {
       if (c === CTRL.GET_ATR) {
         this.socket.write(vpcdFrame(card.chip.atr));
         quickAck(this.socket);
-      }
-      else if (c === CTRL.POWER_ON || c === CTRL.RESET || c === CTRL.POWER_OFF) card.chip.reset();
+      } else if (c === CTRL.POWER_ON || c === CTRL.RESET || c === CTRL.POWER_OFF) card.chip.reset();
       return;
     }
     if (card.removeAfter !== null && this.apdus >= card.removeAfter) {

@@ -49,7 +49,12 @@ async function pcscStack(): Promise<{ pcscd: PrivatePcscd; readers: PcscReaders 
   return { pcscd, readers };
 }
 
-async function readOverPcscd(pki: TestPki, trust: TrustStore, stack: { pcscd: PrivatePcscd; readers: PcscReaders }, link: LinkProfile): Promise<BenchRow[]> {
+async function readOverPcscd(
+  pki: TestPki,
+  trust: TrustStore,
+  stack: { pcscd: PrivatePcscd; readers: PcscReaders },
+  link: LinkProfile,
+): Promise<BenchRow[]> {
   const { pcscd, readers } = stack;
   const walls: number[] = [];
   const apdus: number[] = [];
@@ -61,7 +66,11 @@ async function readOverPcscd(pki: TestPki, trust: TrustStore, stack: { pcscd: Pr
     const vpcd = await VpcdCard.insert({ port: pcscd.ports[0], card, delays: true });
     const info = await readers.waitForCard({ reader: 'Virtual PCD 00 00', timeoutMs: 10_000 });
     const pc = await readers.connect(info.reader);
-    const r = await readDocument(pcscChannel(pc), { access: [{ kind: 'mrz', key: card.mrzKey }], trust, extendedLength: pc.extendedLength });
+    const r = await readDocument(pcscChannel(pc), {
+      access: [{ kind: 'mrz', key: card.mrzKey }],
+      trust,
+      extendedLength: pc.extendedLength,
+    });
     await pc.disconnect();
     const removed = new Promise((res) => readers.once('card-removed', res));
     vpcd.remove();
@@ -76,7 +85,16 @@ async function readOverPcscd(pki: TestPki, trust: TrustStore, stack: { pcscd: Pr
   const bound = median(bounds);
   const name = `chip read, ${link.name}`;
   return [
-    { bench: name, metric: `wall time (median of ${READS}, verified: ${verified})`, value: wall, unit: 'ms', baseline: bound, ratio: wall / bound, target: '≤ 1.25', pass: verified && wall / bound <= 1.25 },
+    {
+      bench: name,
+      metric: `wall time (median of ${READS}, verified: ${verified})`,
+      value: wall,
+      unit: 'ms',
+      baseline: bound,
+      ratio: wall / bound,
+      target: '≤ 1.25',
+      pass: verified && wall / bound <= 1.25,
+    },
     { bench: name, metric: 'APDUs', value: median(apdus), unit: '' },
   ];
 }
@@ -106,7 +124,11 @@ async function softwareTime(pki: TestPki, trust: TrustStore): Promise<BenchRow[]
   const session = new ChipSession(new InProcessChannel(card));
   const files = new FileReader(session);
   const cardAccess = parseSecurityInfos(await files.read({ fid: 0x011c, sfi: 0x1c, name: 'CardAccess' }));
-  await performPace(session, cardAccess.find((x): x is PaceInfo => x.kind === 'pace')!, { kind: 'mrz', key: card.mrzKey });
+  await performPace(
+    session,
+    cardAccess.find((x): x is PaceInfo => x.kind === 'pace')!,
+    { kind: 'mrz', key: card.mrzKey },
+  );
   await session.expectOk({ cla: 0, ins: 0xa4, p1: 4, p2: 0x0c, data: Uint8Array.of(0xa0, 0, 0, 2, 0x47, 0x10, 1) }, 'select');
   const paths: number[] = [];
   for (let i = 0; i < 20; i++) {
@@ -119,9 +141,21 @@ async function softwareTime(pki: TestPki, trust: TrustStore): Promise<BenchRow[]
     paths.push((performance.now() - t - chipMs) / (session.apduCount - before));
   }
   return [
-    { bench: 'chip read, reader software', metric: 'whole read incl. PACE/CA/PA/AA crypto (median of 5)', value: median(totals), unit: 'ms' },
+    {
+      bench: 'chip read, reader software',
+      metric: 'whole read incl. PACE/CA/PA/AA crypto (median of 5)',
+      value: median(totals),
+      unit: 'ms',
+    },
     { bench: 'chip read, reader software', metric: 'per APDU, whole read', value: median(perApdu), unit: 'ms' },
-    { bench: 'chip read, reader software', metric: 'per APDU, SM + read path (DG2, median of 20)', value: median(paths), unit: 'ms', target: '< 0.2', pass: median(paths) < 0.2 },
+    {
+      bench: 'chip read, reader software',
+      metric: 'per APDU, SM + read path (DG2, median of 20)',
+      value: median(paths),
+      unit: 'ms',
+      target: '< 0.2',
+      pass: median(paths) < 0.2,
+    },
   ];
 }
 

@@ -19,8 +19,14 @@ const photo = fileURLToPath(new URL('../../models/test-photos/astronaut.png', im
 
 async function cameraFrame(width: number, height: number): Promise<{ raw: RgbImage; jpeg: Buffer }> {
   // The face about a third of the frame's height, a little off centre, on a plain wall.
-  const face = await sharp(photo).extract({ left: 100, top: 0, width: 300, height: 300 }).resize(Math.round(height * 0.55)).toBuffer();
-  const jpeg = await sharp({ create: { width, height, channels: 3, background: '#8a8f96' } }).composite([{ input: face, left: Math.round(width * 0.32), top: Math.round(height * 0.18) }]).jpeg({ quality: 85 }).toBuffer();
+  const face = await sharp(photo)
+    .extract({ left: 100, top: 0, width: 300, height: 300 })
+    .resize(Math.round(height * 0.55))
+    .toBuffer();
+  const jpeg = await sharp({ create: { width, height, channels: 3, background: '#8a8f96' } })
+    .composite([{ input: face, left: Math.round(width * 0.32), top: Math.round(height * 0.18) }])
+    .jpeg({ quality: 85 })
+    .toBuffer();
   return { raw: await decodeImage(jpeg), jpeg };
 }
 
@@ -61,7 +67,14 @@ async function perFrame(models: FaceModels, img: RgbImage, label: string, bareSu
   const total = pct(stages['total']!, 50);
   const row: BenchRow = Number.isNaN(bareSum)
     ? { bench: name, metric: `total median (p95 ${pct(stages['total']!, 95).toFixed(1)})`, value: total, unit: 'ms' }
-    : { bench: name, metric: `total median (p95 ${pct(stages['total']!, 95).toFixed(1)}) ÷ bare session.run sum`, value: total, unit: 'ms', baseline: bareSum, ratio: total / bareSum };
+    : {
+        bench: name,
+        metric: `total median (p95 ${pct(stages['total']!, 95).toFixed(1)}) ÷ bare session.run sum`,
+        value: total,
+        unit: 'ms',
+        baseline: bareSum,
+        ratio: total / bareSum,
+      };
   if (label === '640×480' && threads === 1) Object.assign(row, { target: '< 20 ms and ≤ 1.3', pass: total < 20 && total / bareSum <= 1.3 });
   rows.push(row);
   return rows;
@@ -90,7 +103,12 @@ export const benchmarks: Benchmark[] = [
           for (const [role, v] of Object.entries(b) as [ModelRole, number][]) {
             const rw = models.rewrites[role];
             const note = rw.prelu + rw.padded ? ` (CPU rewrites: ${rw.prelu} PRelu, ${rw.padded} padded)` : '';
-            const row: BenchRow = { bench: `face models, bare session.run, ${label}, 1 thread`, metric: `${role} median${note}`, value: v, unit: 'ms' };
+            const row: BenchRow = {
+              bench: `face models, bare session.run, ${label}, 1 thread`,
+              metric: `${role} median${note}`,
+              value: v,
+              unit: 'ms',
+            };
             if (label === '640×480') Object.assign(row, { baseline: shippedBare[role], ratio: v / shippedBare[role] });
             rows.push(row);
           }
@@ -105,7 +123,9 @@ export const benchmarks: Benchmark[] = [
         decodes.push(performance.now() - t);
       }
       rows.push({ bench: 'face pipeline, 640×480', metric: 'JPEG decode median (sharp)', value: pct(decodes, 50), unit: 'ms' });
-      const gc = process.execArgv.includes('--single-threaded-gc') ? 'single-threaded GC' : 'default GC (run through npm run bench for the kiosk\'s flags)';
+      const gc = process.execArgv.includes('--single-threaded-gc')
+        ? 'single-threaded GC'
+        : "default GC (run through npm run bench for the kiosk's flags)";
       process.stderr.write(`bench: event loop during continuous inference in the worker (${gc})\n`);
       const svc = new FaceService();
       const jpeg = readFileSync(photo);
@@ -113,9 +133,17 @@ export const benchmarks: Benchmark[] = [
       for (const round of [1, 2, 3]) {
         const h = monitorEventLoopDelay({ resolution: 1 });
         h.enable();
-        for (let i = 0; i < 60; i++) await svc.analyse({ ...frames['640×480'].raw, data: frames['640×480'].raw.data.slice() }, { liveness: true, cameraFrame: true }); // a fresh buffer per frame, as from a camera
+        for (let i = 0; i < 60; i++)
+          await svc.analyse({ ...frames['640×480'].raw, data: frames['640×480'].raw.data.slice() }, { liveness: true, cameraFrame: true }); // a fresh buffer per frame, as from a camera
         h.disable();
-        rows.push({ bench: `face worker, 60 frames back to back, round ${round}, ${gc}`, metric: 'main event loop delay max (p99)', value: h.max / 1e6, unit: `ms (p99 ${(h.percentile(99) / 1e6).toFixed(1)})`, target: '< 10 ms', pass: h.max / 1e6 < 10 });
+        rows.push({
+          bench: `face worker, 60 frames back to back, round ${round}, ${gc}`,
+          metric: 'main event loop delay max (p99)',
+          value: h.max / 1e6,
+          unit: `ms (p99 ${(h.percentile(99) / 1e6).toFixed(1)})`,
+          target: '< 10 ms',
+          pass: h.max / 1e6 < 10,
+        });
       }
       await svc.close();
       return rows;

@@ -23,8 +23,21 @@ function fmt(n: number | undefined): string {
 
 export function formatTable(rows: BenchRow[]): string {
   const header = ['bench', 'metric', 'value', 'unit', 'baseline', 'ratio', 'target', 'ok'];
-  const body = rows.map((r) => [r.bench, r.metric, fmt(r.value), r.unit, fmt(r.baseline), fmt(r.ratio), r.target ?? '', r.pass === undefined ? '' : r.pass ? 'yes' : 'NO']);
+  const body = rows.map((r) => [
+    r.bench,
+    r.metric,
+    fmt(r.value),
+    r.unit,
+    fmt(r.baseline),
+    fmt(r.ratio),
+    r.target ?? '',
+    r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }

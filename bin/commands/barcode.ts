@@ -29,7 +29,10 @@ A parse error names the field and its offset, and exits 1.`,
       throw err;
     }
     if (ctx.json) printJson(payload);
-    else process.stdout.write(`${payload.kind}\n${JSON.stringify(payload.kind === 'bcbp' ? payload.pass : payload.kind === 'cccd-qr' ? payload.qr : { length: payload.length }, null, 2)}\n`);
+    else
+      process.stdout.write(
+        `${payload.kind}\n${JSON.stringify(payload.kind === 'bcbp' ? payload.pass : payload.kind === 'cccd-qr' ? payload.qr : { length: payload.length }, null, 2)}\n`,
+      );
     return 0;
   },
 };

@@ -25,7 +25,8 @@ import { publishDataset } from '../../registry/datasets.js';
 import { CliError, intOption, printJson, stringOption, type Command } from '../command.js';
 import { enrolWithEmbedded, startEmbeddedRegistry, type EmbeddedRegistry } from '../embedded-registry.js';
 
-const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : 0);
+const pct = (xs: number[], p: number) =>
+  xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : 0;
 const SEED = 'demo';
 
 export const demo: Command = {
@@ -52,7 +53,14 @@ Exit 0 when every check-in was acknowledged, 2 when some are still queued, 1 on 
 
 JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50","p95"},
 "recordMs":{"p50","p99"},"synced","queued","registry":{"url","checkins","kiosks","chainBreaks"}}`,
-  options: { site: { type: 'string' }, count: { type: 'string' }, registry: { type: 'string' }, code: { type: 'string' }, db: { type: 'string' }, 'sync-timeout': { type: 'string' } },
+  options: {
+    site: { type: 'string' },
+    count: { type: 'string' },
+    registry: { type: 'string' },
+    code: { type: 'string' },
+    db: { type: 'string' },
+    'sync-timeout': { type: 'string' },
+  },
   async run(ctx) {
     const kind = stringOption(ctx, 'site');
     if (kind !== 'hospital' && kind !== 'airport') throw new CliError('--site hospital or --site airport');
@@ -115,7 +123,11 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
         sync: { baseDelayMs: 250, maxDelayMs: 5000, idleMs: 500 },
       });
       const k = kiosk;
-      await waitFor(() => k.readers.readers.length > 0 && (k.sync === null || k.reference.status()['roster']!.version > 0 || registryUrl !== undefined), 15_000, 'the kiosk did not see the virtual reader or the roster in 15 s');
+      await waitFor(
+        () => k.readers.readers.length > 0 && (k.sync === null || k.reference.status()['roster']!.version > 0 || registryUrl !== undefined),
+        15_000,
+        'the kiosk did not see the virtual reader or the roster in 15 s',
+      );
       scanner = await VirtualScanner.connect(k.scanners!.socketPort!);
       say(`${count} check-ins at ${kind === 'airport' ? 'an airport' : 'a hospital'}, chips through a private pcscd + vpcd`);
 
@@ -137,7 +149,11 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
         } finally {
           vpcd.remove();
         }
-        await waitFor(() => k.runner.current.ctx.reader === null || k.runner.current.screen === 'idle', 5000, 'the card was not seen leaving the reader');
+        await waitFor(
+          () => k.runner.current.ctx.reader === null || k.runner.current.screen === 'idle',
+          5000,
+          'the card was not seen leaving the reader',
+        );
         if (d.timings.read !== null) readMs.push(d.timings.read);
         recordMs.push(d.timings.record);
         tally[d.decision.decision]++;
@@ -168,12 +184,21 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
         recordMs: { p50: Number(pct(recordMs, 50).toFixed(2)), p99: Number(pct(recordMs, 99).toFixed(2)) },
         synced: total - queued,
         queued,
-        registry: { url: k.credentials?.registryUrl ?? null, ...(stats ? { checkins: stats.checkins, kiosks: stats.kiosks, chainBreaks: stats.chainBreaks } : {}) },
+        registry: {
+          url: k.credentials?.registryUrl ?? null,
+          ...(stats ? { checkins: stats.checkins, kiosks: stats.kiosks, chainBreaks: stats.chainBreaks } : {}),
+        },
       };
       if (ctx.json) printJson(summary);
       else
         process.stdout.write(
-          `${count} check-ins at ${summary.site}: ${tally.admitted} admitted, ${tally.refused} refused, ${tally.referred} referred${Object.keys(reasons).length ? ` (${Object.entries(reasons).map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}\n` +
+          `${count} check-ins at ${summary.site}: ${tally.admitted} admitted, ${tally.refused} refused, ${tally.referred} referred${
+            Object.keys(reasons).length
+              ? ` (${Object.entries(reasons)
+                  .map(([r, n]) => `${r} ${n}`)
+                  .join(', ')})`
+              : ''
+          }\n` +
             `chip reads ${summary.readMs.p50} ms median; record ${summary.recordMs.p50} ms median, ${summary.recordMs.p99} ms p99\n` +
             `synced ${summary.synced}, queued ${queued}${stats ? `; registry holds ${stats.checkins} check-ins, ${stats.chainBreaks} chain breaks` : ''}\n`,
         );

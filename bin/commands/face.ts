@@ -47,7 +47,8 @@ JSON: {"score","match","live","quality":[...],"ms":{"decode","detect","landmarks
     try {
       const chip = await svc.analyse(read(chipFile), { liveness: false, cameraFrame: false });
       add(chip);
-      if (!chip.analysis.embedding) throw new CliError(`no usable face in the chip photo ${chipFile} (${chip.analysis.quality.join(', ')})`);
+      if (!chip.analysis.embedding)
+        throw new CliError(`no usable face in the chip photo ${chipFile} (${chip.analysis.quality.join(', ')})`);
       const frames: TimedFrame[] = [];
       for (const [i, f] of liveFiles.entries()) {
         const r = await svc.analyse(read(f), { liveness: true, cameraFrame: true });
@@ -56,20 +57,32 @@ JSON: {"score","match","live","quality":[...],"ms":{"decode","detect","landmarks
       }
       ms.total = performance.now() - started;
       const quality = [...new Set(frames.flatMap((f) => f.analysis.quality))];
-      const outcome = decideFace(chip.analysis.embedding, frames, { ...DEFAULT_FACE_DECISION, matchThreshold: threshold, minGoodFrames: Math.min(DEFAULT_FACE_DECISION.minGoodFrames, liveFiles.length) });
+      const outcome = decideFace(chip.analysis.embedding, frames, {
+        ...DEFAULT_FACE_DECISION,
+        matchThreshold: threshold,
+        minGoodFrames: Math.min(DEFAULT_FACE_DECISION.minGoodFrames, liveFiles.length),
+      });
       // Without enough good frames there is no decision: report the best score seen, for the technician.
       const scores = frames.filter((f) => f.analysis.embedding).map((f) => cosine(chip.analysis.embedding!, f.analysis.embedding!));
       const score = outcome.kind === 'decided' ? outcome.score : scores.length ? Math.max(...scores) : null;
       const match = outcome.kind === 'decided' && outcome.match;
       const live = outcome.kind === 'decided' && outcome.live;
       const round = (x: number) => Math.round(x * 100) / 100;
-      const result = { score: score === null ? null : Math.round(score * 1000) / 1000, match, live, quality, ms: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, round(v)])) };
+      const result = {
+        score: score === null ? null : Math.round(score * 1000) / 1000,
+        match,
+        live,
+        quality,
+        ms: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, round(v)])),
+      };
       if (ctx.json) printJson(result);
       else
         process.stdout.write(
           `score ${result.score ?? '—'} (threshold ${threshold}): ${match ? 'match' : 'no match'}; ${live ? 'live' : 'not shown live'}\n` +
             `${quality.length ? `quality: ${quality.join(', ')}\n` : ''}` +
-            `ms: ${Object.entries(result.ms).map(([k, v]) => `${k} ${v}`).join(', ')}\n`,
+            `ms: ${Object.entries(result.ms)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}\n`,
         );
       return match && live ? 0 : EXIT_NOT_VERIFIED;
     } catch (err) {

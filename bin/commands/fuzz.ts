@@ -29,7 +29,9 @@ error or takes over a second. Exit status 2 when any target failed.`,
       const started = performance.now();
       const r = fuzzOne(t, runs * (t.weight ?? 1), seed);
       reports.push(r);
-      process.stderr.write(`fuzz: ${t.name}: ${r.failure ? 'FAILED' : 'ok'} (${r.runs} inputs, ${((performance.now() - started) / 1000).toFixed(1)} s, slowest ${r.slowestMs.toFixed(2)} ms)\n`);
+      process.stderr.write(
+        `fuzz: ${t.name}: ${r.failure ? 'FAILED' : 'ok'} (${r.runs} inputs, ${((performance.now() - started) / 1000).toFixed(1)} s, slowest ${r.slowestMs.toFixed(2)} ms)\n`,
+      );
       if (r.failure) process.stderr.write(`${r.failure}\n`);
     }
     global.gc?.();
@@ -37,7 +39,10 @@ error or takes over a second. Exit status 2 when any target failed.`,
     const total = reports.reduce((n, r) => n + r.runs, 0);
     const failed = reports.filter((r) => r.failure);
     if (ctx.json) printJson({ seed, total, heapGrowthMb, reports });
-    else process.stdout.write(`${total} inputs over ${reports.length} targets, ${failed.length} failed, heap growth ${heapGrowthMb.toFixed(1)} MB, seed ${seed}\n`);
+    else
+      process.stdout.write(
+        `${total} inputs over ${reports.length} targets, ${failed.length} failed, heap growth ${heapGrowthMb.toFixed(1)} MB, seed ${seed}\n`,
+      );
     return failed.length ? 2 : 0;
   },
 };

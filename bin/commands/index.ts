@@ -12,4 +12,23 @@ import { simChip, simCitizens } from './sim.js';
 import { start } from './start.js';
 
 /** Every `kiosk` subcommand, in the order --help lists them. */
-export const commands: Command[] = [start, read, simCitizens, simChip, simScanner, barcodeParse, barcodeListen, registryServe, registryEnrolCode, registryPublish, registryStatsCommand, registryRevoke, syncStatus, syncEnrol, demo, faceVerify, bench, fuzz];
+export const commands: Command[] = [
+  start,
+  read,
+  simCitizens,
+  simChip,
+  simScanner,
+  barcodeParse,
+  barcodeListen,
+  registryServe,
+  registryEnrolCode,
+  registryPublish,
+  registryStatsCommand,
+  registryRevoke,
+  syncStatus,
+  syncEnrol,
+  demo,
+  faceVerify,
+  bench,
+  fuzz,
+];

@@ -11,7 +11,8 @@ function progressPrinter(json: boolean): (e: ReadProgress) => void {
   let last = '';
   return (e) => {
     if (e.step === 'file' && e.read < e.total) return;
-    const line = e.step === 'access' ? `opening the chip with ${e.protocol}` : e.step === 'verify' ? 'verifying' : `read ${e.file} (${e.total} bytes)`;
+    const line =
+      e.step === 'access' ? `opening the chip with ${e.protocol}` : e.step === 'verify' ? 'verifying' : `read ${e.file} (${e.total} bytes)`;
     if (line === last || (json && e.step === 'file')) return;
     last = line;
     process.stderr.write(`${line}\n`);
@@ -49,7 +50,12 @@ In simulator mode (--simulator) virtual readers are accepted; otherwise they are
     if (given.length !== 1) throw new CliError('give exactly one of --mrz, --can or --qr (see: kiosk read --help)');
     let access;
     try {
-      access = given[0] === 'mrz' ? accessFromMrz(stringOption(ctx, 'mrz')!) : given[0] === 'can' ? accessFromCan(stringOption(ctx, 'can')!) : accessFromQr(stringOption(ctx, 'qr')!);
+      access =
+        given[0] === 'mrz'
+          ? accessFromMrz(stringOption(ctx, 'mrz')!)
+          : given[0] === 'can'
+            ? accessFromCan(stringOption(ctx, 'can')!)
+            : accessFromQr(stringOption(ctx, 'qr')!);
     } catch (err) {
       throw new CliError((err as Error).message);
     }
@@ -80,7 +86,12 @@ In simulator mode (--simulator) virtual readers are accepted; otherwise they are
       const info = await Promise.race([readers.waitForCard({ ...(reader ? { reader } : {}), timeoutMs: waitS * 1000 }), serviceDown]);
       const card = await readers.connect(info.reader);
       try {
-        const result = await readDocument(pcscChannel(card), { access, trust, extendedLength: card.extendedLength, onProgress: progressPrinter(ctx.json) });
+        const result = await readDocument(pcscChannel(card), {
+          access,
+          trust,
+          extendedLength: card.extendedLength,
+          onProgress: progressPrinter(ctx.json),
+        });
         const summary = summariseRead(result);
         if (ctx.json) printJson({ reader: info.reader, ...summary });
         else printHuman(info.reader, summary);

@@ -49,9 +49,17 @@ The fleet page is at /fleet. Ctrl+C stops the service.`,
   async run(ctx) {
     const db = await openFromOptions(ctx);
     const log = createLogger('registry');
-    const server = await startRegistryServer({ db, log, port: intOption(ctx, 'port', 8440, 0, 65535), host: stringOption(ctx, 'host') ?? '127.0.0.1' });
+    const server = await startRegistryServer({
+      db,
+      log,
+      port: intOption(ctx, 'port', 8440, 0, 65535),
+      host: stringOption(ctx, 'host') ?? '127.0.0.1',
+    });
     if (ctx.json) printJson({ url: server.url, db: db.kind });
-    else process.stdout.write(`Registry: ${server.url} (fleet page ${server.url}/fleet), database ${db.kind}${stringOption(ctx, 'db') ? ` ${redactUrl(stringOption(ctx, 'db')!)}` : ''}\n`);
+    else
+      process.stdout.write(
+        `Registry: ${server.url} (fleet page ${server.url}/fleet), database ${db.kind}${stringOption(ctx, 'db') ? ` ${redactUrl(stringOption(ctx, 'db')!)}` : ''}\n`,
+      );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -123,14 +131,26 @@ ${STORAGE_HELP}`,
       content = DatasetFile.parse(JSON.parse(readFileSync(file, 'utf8')));
     } catch (err) {
       const e = err as Error & { issues?: { path: PropertyKey[]; message: string }[] };
-      throw new CliError(`${file}: ${e.issues ? e.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).slice(0, 3).join('; ') : e.message}`);
+      throw new CliError(
+        `${file}: ${
+          e.issues
+            ? e.issues
+                .map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`)
+                .slice(0, 3)
+                .join('; ')
+            : e.message
+        }`,
+      );
     }
     const db = await openFromOptions(ctx);
     try {
       const r = await publishDataset(db, dataset.data, site, content.items);
       const where = site === null ? {} : { site };
       if (ctx.json) printJson({ dataset: dataset.data, ...where, ...r });
-      else process.stdout.write(`${dataset.data}${site === null ? '' : ` of site ${site}`} version ${r.version}: ${r.changed} changed, ${r.removed} removed\n`);
+      else
+        process.stdout.write(
+          `${dataset.data}${site === null ? '' : ` of site ${site}`} version ${r.version}: ${r.changed} changed, ${r.removed} removed\n`,
+        );
     } catch (err) {
       if (err instanceof DatasetRefusal) throw new CliError(`refused, nothing published: ${err.message}`);
       throw new CliError((err as Error).message);
@@ -156,7 +176,10 @@ JSON: {"checkins","distinctIds","kiosks","duplicatesAcknowledged","chainBreaks",
     try {
       const s = await registryStats(db);
       if (ctx.json) printJson(s);
-      else process.stdout.write(`${s.checkins} check-ins (${s.distinctIds} distinct ids) from ${s.kiosks} kiosks; ${s.duplicatesAcknowledged} duplicates acknowledged; ${s.chainBreaks} chain breaks or gaps (found by the registry or reported by kiosks); ${s.alerts} alerts\n`);
+      else
+        process.stdout.write(
+          `${s.checkins} check-ins (${s.distinctIds} distinct ids) from ${s.kiosks} kiosks; ${s.duplicatesAcknowledged} duplicates acknowledged; ${s.chainBreaks} chain breaks or gaps (found by the registry or reported by kiosks); ${s.alerts} alerts\n`,
+        );
     } finally {
       await db.close();
     }

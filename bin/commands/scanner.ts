@@ -40,16 +40,29 @@ line per scan.`,
     const print = (s: ParsedScan) => {
       const out = 'payload' in s ? s.payload : { kind: 'invalid', error: s.error };
       if (ctx.json) process.stdout.write(JSON.stringify(out) + '\n');
-      else process.stdout.write(`${out.kind}${'error' in s ? `: ${s.error}` : ''}\n${'payload' in s ? JSON.stringify(s.payload.kind === 'bcbp' ? s.payload.pass : s.payload.kind === 'cccd-qr' ? s.payload.qr : { length: s.payload.length }, null, 2) + '\n' : ''}`);
+      else
+        process.stdout.write(
+          `${out.kind}${'error' in s ? `: ${s.error}` : ''}\n${'payload' in s ? JSON.stringify(s.payload.kind === 'bcbp' ? s.payload.pass : s.payload.kind === 'cccd-qr' ? s.payload.qr : { length: s.payload.length }, null, 2) + '\n' : ''}`,
+        );
       if (count && ++seen >= count) done();
     };
     let service;
     try {
-      service = await startScannerService({ simulator: ctx.simulator, log, socketPort: intOption(ctx, 'port', SCANNER_SOCKET_DEFAULT_PORT, 0, 65535), ...(config ? { config } : {}), onScan: print });
+      service = await startScannerService({
+        simulator: ctx.simulator,
+        log,
+        socketPort: intOption(ctx, 'port', SCANNER_SOCKET_DEFAULT_PORT, 0, 65535),
+        ...(config ? { config } : {}),
+        onScan: print,
+      });
     } catch (err) {
       throw new CliError((err as Error).message);
     }
-    process.stderr.write(service.socketPort !== null ? `listening for the virtual scanner on 127.0.0.1:${service.socketPort}\n` : 'watching for HID scanners (plug one in)\n');
+    process.stderr.write(
+      service.socketPort !== null
+        ? `listening for the virtual scanner on 127.0.0.1:${service.socketPort}\n`
+        : 'watching for HID scanners (plug one in)\n',
+    );
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
     await finished;
@@ -81,8 +94,17 @@ only, so no CCCD QR).
   --gap MS     pause between scans (default 200)
   --json       print what was sent: [{"kind","text"}]`,
   options: {
-    port: { type: 'string' }, passes: { type: 'string' }, qrs: { type: 'string' }, broken: { type: 'boolean' }, text: { type: 'string' },
-    file: { type: 'string' }, seed: { type: 'string' }, index: { type: 'string' }, date: { type: 'string' }, mode: { type: 'string' }, gap: { type: 'string' },
+    port: { type: 'string' },
+    passes: { type: 'string' },
+    qrs: { type: 'string' },
+    broken: { type: 'boolean' },
+    text: { type: 'string' },
+    file: { type: 'string' },
+    seed: { type: 'string' },
+    index: { type: 'string' },
+    date: { type: 'string' },
+    mode: { type: 'string' },
+    gap: { type: 'string' },
   },
   async run(ctx) {
     const port = intOption(ctx, 'port', SCANNER_SOCKET_DEFAULT_PORT, 1, 65535);
@@ -111,17 +133,26 @@ only, so no CCCD QR).
     const citizens = makeCitizens(seed, Math.max(passes, qrs, ctx.values['broken'] ? 1 : 0), first);
     // The simulator airport's departures: the roster `kiosk start --simulator --site airport` publishes.
     const roster = simFlights(seed, date);
-    const passTexts = citizens.slice(0, Math.max(passes, ctx.values['broken'] ? 1 : 0)).map((c) => encodeBcbp(makeBoardingPass(c, roster, seed)));
+    const passTexts = citizens
+      .slice(0, Math.max(passes, ctx.values['broken'] ? 1 : 0))
+      .map((c) => encodeBcbp(makeBoardingPass(c, roster, seed)));
     for (const t of passTexts.slice(0, passes)) items.push({ kind: 'bcbp', bytes: enc(t), symbology: SYMBOLOGY.pdf417 });
     for (const c of citizens.slice(0, qrs)) items.push({ kind: 'cccd-qr', bytes: enc(c.qr), symbology: SYMBOLOGY.qr });
-    if (ctx.values['broken']) for (const b of brokenPasses(passTexts[0]!)) items.push({ kind: `broken bcbp (${b.name})`, bytes: enc(b.text), symbology: SYMBOLOGY.pdf417 });
+    if (ctx.values['broken'])
+      for (const b of brokenPasses(passTexts[0]!))
+        items.push({ kind: `broken bcbp (${b.name})`, bytes: enc(b.text), symbology: SYMBOLOGY.pdf417 });
     if (items.length === 0) throw new CliError('nothing to scan: give --passes, --qrs, --broken, --text or --file');
 
     let scanner: VirtualScanner;
     try {
-      scanner = await VirtualScanner.connect(port, mode === 'keyboard' ? { ...VIRTUAL_SCANNER_HELLO, productId: 0x8c02, usagePage: 0x01, usage: 0x06 } : VIRTUAL_SCANNER_HELLO);
+      scanner = await VirtualScanner.connect(
+        port,
+        mode === 'keyboard' ? { ...VIRTUAL_SCANNER_HELLO, productId: 0x8c02, usagePage: 0x01, usage: 0x06 } : VIRTUAL_SCANNER_HELLO,
+      );
     } catch (err) {
-      throw new CliError(`cannot plug into 127.0.0.1:${port} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); is the kiosk running in simulator mode?`);
+      throw new CliError(
+        `cannot plug into 127.0.0.1:${port} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); is the kiosk running in simulator mode?`,
+      );
     }
     for (const [i, item] of items.entries()) {
       let reports;

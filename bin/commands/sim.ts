@@ -40,10 +40,17 @@ Usage: kiosk sim citizens [--count N] [--seed S] [--out DIR] [--json]
         writeFileSync(join(out, `face-${c.index}.jpg`), face.bytes);
       }
       process.stderr.write(`wrote ${count} citizens to ${out}\n`);
-      if (placeholders) process.stderr.write(`the chip photos are drawn placeholders: the face photos are not fetched (node models/fetch-test-photos.mjs fetches them)\n`);
+      if (placeholders)
+        process.stderr.write(
+          `the chip photos are drawn placeholders: the face photos are not fetched (node models/fetch-test-photos.mjs fetches them)\n`,
+        );
     }
     if (ctx.json) printJson(citizens);
-    else for (const c of citizens) process.stdout.write(`${String(c.index).padStart(4)}  ${c.idNumber}  ${c.fullName.padEnd(26)} born ${c.birthDate}  expires ${c.expiryDate}  MRZ key ${c.documentNumber},${c.dateOfBirth},${c.expiry}\n`);
+    else
+      for (const c of citizens)
+        process.stdout.write(
+          `${String(c.index).padStart(4)}  ${c.idNumber}  ${c.fullName.padEnd(26)} born ${c.birthDate}  expires ${c.expiryDate}  MRZ key ${c.documentNumber},${c.dateOfBirth},${c.expiry}\n`,
+        );
     return 0;
   },
 };
@@ -97,7 +104,11 @@ kiosk in service.`,
     const pkiDir = stringOption(ctx, 'pki') ?? DEFAULT_SIM_PKI;
     const pki = await loadOrCreateTestPki(pkiDir);
     const card = await createVirtualCard({
-      pki, seed, index, faults: faults as Fault[], link,
+      pki,
+      seed,
+      index,
+      faults: faults as Fault[],
+      link,
       removeAfter: intOption(ctx, 'remove-after', 12, 1, 100_000),
       ...(ctx.values['no-pace'] ? { pace: false } : {}),
       ...(ctx.values['no-bac'] ? { bac: false } : {}),

@@ -33,7 +33,15 @@ function electronBinary(): string | null {
 
 function openChromiumApp(url: string): () => void {
   const profile = mkdtempSync(join(tmpdir(), 'kiosk-chromium-'));
-  const args = [`--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+  const args = [
+    `--app=${url}`,
+    `--user-data-dir=${profile}`,
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+  ];
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   const child = spawn(CHROMIUM, args, { stdio: 'ignore' });
   child.on('error', () => undefined);
@@ -101,7 +109,8 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     const electron = ctx.values['browser'] ? null : electronBinary();
     const site = stringOption(ctx, 'site');
     if (site !== undefined && site !== 'hospital' && site !== 'airport') throw new CliError('--site hospital or --site airport');
-    if (site && !ctx.simulator) throw new CliError('--site is for simulator mode; a site kiosk runs the workflow its published site configuration names');
+    if (site && !ctx.simulator)
+      throw new CliError('--site is for simulator mode; a site kiosk runs the workflow its published site configuration names');
     const kind = site ?? 'hospital';
     const log = createLogger('kiosk');
     const port = intOption(ctx, 'port', 0, 0, 65535);
@@ -132,7 +141,15 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         if (!ctx.values['no-registry']) {
           say(`Starting the embedded registry (PGlite, ${SIM_REGISTRY_DATA})…`);
           const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-          sim = await simulatorRegistry({ dataDir: SIM_REGISTRY_DATA, store, log, kind, pkiDir: DEFAULT_SIM_PKI, seed: 'cccd', date: today }).catch((err: Error) => {
+          sim = await simulatorRegistry({
+            dataDir: SIM_REGISTRY_DATA,
+            store,
+            log,
+            kind,
+            pkiDir: DEFAULT_SIM_PKI,
+            seed: 'cccd',
+            date: today,
+          }).catch((err: Error) => {
             throw new CliError(`cannot start the embedded registry: ${err.message}`);
           });
         }
@@ -175,7 +192,16 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     }
     const url = kiosk.ui!.url;
     const registryUrl = sim?.registry.server.url ?? kiosk.credentials?.registryUrl ?? null;
-    if (ctx.json) printJson({ url, port: kiosk.ui!.port, simulator: ctx.simulator, site: kiosk.reference.siteConfig.kind, registry: registryUrl, vpcdPort: pcsc?.vpcdPort ?? null, scannerPort: kiosk.scanners?.socketPort ?? null });
+    if (ctx.json)
+      printJson({
+        url,
+        port: kiosk.ui!.port,
+        simulator: ctx.simulator,
+        site: kiosk.reference.siteConfig.kind,
+        registry: registryUrl,
+        vpcdPort: pcsc?.vpcdPort ?? null,
+        scannerPort: kiosk.scanners?.socketPort ?? null,
+      });
     else {
       process.stdout.write(`Kiosk UI: ${url}\n`);
       process.stdout.write(`A ${kiosk.reference.siteConfig.kind} kiosk (${kiosk.reference.siteConfig.name}).\n`);

@@ -23,7 +23,8 @@ JSON: {"enrolled","kioskId","site","registryUrl","online","queued","oldestUnsync
   options: { db: { type: 'string' } },
   async run(ctx) {
     const path = dbFor(ctx);
-    if (!existsSync(path)) throw new CliError(`no kiosk database at ${path} (the kiosk has not run here yet; --db FILE to point at another)`);
+    if (!existsSync(path))
+      throw new CliError(`no kiosk database at ${path} (the kiosk has not run here yet; --db FILE to point at another)`);
     let store: KioskStore;
     try {
       store = new KioskStore(path, { readonly: true });
@@ -51,14 +52,21 @@ JSON: {"enrolled","kioskId","site","registryUrl","online","queued","oldestUnsync
       queued: q.length,
       oldestUnsyncedAgeMs: q.oldestRecordedAt ? Date.now() - Date.parse(q.oldestRecordedAt) : null,
       lastError: creds ? lastError : 'not enrolled: run kiosk sync enrol --registry URL --code CODE',
-      datasets: Object.fromEntries(Object.entries(store.datasetInfo()).map(([k, d]) => [k, { version: d.version, appliedAt: d.appliedAt, ageMs: Math.max(0, Date.now() - Date.parse(d.appliedAt)) }])),
+      datasets: Object.fromEntries(
+        Object.entries(store.datasetInfo()).map(([k, d]) => [
+          k,
+          { version: d.version, appliedAt: d.appliedAt, ageMs: Math.max(0, Date.now() - Date.parse(d.appliedAt)) },
+        ]),
+      ),
     };
     store.close();
     if (ctx.json) printJson(status);
     else {
       const age = status.oldestUnsyncedAgeMs === null ? '' : `, oldest ${Math.round(status.oldestUnsyncedAgeMs / 1000)} s old`;
       const datasets = Object.entries(status.datasets).map(([k, d]) => `${k} v${d.version}, ${Math.round(d.ageMs / 60_000)} min old`);
-      process.stdout.write(`${status.enrolled ? `kiosk ${status.kioskId} (site ${status.site}) → ${status.registryUrl}` : 'not enrolled'}\n${online ? 'online' : 'offline'}; ${status.queued} check-ins queued${age}\n${status.lastError ? `last error: ${status.lastError}\n` : ''}reference data: ${datasets.length ? datasets.join('; ') : 'none yet'}\n`);
+      process.stdout.write(
+        `${status.enrolled ? `kiosk ${status.kioskId} (site ${status.site}) → ${status.registryUrl}` : 'not enrolled'}\n${online ? 'online' : 'offline'}; ${status.queued} check-ins queued${age}\n${status.lastError ? `last error: ${status.lastError}\n` : ''}reference data: ${datasets.length ? datasets.join('; ') : 'none yet'}\n`,
+      );
     }
     return online && q.length === 0 ? 0 : 2;
   },

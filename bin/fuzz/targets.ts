@@ -75,16 +75,46 @@ export async function fuzzTargets(): Promise<FuzzTarget[]> {
   const f = card.chip.files;
   const smKeys = { alg: '3DES' as const, ksEnc: new Uint8Array(16).fill(1), ksMac: new Uint8Array(16).fill(2), ssc: new Uint8Array(8) };
   const smResponder = new SecureMessaging(smKeys);
-  const smSeeds = [smResponder.protectResponse(0xb0, f.get('DG1')!.subarray(0, 40), 0x9000), smResponder.protectResponse(0xa4, new Uint8Array(0), 0x9000), smResponder.protectResponse(0xb1, Uint8Array.of(0x53, 2, 1, 2), 0x6282)];
+  const smSeeds = [
+    smResponder.protectResponse(0xb0, f.get('DG1')!.subarray(0, 40), 0x9000),
+    smResponder.protectResponse(0xa4, new Uint8Array(0), 0x9000),
+    smResponder.protectResponse(0xb1, Uint8Array.of(0x53, 2, 1, 2), 0x6282),
+  ];
   const chip = card.chip;
   const qr = new TextEncoder().encode(card.citizen.qr);
-  const pass = new TextEncoder().encode('M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 13E>60B0WW6327BVN 2A7382123456789' + '00VN VN 9876543210       20KNABC^108SIGNATUR');
+  const pass = new TextEncoder().encode(
+    'M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 13E>60B0WW6327BVN 2A7382123456789' +
+      '00VN VN 9876543210       20KNABC^108SIGNATUR',
+  );
   return [
     { name: 'TLV', seeds: [f.get('DG13')!, f.get('COM')!, f.get('DG14')!], run: (b) => readTlvs(b), typed: emrtd },
-    { name: 'SecurityInfos (EF.CardAccess)', seeds: [f.get('CardAccess')!, f.get('DG14')!.subarray(2)], run: (b) => parseSecurityInfos(b), typed: emrtd },
+    {
+      name: 'SecurityInfos (EF.CardAccess)',
+      seeds: [f.get('CardAccess')!, f.get('DG14')!.subarray(2)],
+      run: (b) => parseSecurityInfos(b),
+      typed: emrtd,
+    },
     { name: 'EF.COM', seeds: [f.get('COM')!], run: (b) => parseCom(b), typed: emrtd },
     { name: 'DG1', seeds: [f.get('DG1')!], run: (b) => parseDg1(b), typed: emrtd },
-    { name: 'DG2', seeds: [encodeDg2({ format: 'jpeg', width: 8, height: 8, bytes: Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 0xff, 0xd9) }), encodeDg2({ format: 'jpeg2000', width: 8, height: 8, bytes: Uint8Array.of(0, 0, 0, 12, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a, 0, 0) })], run: (b) => parseDg2(b), typed: emrtd },
+    {
+      name: 'DG2',
+      seeds: [
+        encodeDg2({
+          format: 'jpeg',
+          width: 8,
+          height: 8,
+          bytes: Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 0xff, 0xd9),
+        }),
+        encodeDg2({
+          format: 'jpeg2000',
+          width: 8,
+          height: 8,
+          bytes: Uint8Array.of(0, 0, 0, 12, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a, 0, 0),
+        }),
+      ],
+      run: (b) => parseDg2(b),
+      typed: emrtd,
+    },
     { name: 'DG13', seeds: [f.get('DG13')!], run: (b) => parseDg13(b), typed: emrtd },
     { name: 'DG14', seeds: [f.get('DG14')!, ecCard.chip.files.get('DG14')!], run: (b) => parseDg14(b), typed: emrtd },
     { name: 'DG15', seeds: [f.get('DG15')!, ecCard.chip.files.get('DG15')!], run: (b) => parseDg15(b), typed: emrtd },
@@ -98,10 +128,23 @@ export async function fuzzTargets(): Promise<FuzzTarget[]> {
       },
       typed: emrtd,
     },
-    { name: 'command APDU (chip side)', seeds: [Uint8Array.of(0x0c, 0xb0, 0, 0, 0x0d, 0x97, 1, 4, 0x8e, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0), Uint8Array.of(0, 0x86, 0, 0, 2, 0x7c, 0, 0)], run: (b) => parseCommand(b), typed: emrtd },
+    {
+      name: 'command APDU (chip side)',
+      seeds: [
+        Uint8Array.of(0x0c, 0xb0, 0, 0, 0x0d, 0x97, 1, 4, 0x8e, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0),
+        Uint8Array.of(0, 0x86, 0, 0, 2, 0x7c, 0, 0),
+      ],
+      run: (b) => parseCommand(b),
+      typed: emrtd,
+    },
     {
       name: 'virtual chip (any APDU, never throws)',
-      seeds: [Uint8Array.of(0, 0xa4, 4, 0x0c, 7, 0xa0, 0, 0, 2, 0x47, 0x10, 1), Uint8Array.of(0, 0x22, 0xc1, 0xa4, 0x0f, 0x80, 0x0a, 4, 0, 0x7f, 0, 7, 2, 2, 4, 2, 2, 0x83, 1, 1), Uint8Array.of(0x10, 0x86, 0, 0, 2, 0x7c, 0, 0), Uint8Array.of(0, 0xb0, 0x9c, 0, 0)],
+      seeds: [
+        Uint8Array.of(0, 0xa4, 4, 0x0c, 7, 0xa0, 0, 0, 2, 0x47, 0x10, 1),
+        Uint8Array.of(0, 0x22, 0xc1, 0xa4, 0x0f, 0x80, 0x0a, 4, 0, 0x7f, 0, 7, 2, 2, 4, 2, 2, 0x83, 1, 1),
+        Uint8Array.of(0x10, 0x86, 0, 0, 2, 0x7c, 0, 0),
+        Uint8Array.of(0, 0xb0, 0x9c, 0, 0),
+      ],
       run: (b) => {
         const r = chip.process(b);
         if (r.length < 2) throw new Error('the chip answered without a status word');
@@ -109,12 +152,46 @@ export async function fuzzTargets(): Promise<FuzzTarget[]> {
       },
       typed: () => false,
     },
-    { name: 'ONNX CPU rewrites (a dropped-in model; never throws)', seeds: [bottleneckModel({ channels: 5 }), bottleneckModel({ channels: 16, sharedSlope: true })], run: (b) => rewriteForCpu(b), typed: () => false },
-    { name: 'CCCD QR', seeds: [qr], run: (b) => parseCccdQr(new TextDecoder().decode(b)), typed: (e) => e instanceof CccdQrError, weight: 2 },
-    { name: 'IATA boarding pass (BCBP)', seeds: [pass], run: (b) => parseBcbp(new TextDecoder('latin1').decode(b)), typed: (e) => e instanceof BcbpError, weight: 3 },
-    { name: 'scanned payload detection', seeds: [pass, qr], run: (b) => parsePayload(new TextDecoder().decode(b)), typed: (e) => e instanceof BcbpError || e instanceof CccdQrError, weight: 2 },
-    { name: 'HID POS reports (decoder never throws)', seeds: [concat(hidPosReports(pass, SYMBOLOGY.pdf417)), concat(hidPosReports(qr, SYMBOLOGY.qr))], run: (b) => feedReports(new HidPosDecoder(), b, 64), typed: () => false, weight: 2 },
-    { name: 'keyboard-wedge reports (decoder never throws)', seeds: [concat(keyboardReports('M1NGUYEN/VAN AN'))], run: (b) => feedReports(new KeyboardWedgeDecoder(), b, 8), typed: () => false },
+    {
+      name: 'ONNX CPU rewrites (a dropped-in model; never throws)',
+      seeds: [bottleneckModel({ channels: 5 }), bottleneckModel({ channels: 16, sharedSlope: true })],
+      run: (b) => rewriteForCpu(b),
+      typed: () => false,
+    },
+    {
+      name: 'CCCD QR',
+      seeds: [qr],
+      run: (b) => parseCccdQr(new TextDecoder().decode(b)),
+      typed: (e) => e instanceof CccdQrError,
+      weight: 2,
+    },
+    {
+      name: 'IATA boarding pass (BCBP)',
+      seeds: [pass],
+      run: (b) => parseBcbp(new TextDecoder('latin1').decode(b)),
+      typed: (e) => e instanceof BcbpError,
+      weight: 3,
+    },
+    {
+      name: 'scanned payload detection',
+      seeds: [pass, qr],
+      run: (b) => parsePayload(new TextDecoder().decode(b)),
+      typed: (e) => e instanceof BcbpError || e instanceof CccdQrError,
+      weight: 2,
+    },
+    {
+      name: 'HID POS reports (decoder never throws)',
+      seeds: [concat(hidPosReports(pass, SYMBOLOGY.pdf417)), concat(hidPosReports(qr, SYMBOLOGY.qr))],
+      run: (b) => feedReports(new HidPosDecoder(), b, 64),
+      typed: () => false,
+      weight: 2,
+    },
+    {
+      name: 'keyboard-wedge reports (decoder never throws)',
+      seeds: [concat(keyboardReports('M1NGUYEN/VAN AN'))],
+      run: (b) => feedReports(new KeyboardWedgeDecoder(), b, 8),
+      typed: () => false,
+    },
     {
       name: 'name matching chip vs pass (never throws)',
       seeds: [new TextEncoder().encode('Nguyễn Thị Thanh Hương\0NGUYEN/THI THANH HUO')],
@@ -141,7 +218,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 function feedReports(d: ReportDecoder, b: Uint8Array, size: number): DecoderEvent[] {
   const out: DecoderEvent[] = [];
   let t = 0;
-  for (let at = 0; at < b.length; ) {
+  for (let at = 0; at < b.length;) {
     const n = b[at]! >= 0xf0 ? 1 + (b[at]! & 0x0f) : size;
     out.push(...d.push(b.subarray(at, at + n), (t += 7)));
     at += n;

@@ -37,7 +37,10 @@ describe('kiosk barcode parse', () => {
   it('detects a boarding pass and prints its fields as JSON', () => {
     const r = run('barcode', 'parse', '--json', 'M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 100');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'bcbp', pass: { surname: 'DESMARAIS', legs: [{ from: 'YUL', to: 'FRA', flightNumber: '0834' }] } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      kind: 'bcbp',
+      pass: { surname: 'DESMARAIS', legs: [{ from: 'YUL', to: 'FRA', flightNumber: '0834' }] },
+    });
   });
   it('detects a CCCD QR code', () => {
     const r = run('barcode', 'parse', '--json', '001089012345||Nguyễn Văn An|15031989|Nam|Hà Nội|01072021');
@@ -64,7 +67,12 @@ describe('kiosk face verify', () => {
       const frames = [];
       for (const [i, b] of [1, 1.1, 0.95].entries()) {
         const f = join(dir, `live${i}.jpg`);
-        await sharp(photo).extract({ left: 120, top: 0, width: 240, height: 200 }).resize(640, 480, { fit: 'cover' }).modulate({ brightness: b }).jpeg().toFile(f);
+        await sharp(photo)
+          .extract({ left: 120, top: 0, width: 240, height: 200 })
+          .resize(640, 480, { fit: 'cover' })
+          .modulate({ brightness: b })
+          .jpeg()
+          .toFile(f);
         frames.push(f);
       }
       const r = run('face', 'verify', photo, ...frames, '--json');
@@ -73,7 +81,13 @@ describe('kiosk face verify', () => {
       expect(out.score).toBeGreaterThan(0.5);
       expect(out.match, r.stdout).toBe(true);
       expect(r.status).toBe(out.match && out.live ? 0 : 2);
-      const other = run('face', 'verify', fileURLToPath(new URL('../../models/test-photos/facedetection-faces.jpg', import.meta.url)), ...frames, '--json');
+      const other = run(
+        'face',
+        'verify',
+        fileURLToPath(new URL('../../models/test-photos/facedetection-faces.jpg', import.meta.url)),
+        ...frames,
+        '--json',
+      );
       expect(JSON.parse(other.stdout)).toMatchObject({ match: false });
       expect(other.status).toBe(2);
       expect(run('face', 'verify', photo, join(dir, 'missing.jpg')).stderr).toMatch(/cannot read .*missing\.jpg: ENOENT/);
@@ -95,11 +109,18 @@ describe('kiosk face verify', () => {
       for (const i of [0, 1, 2]) expect(statSync(join(dir, `face-${i}.jpg`)).size).toBeLessThan(16_500);
       // The live frame: citizen 1's face, larger, a little brighter, in a 640×480 frame.
       const live = join(dir, 'live.jpg');
-      const face = await sharp(readFileSync(join(dir, 'face-1.jpg'))).resize(300, 400).modulate({ brightness: 1.1 }).toBuffer();
-      await sharp({ create: { width: 640, height: 480, channels: 3, background: '#8a8f96' } }).composite([{ input: face, left: 170, top: 40 }]).jpeg().toFile(live);
+      const face = await sharp(readFileSync(join(dir, 'face-1.jpg')))
+        .resize(300, 400)
+        .modulate({ brightness: 1.1 })
+        .toBuffer();
+      await sharp({ create: { width: 640, height: 480, channels: 3, background: '#8a8f96' } })
+        .composite([{ input: face, left: 170, top: 40 }])
+        .jpeg()
+        .toFile(live);
       const same = JSON.parse(run('face', 'verify', join(dir, 'face-1.jpg'), live, '--json').stdout) as { score: number; match: boolean };
       expect(same.match, String(same.score)).toBe(true);
-      for (const other of [0, 2]) expect(JSON.parse(run('face', 'verify', join(dir, `face-${other}.jpg`), live, '--json').stdout)).toMatchObject({ match: false });
+      for (const other of [0, 2])
+        expect(JSON.parse(run('face', 'verify', join(dir, `face-${other}.jpg`), live, '--json').stdout)).toMatchObject({ match: false });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

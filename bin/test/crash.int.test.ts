@@ -47,7 +47,9 @@ const HANG_MS = 90_000;
  */
 function run(dbPath: string, killAfterAcks: number | null, acks: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsx, recorder, dbPath, ...(killAfterAcks === null ? ['--drain'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', tsx, recorder, dbPath, ...(killAfterAcks === null ? ['--drain'] : [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let buf = '';
     let err = '';
     let mine = 0;
@@ -69,7 +71,12 @@ function run(dbPath: string, killAfterAcks: number | null, acks: string[]): Prom
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code, signal) => {
       clearTimeout(guard);
-      if (hung) reject(new Error(`recorder hung (no ${killAfterAcks === null ? 'drain' : `${killAfterAcks} acknowledgements`} within ${HANG_MS / 1000} s, ${mine} seen): ${err.slice(-500)}`));
+      if (hung)
+        reject(
+          new Error(
+            `recorder hung (no ${killAfterAcks === null ? 'drain' : `${killAfterAcks} acknowledgements`} within ${HANG_MS / 1000} s, ${mine} seen): ${err.slice(-500)}`,
+          ),
+        );
       else if (killAfterAcks !== null ? signal === 'SIGKILL' : code === 0) resolve();
       else reject(new Error(`recorder ended with ${code ?? signal}: ${err.slice(-500)}`));
     });
@@ -77,34 +84,42 @@ function run(dbPath: string, killAfterAcks: number | null, acks: string[]): Prom
 }
 
 describe('crash test', () => {
-  it(`keeps every acknowledged check-in through ${KILLS}+ SIGKILLs: in the registry exactly once, chains whole`, async () => {
-    const dbPath = join(dir, 'kiosk.db');
-    const { code } = await issueEnrolCode(db, 'airport-t1');
-    const store = new KioskStore(dbPath);
-    saveCredentials(store, await enrol(server.url, code, 'crash kiosk'));
-    const kioskId = JSON.parse(store.getMeta('registry.credentials')!).kioskId as string;
-    store.close();
+  it(
+    `keeps every acknowledged check-in through ${KILLS}+ SIGKILLs: in the registry exactly once, chains whole`,
+    async () => {
+      const dbPath = join(dir, 'kiosk.db');
+      const { code } = await issueEnrolCode(db, 'airport-t1');
+      const store = new KioskStore(dbPath);
+      saveCredentials(store, await enrol(server.url, code, 'crash kiosk'));
+      const kioskId = JSON.parse(store.getMeta('registry.credentials')!).kioskId as string;
+      store.close();
 
-    const acks: string[] = [];
-    let kills = 0;
-    while (kills < KILLS || acks.length < TARGET_ACKS) {
-      await run(dbPath, 1 + Math.floor(Math.random() * 120), acks);
-      kills++;
-    }
-    const [before] = await db.query<{ n: string }>('SELECT count(*) AS n FROM checkins WHERE kiosk_id = $1', [kioskId]);
-    await run(dbPath, null, acks);
+      const acks: string[] = [];
+      let kills = 0;
+      while (kills < KILLS || acks.length < TARGET_ACKS) {
+        await run(dbPath, 1 + Math.floor(Math.random() * 120), acks);
+        kills++;
+      }
+      const [before] = await db.query<{ n: string }>('SELECT count(*) AS n FROM checkins WHERE kiosk_id = $1', [kioskId]);
+      await run(dbPath, null, acks);
 
-    console.info(`crash test: ${kills} SIGKILLs, ${acks.length} check-ins acknowledged; the registry had ${before!.n} before the final drain`);
-    const rows = await db.query<{ id: string; n: string }>('SELECT id, count(*) AS n FROM checkins WHERE kiosk_id = $1 GROUP BY id', [kioskId]);
-    const inRegistry = new Map(rows.map((r) => [r.id, Number(r.n)]));
-    expect(acks.filter((id) => inRegistry.get(id) !== 1)).toEqual([]);
-    const after = new KioskStore(dbPath);
-    expect(after.queue().length).toBe(0);
-    const chain = after.verifyChain();
-    expect(chain.ok).toBe(true);
-    expect(inRegistry.size).toBe(chain.ok ? chain.count : -1); // nothing the kiosk made is missing, nothing extra
-    after.close();
-    const alerts = await db.query('SELECT kind, detail FROM alerts WHERE kiosk_id = $1', [kioskId]);
-    expect(alerts).toEqual([]);
-  }, 15 * 60_000); // bounds a hang only; every cycle ends by count
+      console.info(
+        `crash test: ${kills} SIGKILLs, ${acks.length} check-ins acknowledged; the registry had ${before!.n} before the final drain`,
+      );
+      const rows = await db.query<{ id: string; n: string }>('SELECT id, count(*) AS n FROM checkins WHERE kiosk_id = $1 GROUP BY id', [
+        kioskId,
+      ]);
+      const inRegistry = new Map(rows.map((r) => [r.id, Number(r.n)]));
+      expect(acks.filter((id) => inRegistry.get(id) !== 1)).toEqual([]);
+      const after = new KioskStore(dbPath);
+      expect(after.queue().length).toBe(0);
+      const chain = after.verifyChain();
+      expect(chain.ok).toBe(true);
+      expect(inRegistry.size).toBe(chain.ok ? chain.count : -1); // nothing the kiosk made is missing, nothing extra
+      after.close();
+      const alerts = await db.query('SELECT kind, detail FROM alerts WHERE kiosk_id = $1', [kioskId]);
+      expect(alerts).toEqual([]);
+    },
+    15 * 60_000,
+  ); // bounds a hang only; every cycle ends by count
 });

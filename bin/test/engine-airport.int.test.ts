@@ -22,8 +22,16 @@ describe('airport boarding through pcscd, the virtual scanner and the camera', (
   it('boards a passenger who scans the pass first', async () => {
     await site.show(P[0]!);
     const d = await site.checkIn(P[0]!);
-    expect(d.decision).toMatchObject({ decision: 'admitted', reasons: [], face: { status: 'matched' }, flight: { id: expect.stringMatching(/^[A-Z]{2}\d+$/) } });
-    expect(d.record).toMatchObject({ workflow: 'airport-boarding', verification: { name: expect.stringMatching(/^match/), flight: 'boarding' } });
+    expect(d.decision).toMatchObject({
+      decision: 'admitted',
+      reasons: [],
+      face: { status: 'matched' },
+      flight: { id: expect.stringMatching(/^[A-Z]{2}\d+$/) },
+    });
+    expect(d.record).toMatchObject({
+      workflow: 'airport-boarding',
+      verification: { name: expect.stringMatching(/^match/), flight: 'boarding' },
+    });
     expect(d.record.identity).toEqual({ idNumber: expect.stringMatching(/^\d{12}$/), flight: d.decision.flight!.id });
   });
 
@@ -33,7 +41,7 @@ describe('airport boarding through pcscd, the virtual scanner and the camera', (
     expect(d.decision.decision).toBe('admitted');
   });
 
-  it('refuses someone else\'s boarding pass', async () => {
+  it("refuses someone else's boarding pass", async () => {
     await site.show(P[2]!);
     const someoneElse = (await site.card(P[3]!)).citizen;
     const d = await site.checkIn(P[2]!, { passFor: someoneElse });
@@ -46,7 +54,7 @@ describe('airport boarding through pcscd, the virtual scanner and the camera', (
     expect(d.decision).toMatchObject({ decision: 'refused', reasons: ['already-boarded'] });
   });
 
-  it('refuses a pass for another day and a flight not in today\'s roster', async () => {
+  it("refuses a pass for another day and a flight not in today's roster", async () => {
     const c = await site.card(P[4]!);
     const tomorrow = new Date(Date.parse(site.today) + 86_400_000).toISOString().slice(0, 10);
     await site.scanPass(c.citizen, simFlights(SEED, tomorrow));

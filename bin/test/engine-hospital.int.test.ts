@@ -3,7 +3,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED, SHARP_FACES, startSite, type TestSite } from './fixtures/site.js';
 
-const [P0, P1, P2, P3, P4, P5, P6, P7, P8, P9] = SHARP_FACES as [number, number, number, number, number, number, number, number, number, number];
+const [P0, P1, P2, P3, P4, P5, P6, P7, P8, P9] = SHARP_FACES as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 let site: TestSite;
 
@@ -23,7 +34,11 @@ describe('hospital check-in through pcscd, the virtual scanner and the camera', 
     const d = await site.checkIn(P0);
     expect(d.decision).toMatchObject({ decision: 'admitted', reasons: [], face: { status: 'matched' } });
     expect(d.decision.face.score).toBeGreaterThan(0.5);
-    expect(d.record).toMatchObject({ workflow: 'hospital-checkin', decision: 'admitted', verification: { passive: 'verified', face: 'matched' } });
+    expect(d.record).toMatchObject({
+      workflow: 'hospital-checkin',
+      decision: 'admitted',
+      verification: { passive: 'verified', face: 'matched' },
+    });
     expect(['covered', 'expired', 'not-covered']).toContain(d.decision.insurance?.status);
     // Durable before the screen says so, and on its way to the registry.
     expect(site.kiosk.runner.current.screen).toBe('result');
@@ -44,12 +59,15 @@ describe('hospital check-in through pcscd, the virtual scanner and the camera', 
     expect(d.decision.decision).toBe('admitted');
   });
 
-  it('asks again when the QR code is someone else\'s (the chip does not open with it)', async () => {
+  it("asks again when the QR code is someone else's (the chip does not open with it)", async () => {
     const c = await site.card(P2);
     const other = await site.card(P3);
     await site.scanQr(other.citizen);
     const vpcd = await site.insert(c);
-    await site.waitFor(() => site.kiosk.view().screen === 'need-access' && site.kiosk.view().notice === 'access-denied', 'the kiosk asks for the right key');
+    await site.waitFor(
+      () => site.kiosk.view().screen === 'need-access' && site.kiosk.view().notice === 'access-denied',
+      'the kiosk asks for the right key',
+    );
     await site.remove(vpcd);
     await site.waitFor(() => site.kiosk.view().screen === 'idle', 'back to idle when the card leaves');
   });
@@ -79,12 +97,15 @@ describe('hospital check-in through pcscd, the virtual scanner and the camera', 
     const c = await site.card(P7, { faults: ['removed'], removeAfter: 8 });
     await site.scanQr(c.citizen);
     const vpcd = await site.insert(c);
-    await site.waitFor(() => site.kiosk.view().screen === 'idle' && site.kiosk.view().notice === 'card-removed-early', 'the kiosk says the card left too early');
+    await site.waitFor(
+      () => site.kiosk.view().screen === 'idle' && site.kiosk.view().notice === 'card-removed-early',
+      'the kiosk says the card left too early',
+    );
     await site.remove(vpcd);
     expect(site.kiosk.store.page(0, 1e6).length).toBe(before);
   });
 
-  it('gives up waiting for the card after the site\'s timeout, forgetting the QR code', async () => {
+  it("gives up waiting for the card after the site's timeout, forgetting the QR code", async () => {
     const c = await site.card(P8);
     await site.scanQr(c.citizen);
     expect(site.kiosk.view().screen).toBe('waiting-card');

@@ -14,7 +14,11 @@ describe('the kiosk with its registry down at start', () => {
     site = await startSite('hospital', { registryDownAtStart: true });
     const s = site;
     await s.waitFor(() => s.kiosk.status().sync.lastError !== null, 'the kiosk notices the registry is down');
-    expect(s.kiosk.status().sync).toMatchObject({ enrolled: true, online: false, lastError: expect.stringMatching(/cannot reach the registry/) });
+    expect(s.kiosk.status().sync).toMatchObject({
+      enrolled: true,
+      online: false,
+      lastError: expect.stringMatching(/cannot reach the registry/),
+    });
     for (const i of [P[0]!, P[1]!]) {
       const d = await s.checkIn(i);
       expect(d.decision.decision).toBe('admitted');
@@ -27,5 +31,4 @@ describe('the kiosk with its registry down at start', () => {
     expect((await s.registryRows()).length).toBe(2);
     await s.waitFor(() => s.kiosk.status().sync.online, 'the status says online');
   }, 60_000);
-
 });

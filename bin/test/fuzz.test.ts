@@ -14,7 +14,18 @@ describe('fuzzing the chip-facing parsers', () => {
     expect(failures).toEqual([]);
   });
   it('catches an untyped error (the harness can fail)', () => {
-    const r = fuzzOne({ name: 'broken', seeds: [Uint8Array.of(1)], run: () => { throw new TypeError('boom'); }, typed: () => false }, 10, 1);
+    const r = fuzzOne(
+      {
+        name: 'broken',
+        seeds: [Uint8Array.of(1)],
+        run: () => {
+          throw new TypeError('boom');
+        },
+        typed: () => false,
+      },
+      10,
+      1,
+    );
     expect(r.failure).toMatch(/boom/);
   });
 });

@@ -36,7 +36,15 @@ async function waitFor(ok: () => boolean, what: string, ms = 10_000): Promise<vo
 }
 
 async function kioskOn(db: KioskStore): Promise<Kiosk> {
-  return startKiosk({ simulator: true, log, db, siteKind: 'hospital', ui: false, scanner: false, sync: { baseDelayMs: 50, maxDelayMs: 300, idleMs: 50, datasetsEveryMs: 100 } });
+  return startKiosk({
+    simulator: true,
+    log,
+    db,
+    siteKind: 'hospital',
+    ui: false,
+    scanner: false,
+    sync: { baseDelayMs: 50, maxDelayMs: 300, idleMs: 50, datasetsEveryMs: 100 },
+  });
 }
 
 describe('reference data from the registry', () => {
@@ -49,9 +57,14 @@ describe('reference data from the registry', () => {
     try {
       await waitFor(() => kiosk.reference.siteConfig.name === 'Good hospital', 'the kiosk applies the good configuration');
       // The registry refuses a bad publication itself…
-      await expect(publishDataset(reg.db, 'site-config', creds.site, [{ key: 'site', value: { ...good, clinics: [] } }])).rejects.toThrow(/clinics/);
+      await expect(publishDataset(reg.db, 'site-config', creds.site, [{ key: 'site', value: { ...good, clinics: [] } }])).rejects.toThrow(
+        /clinics/,
+      );
       // …so a bad version can only come from a damaged or hostile registry: written behind its back.
-      await reg.db.query("UPDATE dataset_items SET value = $1, version = 2 WHERE dataset = 'site-config' AND site = $2", [JSON.stringify({ ...good, name: 'Bad', face: { retries: 99 } }), creds.site]);
+      await reg.db.query("UPDATE dataset_items SET value = $1, version = 2 WHERE dataset = 'site-config' AND site = $2", [
+        JSON.stringify({ ...good, name: 'Bad', face: { retries: 99 } }),
+        creds.site,
+      ]);
       await reg.db.query("UPDATE dataset_versions SET version = 2 WHERE dataset = 'site-config' AND site = $1", [creds.site]);
       await waitFor(() => kiosk.status().datasets['site-config']!.problem !== null, 'the kiosk reports the refusal');
       const st = kiosk.status().datasets['site-config']!;
@@ -64,7 +77,7 @@ describe('reference data from the registry', () => {
     }
   });
 
-  it('only gets its own site\'s configuration', async () => {
+  it("only gets its own site's configuration", async () => {
     const store = new KioskStore(join(dir, 'b.db'));
     const creds = await enrolWithEmbedded(store, reg, 'site-b', 'kiosk b');
     await publishDataset(reg.db, 'site-config', 'site-c', [{ key: 'site', value: { ...simSiteConfig('hospital'), name: 'Someone else' } }]);
@@ -81,17 +94,27 @@ describe('reference data from the registry', () => {
   });
 });
 
-describe('the kiosk\'s own chain', () => {
+describe("the kiosk's own chain", () => {
   it('finds a record altered while offline at start, and reports it to the registry', async () => {
     const store = new KioskStore(join(dir, 'c.db'));
     const creds = await enrolWithEmbedded(store, reg, 'site-d', 'kiosk d');
-    for (let i = 0; i < 3; i++) store.record({ site: creds.site, workflow: 'hospital-checkin', decision: 'refused', reasons: ['card-expired'], matchScore: null, verification: { face: 'not-checked' }, identity: null });
+    for (let i = 0; i < 3; i++)
+      store.record({
+        site: creds.site,
+        workflow: 'hospital-checkin',
+        decision: 'refused',
+        reasons: ['card-expired'],
+        matchScore: null,
+        verification: { face: 'not-checked' },
+        identity: null,
+      });
     store.db.prepare("UPDATE checkins SET decision = 'admitted', reasons = '[]' WHERE seq = 2").run();
     const before = (await registryStats(reg.db)).chainBreaks;
     const kiosk = await kioskOn(store);
     try {
       expect(kiosk.status().chain).toMatchObject({ ok: false, problem: expect.stringMatching(/check-in 2: altered/) });
-      const reported = async () => reg.db.query<{ detail: string }>("SELECT detail FROM alerts WHERE kind = 'chain-break' AND detail LIKE 'reported by the kiosk%'");
+      const reported = async () =>
+        reg.db.query<{ detail: string }>("SELECT detail FROM alerts WHERE kind = 'chain-break' AND detail LIKE 'reported by the kiosk%'");
       const deadline = Date.now() + 10_000;
       while ((await reported()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect((await reported()).map((r) => r.detail)).toEqual([expect.stringMatching(/check-in 2/)]);

@@ -38,7 +38,16 @@ describe('network faults between kiosk and registry', () => {
     const store = new KioskStore(join(dir, 'kiosk.db'));
     const client = new RegistryClient({ ...creds, registryUrl: `http://127.0.0.1:${proxy.port}` }, 3000);
     const engine = new SyncEngine(store, client, { batchRecords: 60, baseDelayMs: 5, maxDelayMs: 40, idleMs: 5, datasetsEveryMs: 1e9 });
-    for (let i = 0; i < 3000; i++) store.record({ site: 'hospital-b', workflow: 'hospital-checkin', decision: 'admitted', reasons: [], matchScore: null, verification: { chip: 'verified' }, identity: null });
+    for (let i = 0; i < 3000; i++)
+      store.record({
+        site: 'hospital-b',
+        workflow: 'hospital-checkin',
+        decision: 'admitted',
+        reasons: [],
+        matchScore: null,
+        verification: { chip: 'verified' },
+        identity: null,
+      });
     let passes = 0;
     const errors = new Set<string>();
     engine.on('error', (e: Error) => errors.add(e.message.replace(/\d+/g, 'N')));
@@ -50,13 +59,29 @@ describe('network faults between kiosk and registry', () => {
     await proxy.close();
     expect(store.queue().length).toBe(0);
     const stats = await registryStats(db);
-    const [row] = await db.query<{ n: string; d: string }>('SELECT count(*) AS n, count(DISTINCT id) AS d FROM checkins WHERE kiosk_id = $1', [creds.kioskId]);
+    const [row] = await db.query<{ n: string; d: string }>(
+      'SELECT count(*) AS n, count(DISTINCT id) AS d FROM checkins WHERE kiosk_id = $1',
+      [creds.kioskId],
+    );
     expect([Number(row!.n), Number(row!.d)]).toEqual([3000, 3000]);
     expect(stats.chainBreaks).toBe(0);
     // Every kind of fault happened, and lost answers were retried and acknowledged as duplicates.
-    expect(proxy.fates).toEqual({ pass: expect.any(Number), drop: expect.any(Number), delay: expect.any(Number), 'reset-after-request': expect.any(Number), 'truncate-response': expect.any(Number) });
+    expect(proxy.fates).toEqual({
+      pass: expect.any(Number),
+      drop: expect.any(Number),
+      delay: expect.any(Number),
+      'reset-after-request': expect.any(Number),
+      'truncate-response': expect.any(Number),
+    });
     expect(Math.min(...Object.values(proxy.fates))).toBeGreaterThan(0);
-    console.info('network faults:', JSON.stringify(proxy.fates), 'duplicates acknowledged:', stats.duplicatesAcknowledged, 'passes:', passes);
+    console.info(
+      'network faults:',
+      JSON.stringify(proxy.fates),
+      'duplicates acknowledged:',
+      stats.duplicatesAcknowledged,
+      'passes:',
+      passes,
+    );
     expect(stats.duplicatesAcknowledged).toBeGreaterThan(0);
     expect([...errors].length).toBeGreaterThan(0);
     store.close();

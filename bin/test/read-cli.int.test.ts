@@ -39,7 +39,9 @@ function run(args: string[], timeoutMs = 60_000): Promise<{ code: number | null;
 }
 
 async function withSimChip<T>(args: string[], fn: () => Promise<T>): Promise<T> {
-  const chip: ChildProcess = spawn(kiosk, ['sim', 'chip', '--port', String(pcscd.ports[0]), '--pki', pkiDir, '--seed', 'cli', ...args], { env: env() });
+  const chip: ChildProcess = spawn(kiosk, ['sim', 'chip', '--port', String(pcscd.ports[0]), '--pki', pkiDir, '--seed', 'cli', ...args], {
+    env: env(),
+  });
   let err = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sim chip did not start: ${err}`)), 30_000);
@@ -67,7 +69,11 @@ describe('kiosk read against kiosk sim chip', () => {
     await withSimChip(['--index', '1', '--link', 'instant'], async () => {
       const r = await run(['read', '--simulator', '--json', '--mrz', mrz, '--trust', join(pkiDir, 'trust'), '--wait', '20']);
       expect(r.code, r.stderr).toBe(0);
-      const out = JSON.parse(r.stdout) as Record<string, unknown> & { verification: { verified: boolean; passive: { verdict: string } }; face: { format: string; bytes: number }; dg13: Record<string, string> };
+      const out = JSON.parse(r.stdout) as Record<string, unknown> & {
+        verification: { verified: boolean; passive: { verdict: string } };
+        face: { format: string; bytes: number };
+        dg13: Record<string, string>;
+      };
       expect(out).toMatchObject({ documentNumber: c.documentNumber, idNumber: c.idNumber, fullName: c.fullName, expiry: c.expiry });
       expect(out.dg13['placeOfResidence']).toBe(c.placeOfResidence);
       expect(out.face.format).toBe('jpeg');
@@ -96,7 +102,17 @@ describe('kiosk read against kiosk sim chip', () => {
 
   it('exits 1 with a one-line reason on a wrong MRZ', async () => {
     await withSimChip(['--index', '1', '--link', 'instant'], async () => {
-      const r = await run(['read', '--simulator', '--json', '--mrz', `${c.documentNumber},${c.dateOfBirth},991231`, '--trust', join(pkiDir, 'trust'), '--wait', '20']);
+      const r = await run([
+        'read',
+        '--simulator',
+        '--json',
+        '--mrz',
+        `${c.documentNumber},${c.dateOfBirth},991231`,
+        '--trust',
+        join(pkiDir, 'trust'),
+        '--wait',
+        '20',
+      ]);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^kiosk: access-denied: /);

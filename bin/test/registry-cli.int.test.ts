@@ -28,9 +28,15 @@ describe('kiosk registry / sync / demo commands', () => {
     const pub = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data, '--json');
     expect(JSON.parse(pub.stdout)).toMatchObject({ dataset: 'roster', site: 'hospital-x', version: 1, changed: 1 });
     const noSite = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--data', data);
-    expect([noSite.status, noSite.stderr]).toEqual([1, expect.stringMatching(/roster is published per site: name the site \(--site SITE\)/)]);
+    expect([noSite.status, noSite.stderr]).toEqual([
+      1,
+      expect.stringMatching(/roster is published per site: name the site \(--site SITE\)/),
+    ]);
     const trustSite = run('registry', 'publish', 'trust', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data);
-    expect([trustSite.status, trustSite.stderr]).toEqual([1, expect.stringMatching(/trust is the same for every site: publish it without a site \(drop --site\)/)]);
+    expect([trustSite.status, trustSite.stderr]).toEqual([
+      1,
+      expect.stringMatching(/trust is the same for every site: publish it without a site \(drop --site\)/),
+    ]);
     expect(run('registry', 'publish', 'flights', join(dir, 'roster.json'), '--data', data).stderr).toMatch(/unknown dataset "flights"/);
 
     const server = spawn(kiosk, ['registry', '--data', data, '--port', '0', '--json'], { env });
@@ -66,8 +72,17 @@ describe('kiosk registry / sync / demo commands', () => {
       await new Promise((r) => server.once('exit', r));
     }
     const stats = run('registry', 'stats', '--data', data, '--json');
-    expect(JSON.parse(stats.stdout)).toEqual({ checkins: 0, distinctIds: 0, kiosks: 1, duplicatesAcknowledged: 0, chainBreaks: 1, alerts: 1 });
-    expect(run('registry', 'stats', '--data', data).stdout).toMatch(/; 1 chain breaks or gaps \(found by the registry or reported by kiosks\); 1 alerts/);
+    expect(JSON.parse(stats.stdout)).toEqual({
+      checkins: 0,
+      distinctIds: 0,
+      kiosks: 1,
+      duplicatesAcknowledged: 0,
+      chainBreaks: 1,
+      alerts: 1,
+    });
+    expect(run('registry', 'stats', '--data', data).stdout).toMatch(
+      /; 1 chain breaks or gaps \(found by the registry or reported by kiosks\); 1 alerts/,
+    );
     const offline = run('sync', 'status', '--db', join(dir, 'kiosk.db'), '--json');
     expect(offline.status).toBe(2);
     expect(JSON.parse(offline.stdout)).toMatchObject({ online: false, lastError: expect.stringMatching(/cannot reach the registry/) });
@@ -81,16 +96,28 @@ describe('kiosk registry / sync / demo commands', () => {
     const bad = { ...patient(2), value: { ...patient(2).value, insurance: { ...patient(2).value.insurance!, validUntil: '31/12/2027' } } };
     writeFileSync(join(dir, 'bad-roster.json'), JSON.stringify({ items: [patient(1), bad] }));
     const refused = run('registry', 'publish', 'roster', join(dir, 'bad-roster.json'), '--site', 'hospital-x', '--data', data);
-    expect([refused.status, refused.stdout, refused.stderr]).toEqual([1, '', expect.stringMatching(/refused, nothing published: roster item "patient\/001099000002": insurance\.validUntil: .*YYYY-MM-DD/)]);
-    writeFileSync(join(dir, 'two-configs.json'), JSON.stringify({ items: [hospitalConfig('X'), { ...hospitalConfig('Y'), key: 'site-2' }] }));
-    expect(run('registry', 'publish', 'site-config', join(dir, 'two-configs.json'), '--site', 'hospital-x', '--data', data).stderr).toMatch(/site-config is exactly one item, key "site" \(this file has 2\)/);
+    expect([refused.status, refused.stdout, refused.stderr]).toEqual([
+      1,
+      '',
+      expect.stringMatching(/refused, nothing published: roster item "patient\/001099000002": insurance\.validUntil: .*YYYY-MM-DD/),
+    ]);
+    writeFileSync(
+      join(dir, 'two-configs.json'),
+      JSON.stringify({ items: [hospitalConfig('X'), { ...hospitalConfig('Y'), key: 'site-2' }] }),
+    );
+    expect(run('registry', 'publish', 'site-config', join(dir, 'two-configs.json'), '--site', 'hospital-x', '--data', data).stderr).toMatch(
+      /site-config is exactly one item, key "site" \(this file has 2\)/,
+    );
     writeFileSync(join(dir, 'roster.json'), JSON.stringify({ items: [patient(1), patient(2)] }));
     const next = run('registry', 'publish', 'roster', join(dir, 'roster.json'), '--site', 'hospital-x', '--data', data);
     expect([next.status, next.stdout]).toEqual([0, 'roster of site hospital-x version 2: 1 changed, 0 removed\n']);
     // The examples, published as docs/STORE-SYNC-REGISTRY.md shows.
     for (const [dataset, file, site] of [
-      ['trust', 'trust.example.json'], ['site-config', 'site-config.hospital.example.json', 'hospital-a'], ['roster', 'roster.hospital.example.json', 'hospital-a'],
-      ['site-config', 'site-config.airport.example.json', 'han-t1-gate12'], ['roster', 'roster.airport.example.json', 'han-t1-gate12'],
+      ['trust', 'trust.example.json'],
+      ['site-config', 'site-config.hospital.example.json', 'hospital-a'],
+      ['roster', 'roster.hospital.example.json', 'hospital-a'],
+      ['site-config', 'site-config.airport.example.json', 'han-t1-gate12'],
+      ['roster', 'roster.airport.example.json', 'han-t1-gate12'],
     ] as const) {
       const r = run('registry', 'publish', dataset, join(examples, file), ...(site ? ['--site', site] : []), '--data', data, '--json');
       expect([r.status, r.stderr.replace(/^registry: embedded.*\n/, '')]).toEqual([0, '']);

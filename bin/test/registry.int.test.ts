@@ -8,7 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetDelta, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, signingText, type CheckInRecord } from '../../main/protocol/registry-protocol.js';
+import {
+  DatasetDelta,
+  H_KIOSK,
+  H_NONCE,
+  H_SIGNATURE,
+  H_TIME,
+  signingText,
+  type CheckInRecord,
+} from '../../main/protocol/registry-protocol.js';
 import { KioskStore, type CheckInInput } from '../../main/store/kiosk-store.js';
 import { enrol, RegistryClient, SyncError, type KioskCredentials } from '../../main/sync/registry-client.js';
 import { SyncEngine } from '../../main/sync/sync-engine.js';
@@ -22,7 +30,15 @@ import { startRegistryServer, type RegistryServer } from '../../registry/server.
 import { registryStats } from '../../registry/stats.js';
 import { airportConfig, csca, flight, hospitalConfig, patient } from './fixtures/dataset-items.js';
 
-const SAMPLE: CheckInInput = { site: 'hospital-a', workflow: 'hospital-checkin', decision: 'admitted', reasons: [], matchScore: 0.7, verification: { chip: 'verified' }, identity: { idNumber: '001099012345' } };
+const SAMPLE: CheckInInput = {
+  site: 'hospital-a',
+  workflow: 'hospital-checkin',
+  decision: 'admitted',
+  reasons: [],
+  matchScore: 0.7,
+  verification: { chip: 'verified' },
+  identity: { idNumber: '001099012345' },
+};
 
 describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
   let cluster: PostgresCluster | null = null;
@@ -45,7 +61,9 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function kiosk(site = 'hospital-a'): Promise<{ creds: KioskCredentials; store: KioskStore; client: RegistryClient; engine: SyncEngine }> {
+  async function kiosk(
+    site = 'hospital-a',
+  ): Promise<{ creds: KioskCredentials; store: KioskStore; client: RegistryClient; engine: SyncEngine }> {
     const { code } = await issueEnrolCode(db, site);
     const creds = await enrol(server.url, code, `kiosk ${stores.length}`);
     const store = new KioskStore(join(dir, `k${stores.length}.db`));
@@ -67,14 +85,28 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
   }
 
   /** A request signed by hand, to change one thing at a time. */
-  function signedFetch(creds: KioskCredentials, body: string, over: { time?: string; nonce?: string; signature?: string; path?: string; kioskId?: string } = {}) {
+  function signedFetch(
+    creds: KioskCredentials,
+    body: string,
+    over: { time?: string; nonce?: string; signature?: string; path?: string; kioskId?: string } = {},
+  ) {
     const path = over.path ?? '/v1/checkins';
     const time = over.time ?? String(Date.now());
     const nonce = over.nonce ?? randomBytes(18).toString('base64url');
     const digest = createHash('sha256').update(body).digest('hex');
     const key = createPrivateKey({ key: Buffer.from(creds.privateKey, 'base64'), format: 'der', type: 'pkcs8' });
     const signature = over.signature ?? sign(null, Buffer.from(signingText('POST', path, digest, time, nonce)), key).toString('base64');
-    return fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json', [H_KIOSK]: over.kioskId ?? creds.kioskId, [H_TIME]: time, [H_NONCE]: nonce, [H_SIGNATURE]: signature }, body });
+    return fetch(server.url + path, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [H_KIOSK]: over.kioskId ?? creds.kioskId,
+        [H_TIME]: time,
+        [H_NONCE]: nonce,
+        [H_SIGNATURE]: signature,
+      },
+      body,
+    });
   }
 
   it('enrols with a one-time code, once', async () => {
@@ -115,17 +147,34 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     expect(await refusal(await signedFetch(k.creds, body, { nonce, time }))).toEqual([401, 'replayed-nonce']);
     k.store.record(SAMPLE);
     const body2 = JSON.stringify({ records: k.store.dueBatch(Date.now(), 10, 1e6).slice(1), queue: { length: 1, oldestAgeMs: 0 } });
-    expect(await refusal(await signedFetch(k.creds, body2, { signature: Buffer.alloc(64, 7).toString('base64') }))).toEqual([401, 'bad-signature']);
+    expect(await refusal(await signedFetch(k.creds, body2, { signature: Buffer.alloc(64, 7).toString('base64') }))).toEqual([
+      401,
+      'bad-signature',
+    ]);
     const tamperedBody = body2.replace('"admitted"', '"refused"');
     // Signed for one body, sent with another.
     const t2 = String(Date.now());
     const n2 = randomBytes(18).toString('base64url');
     const key = createPrivateKey({ key: Buffer.from(k.creds.privateKey, 'base64'), format: 'der', type: 'pkcs8' });
-    const sig = sign(null, Buffer.from(signingText('POST', '/v1/checkins', createHash('sha256').update(body2).digest('hex'), t2, n2)), key).toString('base64');
-    expect(await refusal(await signedFetch(k.creds, tamperedBody, { time: t2, nonce: n2, signature: sig }))).toEqual([401, 'bad-signature']);
+    const sig = sign(
+      null,
+      Buffer.from(signingText('POST', '/v1/checkins', createHash('sha256').update(body2).digest('hex'), t2, n2)),
+      key,
+    ).toString('base64');
+    expect(await refusal(await signedFetch(k.creds, tamperedBody, { time: t2, nonce: n2, signature: sig }))).toEqual([
+      401,
+      'bad-signature',
+    ]);
     expect(await refusal(await signedFetch(k.creds, body2, { time: String(Date.now() - 10 * 60_000) }))).toEqual([401, 'stale-timestamp']);
-    expect(await refusal(await signedFetch(k.creds, body2, { kioskId: '00000000-0000-4000-8000-000000000000' }))).toEqual([401, 'unknown-kiosk']);
-    expect(await refusal(await fetch(server.url + '/v1/checkins', { method: 'POST', body: body2, headers: { 'content-type': 'application/json' } }))).toEqual([401, 'missing-auth']);
+    expect(await refusal(await signedFetch(k.creds, body2, { kioskId: '00000000-0000-4000-8000-000000000000' }))).toEqual([
+      401,
+      'unknown-kiosk',
+    ]);
+    expect(
+      await refusal(
+        await fetch(server.url + '/v1/checkins', { method: 'POST', body: body2, headers: { 'content-type': 'application/json' } }),
+      ),
+    ).toEqual([401, 'missing-auth']);
     const victim = await kiosk();
     victim.store.record(SAMPLE);
     await revokeKiosk(db, victim.creds.kioskId);
@@ -140,7 +189,10 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     const before = (await registryStats(db)).checkins;
     expect(await refusal(await signedFetch(k.creds, 'x'.repeat(1_100_000)))).toEqual([413, 'body-too-large']);
     expect(await refusal(await signedFetch(k.creds, '{"records": [1,'))).toEqual([400, 'malformed-json']);
-    expect(await refusal(await signedFetch(k.creds, JSON.stringify({ records: [], queue: { length: 0, oldestAgeMs: 0 } })))).toEqual([400, 'invalid-body']);
+    expect(await refusal(await signedFetch(k.creds, JSON.stringify({ records: [], queue: { length: 0, oldestAgeMs: 0 } })))).toEqual([
+      400,
+      'invalid-body',
+    ]);
     for (let i = 0; i < 4; i++) k.store.record(SAMPLE);
     const [a, b, c, d] = k.store.dueBatch(Date.now(), 10, 1e6) as [CheckInRecord, CheckInRecord, CheckInRecord, CheckInRecord];
     const records = [
@@ -149,7 +201,9 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
       { ...c, recordedAt: '2020-01-01T00:00:00.000Z' }, // time differs from the id
       { ...d, verification: 'x' }, // not a record
     ];
-    const res = (await (await signedFetch(k.creds, JSON.stringify({ records, queue: { length: 4, oldestAgeMs: 0 } }))).json()) as { results: { status: string; reason: string }[] };
+    const res = (await (await signedFetch(k.creds, JSON.stringify({ records, queue: { length: 4, oldestAgeMs: 0 } }))).json()) as {
+      results: { status: string; reason: string }[];
+    };
     expect(res.results.map((r) => [r.status, r.reason])).toEqual([
       ['rejected', 'hash does not match the content'],
       ['rejected', "site airport-t1 is not the kiosk's enrolled site"],
@@ -185,7 +239,8 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     await publishDataset(db, 'roster', 'hospital-deltas', [patient(1)]);
     await k.engine.downloadOnce();
     const v1 = k.store.datasetVersions()['roster']!;
-    for (let v = 0; v < 5; v++) await publishDataset(db, 'roster', 'hospital-deltas', [patient(1, 80 + v), ...(v < 4 ? [patient(10 + v)] : [])]);
+    for (let v = 0; v < 5; v++)
+      await publishDataset(db, 'roster', 'hospital-deltas', [patient(1, 80 + v), ...(v < 4 ? [patient(10 + v)] : [])]);
     const got = await k.engine.downloadOnce();
     expect(got.find((g) => g.dataset === 'roster')).toMatchObject({ from: v1, to: v1 + 5 });
     expect(k.store.referenceItems('roster')).toEqual([patient(1, 84)]);
@@ -243,18 +298,34 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     await publishDataset(db, 'roster', 'site-strict', [patient(7)]);
     await publishDataset(db, 'trust', null, [csca('one')]);
     await k.engine.downloadOnce();
-    const snapshot = () => db.query("SELECT dataset, site, key, value, version, deleted FROM dataset_items WHERE site IN ('site-strict', '') ORDER BY 1, 2, 3");
+    const snapshot = () =>
+      db.query("SELECT dataset, site, key, value, version, deleted FROM dataset_items WHERE site IN ('site-strict', '') ORDER BY 1, 2, 3");
     const lines = () => db.query("SELECT dataset, site, version FROM dataset_versions WHERE site IN ('site-strict', '') ORDER BY 1, 2");
     const [items, versions] = [await snapshot(), await lines()];
     const overLevel = { key: patient(8).key, value: { ...patient(8).value, insurance: { ...patient(8).value.insurance!, level: 150 } } };
     const refusals: [Parameters<typeof publishDataset>, RegExp][] = [
       [[db, 'roster', 'site-strict', [patient(9), overLevel]], /^roster item "patient\/001099000008": insurance\.level: /],
-      [[db, 'roster', 'site-strict', [{ key: 'clinic-3', value: { opens: '07:30' } }]], /^roster item "clinic-3": roster key clinic-3: keys start with patient\/ or flight\//],
-      [[db, 'roster', 'site-strict', [{ key: 'flight/VN999/2026-11-29', value: flight('245').value }]], /^roster item "flight\/VN999\/2026-11-29": .*expected flight\/VN245\/2026-11-29/],
-      [[db, 'site-config', 'site-strict', [{ key: 'thresholds', value: hospitalConfig('x').value }]], /^site-config item "thresholds": the site configuration is one item with key "site"/],
-      [[db, 'site-config', 'site-strict', [hospitalConfig('a'), { key: 'extra', value: 1 }]], /^site-config is exactly one item, key "site" \(this file has 2\)/],
+      [
+        [db, 'roster', 'site-strict', [{ key: 'clinic-3', value: { opens: '07:30' } }]],
+        /^roster item "clinic-3": roster key clinic-3: keys start with patient\/ or flight\//,
+      ],
+      [
+        [db, 'roster', 'site-strict', [{ key: 'flight/VN999/2026-11-29', value: flight('245').value }]],
+        /^roster item "flight\/VN999\/2026-11-29": .*expected flight\/VN245\/2026-11-29/,
+      ],
+      [
+        [db, 'site-config', 'site-strict', [{ key: 'thresholds', value: hospitalConfig('x').value }]],
+        /^site-config item "thresholds": the site configuration is one item with key "site"/,
+      ],
+      [
+        [db, 'site-config', 'site-strict', [hospitalConfig('a'), { key: 'extra', value: 1 }]],
+        /^site-config is exactly one item, key "site" \(this file has 2\)/,
+      ],
       [[db, 'site-config', 'site-strict', []], /^site-config is exactly one item, key "site" \(this file has 0\)/],
-      [[db, 'site-config', 'site-strict', [{ key: 'site', value: { ...hospitalConfig('x').value, clinics: [] } }]], /^site-config item "site": clinics: /],
+      [
+        [db, 'site-config', 'site-strict', [{ key: 'site', value: { ...hospitalConfig('x').value, clinics: [] } }]],
+        /^site-config item "site": clinics: /,
+      ],
       [[db, 'trust', null, [{ key: 'csca/x', value: { kind: 'certificate', der: 'AA==' } }]], /^trust item "csca\/x": kind: /],
       [[db, 'roster', 'site-strict', [patient(9), patient(9)]], /key "patient\/001099000009" appears twice/],
     ];
@@ -270,7 +341,9 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     const { db: old, close } = await freshDb();
     try {
       await migrateRegistry(old, 2);
-      await old.query("INSERT INTO kiosks (id, site, name, public_key) VALUES ('0190a0b0-0000-7000-8000-000000000001', 'site-a', 'a', '\\x00')");
+      await old.query(
+        "INSERT INTO kiosks (id, site, name, public_key) VALUES ('0190a0b0-0000-7000-8000-000000000001', 'site-a', 'a', '\\x00')",
+      );
       await old.query("INSERT INTO enrol_codes (code_hash, site, expires_at) VALUES ('h', 'site-b', now())");
       await old.query("INSERT INTO dataset_versions (dataset, version) VALUES ('trust', 2), ('site-config', 3), ('roster', 1)");
       await old.query(`INSERT INTO dataset_items (dataset, key, value, version, deleted) VALUES
@@ -279,19 +352,31 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
         ('site-config', 'gone', NULL, 2, true),
         ('roster', 'VN213', '{"to":"HAN"}', 1, false)`);
       expect(await migrateRegistry(old)).toBe(REGISTRY_MIGRATIONS.length);
-      const lines = await old.query<{ dataset: string; site: string; version: string }>('SELECT dataset, site, version FROM dataset_versions ORDER BY dataset, site');
+      const lines = await old.query<{ dataset: string; site: string; version: string }>(
+        'SELECT dataset, site, version FROM dataset_versions ORDER BY dataset, site',
+      );
       expect(lines.map((l) => [l.dataset, l.site, Number(l.version)])).toEqual([
-        ['roster', 'site-a', 1], ['roster', 'site-b', 1],
-        ['site-config', 'site-a', 3], ['site-config', 'site-b', 3],
+        ['roster', 'site-a', 1],
+        ['roster', 'site-b', 1],
+        ['site-config', 'site-a', 3],
+        ['site-config', 'site-b', 3],
         ['trust', '', 2],
       ]);
       // A site-a kiosk at version 3 has nothing new; one from scratch gets the old content, tombstone included.
       expect(await datasetDelta(old, 'site-config', 'site-a', 3)).toEqual({ dataset: 'site-config', from: 3, to: 3, changes: [] });
-      expect((await datasetDelta(old, 'site-config', 'site-b', 0)).changes).toEqual([{ key: 'gone', value: null, deleted: true }, { key: 'thresholds', value: { matchPercent: 42 }, deleted: false }]);
-      expect((await datasetDelta(old, 'trust', '', 0)).changes).toEqual([{ key: 'csca/old', value: { kind: 'csca', der: 'AA==' }, deleted: false }]);
+      expect((await datasetDelta(old, 'site-config', 'site-b', 0)).changes).toEqual([
+        { key: 'gone', value: null, deleted: true },
+        { key: 'thresholds', value: { matchPercent: 42 }, deleted: false },
+      ]);
+      expect((await datasetDelta(old, 'trust', '', 0)).changes).toEqual([
+        { key: 'csca/old', value: { kind: 'csca', der: 'AA==' }, deleted: false },
+      ]);
       // The next publication for site-a carries on from version 3 and removes the old keys there only.
       expect(await publishDataset(old, 'site-config', 'site-a', [hospitalConfig('A')])).toEqual({ version: 4, changed: 1, removed: 1 });
-      expect((await datasetDelta(old, 'site-config', 'site-a', 3)).changes.map((c) => [c.key, c.deleted])).toEqual([['site', false], ['thresholds', true]]);
+      expect((await datasetDelta(old, 'site-config', 'site-a', 3)).changes.map((c) => [c.key, c.deleted])).toEqual([
+        ['site', false],
+        ['thresholds', true],
+      ]);
       expect((await datasetDelta(old, 'site-config', 'site-b', 0)).to).toBe(3);
     } finally {
       await close();
@@ -333,8 +418,14 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     }
     expect(await refusal(await signedFetch(k.creds, '{"kind":', { path: '/v1/alerts' }))).toEqual([400, 'malformed-json']);
     const good = JSON.stringify({ kind: 'chain-break', seq: 2, problem: 'altered' });
-    expect(await refusal(await fetch(server.url + '/v1/alerts', { method: 'POST', body: good, headers: { 'content-type': 'application/json' } }))).toEqual([401, 'missing-auth']);
-    expect(await refusal(await signedFetch(k.creds, good, { path: '/v1/alerts', signature: Buffer.alloc(64, 1).toString('base64') }))).toEqual([401, 'bad-signature']);
+    expect(
+      await refusal(
+        await fetch(server.url + '/v1/alerts', { method: 'POST', body: good, headers: { 'content-type': 'application/json' } }),
+      ),
+    ).toEqual([401, 'missing-auth']);
+    expect(
+      await refusal(await signedFetch(k.creds, good, { path: '/v1/alerts', signature: Buffer.alloc(64, 1).toString('base64') })),
+    ).toEqual([401, 'bad-signature']);
     expect(await registryStats(db)).toMatchObject({ chainBreaks: before.chainBreaks, alerts: before.alerts });
   });
 
@@ -352,6 +443,8 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     const k = await kiosk();
     const offline = new RegistryClient({ ...k.creds, registryUrl: 'http://127.0.0.1:9' }, 2000);
     await expect(offline.request('GET', '/v1/ping', undefined, (await import('zod')).z.unknown())).rejects.toBeInstanceOf(SyncError);
-    await expect(offline.request('GET', '/v1/ping', undefined, (await import('zod')).z.unknown())).rejects.toMatchObject({ kind: 'offline' });
+    await expect(offline.request('GET', '/v1/ping', undefined, (await import('zod')).z.unknown())).rejects.toMatchObject({
+      kind: 'offline',
+    });
   });
 });

@@ -30,13 +30,20 @@ describe('kiosk barcode listen + kiosk sim scanner', () => {
         }
       });
     });
-    const sent = spawnSync(kiosk, ['sim', 'scanner', '--port', String(port), '--passes', '2', '--qrs', '1', '--broken', '--gap', '0', '--json', '--date', '2026-11-23'], { encoding: 'utf8', timeout: 20_000 });
+    const sent = spawnSync(
+      kiosk,
+      ['sim', 'scanner', '--port', String(port), '--passes', '2', '--qrs', '1', '--broken', '--gap', '0', '--json', '--date', '2026-11-23'],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
     expect(sent.status, sent.stderr).toBe(0);
     const items = JSON.parse(sent.stdout) as { kind: string }[];
     expect(items).toHaveLength(EXPECTED);
     const code = await new Promise<number | null>((resolve) => listen.on('exit', resolve));
     expect(code, stderr).toBe(0);
-    const scans = stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; error?: string });
+    const scans = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; error?: string });
     expect(scans.slice(0, 3).map((s) => s.kind)).toEqual(['bcbp', 'bcbp', 'cccd-qr']);
     expect(scans.slice(3).every((s) => s.kind === 'invalid' && /boarding pass, \w+ at offset \d+/.test(s.error!))).toBe(true);
     expect(stderr).toMatch(/scanner connected/);

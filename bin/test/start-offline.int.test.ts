@@ -55,14 +55,39 @@ afterAll(async () => {
 const env = () => ({ ...process.env, KIOSK_DATA_DIR: dir, KIOSK_LOG_LEVEL: 'warn' });
 // Asynchronous: the registry runs in this process and must answer the command's ping.
 const syncStatus = async () => {
-  const r = await new Promise<string>((resolve) => execFile(kioskBin, ['sync', 'status', '--db', join(dir, 'kiosk.db'), '--json'], { encoding: 'utf8', env: env(), timeout: 30_000 }, (_err, stdout) => resolve(stdout)));
+  const r = await new Promise<string>((resolve) =>
+    execFile(
+      kioskBin,
+      ['sync', 'status', '--db', join(dir, 'kiosk.db'), '--json'],
+      { encoding: 'utf8', env: env(), timeout: 30_000 },
+      (_err, stdout) => resolve(stdout),
+    ),
+  );
   return JSON.parse(r) as { online: boolean; queued: number; lastError: string | null; oldestUnsyncedAgeMs: number | null };
 };
 
 describe('kiosk start with its registry down', () => {
   it('keeps serving for a minute, checks a person in, and drains when the registry returns', async () => {
     const vpcdPort = await freePortPair();
-    child = spawn(kioskBin, ['start', '--simulator', '--no-registry', '--db', join(dir, 'kiosk.db'), '--trust', join(dir, 'trust'), '--vpcd-port', String(vpcdPort), '--scanner-port', '0', '--no-open', '--json'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(
+      kioskBin,
+      [
+        'start',
+        '--simulator',
+        '--no-registry',
+        '--db',
+        join(dir, 'kiosk.db'),
+        '--trust',
+        join(dir, 'trust'),
+        '--vpcd-port',
+        String(vpcdPort),
+        '--scanner-port',
+        '0',
+        '--no-open',
+        '--json',
+      ],
+      { env: env(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const started = await new Promise<{ url: string; scannerPort: number }>((resolve, reject) => {

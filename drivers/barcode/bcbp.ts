@@ -106,12 +106,27 @@ function structured<K extends string>(c: Cursor, size: number, items: [K, number
 }
 
 const UNIQUE: [string, number][] = [
-  ['passengerDescription', 1], ['sourceOfCheckIn', 1], ['sourceOfIssuance', 1], ['issueDate', 4], ['documentType', 1], ['issuer', 3],
-  ['bagTag1', 13], ['bagTag2', 13], ['bagTag3', 13],
+  ['passengerDescription', 1],
+  ['sourceOfCheckIn', 1],
+  ['sourceOfIssuance', 1],
+  ['issueDate', 4],
+  ['documentType', 1],
+  ['issuer', 3],
+  ['bagTag1', 13],
+  ['bagTag2', 13],
+  ['bagTag3', 13],
 ];
 const REPEATED: [keyof BcbpLeg['conditional'], number][] = [
-  ['airlineNumericCode', 3], ['documentSerialNumber', 10], ['selecteeIndicator', 1], ['internationalDocumentationVerification', 1], ['marketingCarrier', 3],
-  ['frequentFlyerAirline', 3], ['frequentFlyerNumber', 16], ['idAdIndicator', 1], ['freeBaggageAllowance', 3], ['fastTrack', 1],
+  ['airlineNumericCode', 3],
+  ['documentSerialNumber', 10],
+  ['selecteeIndicator', 1],
+  ['internationalDocumentationVerification', 1],
+  ['marketingCarrier', 3],
+  ['frequentFlyerAirline', 3],
+  ['frequentFlyerNumber', 16],
+  ['idAdIndicator', 1],
+  ['freeBaggageAllowance', 3],
+  ['fastTrack', 1],
 ];
 
 function trimmed<T extends Record<string, string | undefined>>(o: T): T {
@@ -147,10 +162,17 @@ export function parseBcbp(text: string): Bcbp {
     const from = check(c.take(3, 'fromAirport'), /^[A-Z]{3}$/, 'fromAirport', at(-3), 'a 3-letter airport code');
     const to = check(c.take(3, 'toAirport'), /^[A-Z]{3}$/, 'toAirport', at(-3), 'a 3-letter airport code');
     const operatingCarrier = check(c.take(3, 'operatingCarrier'), /^[A-Z0-9]{2,3} ?$/, 'operatingCarrier', at(-3), 'an airline designator');
-    const flightNumber = check(c.take(5, 'flightNumber'), /^[0-9 ]{1,4}[0-9][A-Z ]?$|^\d{4}[A-Z ]$/, 'flightNumber', at(-5), 'a flight number');
+    const flightNumber = check(
+      c.take(5, 'flightNumber'),
+      /^[0-9 ]{1,4}[0-9][A-Z ]?$|^\d{4}[A-Z ]$/,
+      'flightNumber',
+      at(-5),
+      'a flight number',
+    );
     const dayText = c.take(3, 'dateOfFlight');
     const flightDay = Number(dayText);
-    if (!/^\d{3}$/.test(dayText) || flightDay < 1 || flightDay > 366) throw new BcbpError('dateOfFlight', at(-3), `"${dayText}" is not a day of the year 001-366`);
+    if (!/^\d{3}$/.test(dayText) || flightDay < 1 || flightDay > 366)
+      throw new BcbpError('dateOfFlight', at(-3), `"${dayText}" is not a day of the year 001-366`);
     const compartment = check(c.take(1, 'compartment'), /^[A-Z]$/, 'compartment', at(-1), 'a compartment letter');
     const seat = c.take(4, 'seat');
     const checkInSequence = c.take(5, 'checkInSequence');
@@ -159,8 +181,18 @@ export function parseBcbp(text: string): Bcbp {
     const blockEnd = c.at + variableSize;
     if (blockEnd > c.text.length) throw new BcbpError('variableSizeField', c.at - 2, `declares ${variableSize} characters, ${c.left} left`);
     const legData: BcbpLeg = {
-      pnr: pnr.trim(), from, to, operatingCarrier: operatingCarrier.trim(), flightNumber: flightNumber.trim(), flightDay,
-      compartment, seat: seat.trim(), checkInSequence: checkInSequence.trim(), passengerStatus, conditional: {}, airlineUse: '',
+      pnr: pnr.trim(),
+      from,
+      to,
+      operatingCarrier: operatingCarrier.trim(),
+      flightNumber: flightNumber.trim(),
+      flightDay,
+      compartment,
+      seat: seat.trim(),
+      checkInSequence: checkInSequence.trim(),
+      passengerStatus,
+      conditional: {},
+      airlineUse: '',
     };
     if (variableSize > 0) {
       if (leg === 0 && c.text[c.at] === '>') {
@@ -168,7 +200,8 @@ export function parseBcbp(text: string): Bcbp {
         const v = c.take(1, 'versionNumber');
         pass.version = /^\d$/.test(v) ? Number(v) : null;
         const uniqueSize = c.hex('uniqueConditionalSize');
-        if (c.at + uniqueSize > blockEnd) throw new BcbpError('uniqueConditionalSize', c.at - 2, `declares ${uniqueSize} characters past the leg's variable field`);
+        if (c.at + uniqueSize > blockEnd)
+          throw new BcbpError('uniqueConditionalSize', c.at - 2, `declares ${uniqueSize} characters past the leg's variable field`);
         const u = trimmed(structured(c, uniqueSize, UNIQUE as [string, number][], 'uniqueConditional'));
         const { bagTag1, bagTag2, bagTag3, ...rest } = u as Record<string, string | undefined>;
         const bagTags = [bagTag1, bagTag2, bagTag3].filter((b): b is string => !!b);
@@ -176,7 +209,8 @@ export function parseBcbp(text: string): Bcbp {
       }
       if (c.at + 2 <= blockEnd) {
         const repeatedSize = c.hex('repeatedConditionalSize');
-        if (c.at + repeatedSize > blockEnd) throw new BcbpError('repeatedConditionalSize', c.at - 2, `declares ${repeatedSize} characters past the leg's variable field`);
+        if (c.at + repeatedSize > blockEnd)
+          throw new BcbpError('repeatedConditionalSize', c.at - 2, `declares ${repeatedSize} characters past the leg's variable field`);
         legData.conditional = trimmed(structured(c, repeatedSize, REPEATED, 'repeatedConditional'));
       }
       if (c.at > blockEnd) throw new BcbpError('variableSizeField', blockEnd, 'conditional items run past the declared size');

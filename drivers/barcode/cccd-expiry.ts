@@ -14,7 +14,12 @@ function ageOn(birth: string, day: string): number {
 }
 
 /** The expiry (ISO date), or null for a card that does not expire. `withinTwoYears` sets how "within two years" counts. */
-export function cardExpiry(birthDate: string, issueDate: string, law: CccdLaw, withinTwoYears: 'exclusive' | 'inclusive' = 'inclusive'): string | null {
+export function cardExpiry(
+  birthDate: string,
+  issueDate: string,
+  law: CccdLaw,
+  withinTwoYears: 'exclusive' | 'inclusive' = 'inclusive',
+): string | null {
   const age = ageOn(birthDate, issueDate);
   if (age >= 58) return null;
   const next = AGES[law].find((a) => a > age && (withinTwoYears === 'inclusive' ? a - age > 2 : a - age >= 2));

@@ -29,7 +29,8 @@ function date(text: string, field: string): string {
   const m = Number(text.slice(2, 4));
   const y = Number(text.slice(4, 8));
   const probe = new Date(Date.UTC(y, m - 1, d));
-  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d || y < 1900) throw new CccdQrError(field, `"${text}" is not a real date`);
+  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d || y < 1900)
+    throw new CccdQrError(field, `"${text}" is not a real date`);
   return `${text.slice(4, 8)}-${text.slice(2, 4)}-${text.slice(0, 2)}`;
 }
 
@@ -45,7 +46,16 @@ export function parseCccdQr(text: string): CccdQr {
   const issueDate = date(issue, 'issueDate');
   // Digits 5-6 of the ID are the birth year's last two; digit 4 gives the century.
   const century = 1900 + Math.floor(Number(id[3]) / 2) * 100;
-  if (century + Number(id.slice(4, 6)) !== Number(dateOfBirth.slice(0, 4))) throw new CccdQrError('idNumber', `does not match the birth year ${dateOfBirth.slice(0, 4)}`);
+  if (century + Number(id.slice(4, 6)) !== Number(dateOfBirth.slice(0, 4)))
+    throw new CccdQrError('idNumber', `does not match the birth year ${dateOfBirth.slice(0, 4)}`);
   if (issueDate < dateOfBirth) throw new CccdQrError('issueDate', 'before the birth date');
-  return { idNumber: id, oldIdNumber: old === '' ? null : old, fullName: name.normalize('NFC'), dateOfBirth, sex: sex.normalize('NFC'), address: address.normalize('NFC'), issueDate };
+  return {
+    idNumber: id,
+    oldIdNumber: old === '' ? null : old,
+    fullName: name.normalize('NFC'),
+    dateOfBirth,
+    sex: sex.normalize('NFC'),
+    address: address.normalize('NFC'),
+    issueDate,
+  };
 }

@@ -75,6 +75,7 @@ export function matchPassName(chipFullName: string, passName: string): NameMatch
     if (given === '' && g === '') return { match: true, reading, truncated: false, title: null };
   }
   const surnames = new Set(readings(tokens).map(([, s]) => compact(s)));
-  if (!surnames.has(surname)) return { match: false, reason: "the pass surname is not the card holder's family name, family and middle names, or given name" };
+  if (!surnames.has(surname))
+    return { match: false, reason: "the pass surname is not the card holder's family name, family and middle names, or given name" };
   return { match: false, reason: given ? "the pass given names differ from the card holder's" : 'the pass has no given names' };
 }

@@ -3,7 +3,17 @@
 import { fail } from './errors.js';
 import { readTlvs, type Tlv } from './tlv.js';
 
-export const TAG = { INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, NULL: 0x05, OID: 0x06, UTF8: 0x0c, PRINTABLE: 0x13, SEQUENCE: 0x30, SET: 0x31 } as const;
+export const TAG = {
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  UTF8: 0x0c,
+  PRINTABLE: 0x13,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+} as const;
 
 export function decodeOid(bytes: Uint8Array): string {
   if (bytes.length === 0 || bytes.length > 64) fail('malformed-asn1', `OID of ${bytes.length} bytes`);

@@ -37,7 +37,10 @@ const CIPHER_BY_ARC = { 1: '3DES', 2: 'AES-128', 3: 'AES-192', 4: 'AES-256' } as
 /** PACE: id-PACE.{1 DH-GM, 2 ECDH-GM, 3 DH-IM, 4 ECDH-IM, 6 ECDH-CAM}.{cipher}. */
 export function paceSuite(oid: string): (ProtocolSuite & { mapping: Mapping }) | null {
   if (!oid.startsWith(ID_PACE + '.')) return null;
-  const [kind, c] = oid.slice(ID_PACE.length + 1).split('.').map(Number);
+  const [kind, c] = oid
+    .slice(ID_PACE.length + 1)
+    .split('.')
+    .map(Number);
   const cipher = CIPHER_BY_ARC[c as 1 | 2 | 3 | 4];
   const table = { 1: ['DH', 'GM'], 2: ['ECDH', 'GM'], 3: ['DH', 'IM'], 4: ['ECDH', 'IM'], 6: ['ECDH', 'CAM'] } as const;
   const k = table[kind as 1 | 2 | 3 | 4 | 6];
@@ -48,7 +51,10 @@ export function paceSuite(oid: string): (ProtocolSuite & { mapping: Mapping }) |
 /** Chip Authentication: id-CA.{1 DH, 2 ECDH}.{cipher}. */
 export function caSuite(oid: string): ProtocolSuite | null {
   if (!oid.startsWith(ID_CA + '.')) return null;
-  const [kind, c] = oid.slice(ID_CA.length + 1).split('.').map(Number);
+  const [kind, c] = oid
+    .slice(ID_CA.length + 1)
+    .split('.')
+    .map(Number);
   const cipher = CIPHER_BY_ARC[c as 1 | 2 | 3 | 4];
   if ((kind !== 1 && kind !== 2) || !cipher) return null;
   return { agreement: kind === 1 ? 'DH' : 'ECDH', cipher };

@@ -45,9 +45,7 @@ export interface ReadOptions {
 }
 
 export type ReadProgress =
-  | { step: 'access'; protocol: 'PACE' | 'BAC' }
-  | { step: 'file'; file: string; read: number; total: number }
-  | { step: 'verify' };
+  { step: 'access'; protocol: 'PACE' | 'BAC' } | { step: 'file'; file: string; read: number; total: number } | { step: 'verify' };
 
 export interface DocumentRead {
   accessControl: { protocol: 'PACE' | 'BAC'; paceProtocol?: string; password: AccessKey['kind'] };
@@ -83,7 +81,11 @@ async function readCardAccess(files: FileReader): Promise<SecurityInfo[] | null>
     const bytes = await files.read({ fid: CARD_ACCESS.fid, sfi: CARD_ACCESS.sfi, name: 'CardAccess' });
     return parseSecurityInfos(bytes);
   } catch (err) {
-    if (err instanceof EmrtdError && (err.code === 'card-status' || err.code === 'malformed-asn1' || err.code === 'malformed-tlv' || err.code === 'malformed-lds')) return null;
+    if (
+      err instanceof EmrtdError &&
+      (err.code === 'card-status' || err.code === 'malformed-asn1' || err.code === 'malformed-tlv' || err.code === 'malformed-lds')
+    )
+      return null;
     throw err;
   }
 }
@@ -106,10 +108,14 @@ export async function readDocument(channel: CardChannel, options: ReadOptions): 
 
   // 1. Access control: PACE when offered, else BAC (BAC needs the MRZ).
   const cardAccess = await readCardAccess(files);
-  const paceInfo = cardAccess?.find((i): i is PaceInfo => i.kind === 'pace' && (() => {
-    const s = paceSuite(i.protocol);
-    return s?.agreement === 'ECDH' && s.mapping === 'GM';
-  })());
+  const paceInfo = cardAccess?.find(
+    (i): i is PaceInfo =>
+      i.kind === 'pace' &&
+      (() => {
+        const s = paceSuite(i.protocol);
+        return s?.agreement === 'ECDH' && s.mapping === 'GM';
+      })(),
+  );
   let accessControl: DocumentRead['accessControl'] | null = null;
   let lastError: EmrtdError | null = null;
   for (const key of options.access) {
@@ -175,7 +181,10 @@ export async function readDocument(channel: CardChannel, options: ReadOptions): 
     sodBytes = await readFile('SOD');
   } catch (err) {
     if (chip.status === 'passed' && err instanceof EmrtdError && err.code === 'secure-messaging') {
-      throw new EmrtdError('authentication-failed', 'chip authentication failed: the chip cannot continue with the new keys (a cloned chip?)');
+      throw new EmrtdError(
+        'authentication-failed',
+        'chip authentication failed: the chip cannot continue with the new keys (a cloned chip?)',
+      );
     }
     throw err;
   }
@@ -195,10 +204,18 @@ export async function readDocument(channel: CardChannel, options: ReadOptions): 
     const f = fileByName(name);
     if (f.dg > 0) dgBytes.set(f.dg, bytes);
   }
-  const passive = passiveAuthentication(sod, dgBytes, options.trust, { ...(options.now ? { now: options.now } : {}), ...(options.crlPolicy ? { crlPolicy: options.crlPolicy } : {}) });
-  if (chip.status === 'passed' && passive.dataGroups['DG14'] !== 'match') chip = { supported: true, status: 'failed', reason: 'DG14 is not authenticated by the SOD' };
+  const passive = passiveAuthentication(sod, dgBytes, options.trust, {
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.crlPolicy ? { crlPolicy: options.crlPolicy } : {}),
+  });
+  if (chip.status === 'passed' && passive.dataGroups['DG14'] !== 'match')
+    chip = { supported: true, status: 'failed', reason: 'DG14 is not authenticated by the SOD' };
 
-  let active: Verification['active'] = { supported: false, status: 'not-checked', reason: 'the chip offers no active authentication (no DG15)' };
+  let active: Verification['active'] = {
+    supported: false,
+    status: 'not-checked',
+    reason: 'the chip offers no active authentication (no DG15)',
+  };
   if (dg15) {
     if (options.activeAuthentication === false) active = { supported: true, status: 'not-checked', reason: 'turned off' };
     else {
@@ -208,8 +225,11 @@ export async function readDocument(channel: CardChannel, options: ReadOptions): 
       else {
         const aaInfo = dg14?.find((i) => i.kind === 'aa');
         const v = verifyActiveAuthentication(dg15, challenge, r.data, aaInfo?.kind === 'aa' ? aaInfo.signatureAlgorithm : undefined);
-        active = v.ok ? { supported: true, status: 'passed' } : { supported: true, status: 'failed', reason: v.reason ?? 'signature does not verify' };
-        if (v.ok && passive.dataGroups['DG15'] !== 'match') active = { supported: true, status: 'failed', reason: 'DG15 is not authenticated by the SOD' };
+        active = v.ok
+          ? { supported: true, status: 'passed' }
+          : { supported: true, status: 'failed', reason: v.reason ?? 'signature does not verify' };
+        if (v.ok && passive.dataGroups['DG15'] !== 'match')
+          active = { supported: true, status: 'failed', reason: 'DG15 is not authenticated by the SOD' };
       }
     }
   }
@@ -237,7 +257,8 @@ export async function readDocument(channel: CardChannel, options: ReadOptions): 
 export function documentValidity(mrz: Td1, now: Date): Check & { expiry: string } {
   const e = mrz.dateOfExpiry;
   const expiry = `20${e.slice(0, 2)}-${e.slice(2, 4)}-${e.slice(4, 6)}`;
-  if (!/^\d{6}$/.test(e) || Number.isNaN(Date.parse(expiry))) return { status: 'failed', reason: `the MRZ expiry "${e}" is not a date`, expiry: e };
+  if (!/^\d{6}$/.test(e) || Number.isNaN(Date.parse(expiry)))
+    return { status: 'failed', reason: `the MRZ expiry "${e}" is not a date`, expiry: e };
   const today = now.toISOString().slice(0, 10);
   return expiry >= today ? { status: 'passed', expiry } : { status: 'failed', reason: `the card expired on ${expiry}`, expiry };
 }

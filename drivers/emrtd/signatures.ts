@@ -8,7 +8,10 @@ import { fail } from './errors.js';
 import { ECDSA_PLAIN, hashByOid, type HashName } from './oids.js';
 import { readTlv, readTlvs } from './tlv.js';
 
-type Scheme = { kind: 'pkcs1'; hash: HashName } | { kind: 'pss'; hash: HashName; saltLength: number } | { kind: 'ecdsa'; hash: HashName; encoding: 'der' | 'ieee-p1363' };
+type Scheme =
+  | { kind: 'pkcs1'; hash: HashName }
+  | { kind: 'pss'; hash: HashName; saltLength: number }
+  | { kind: 'ecdsa'; hash: HashName; encoding: 'der' | 'ieee-p1363' };
 
 const RSA_PKCS1: Record<string, HashName> = {
   '1.2.840.113549.1.1.5': 'sha1',
@@ -61,7 +64,8 @@ export function signatureScheme(oid: string, params: Uint8Array | null, digestHi
 export function verifyWith(scheme: Scheme, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
   try {
     if (scheme.kind === 'pkcs1') return cryptoVerify(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
-    if (scheme.kind === 'pss') return cryptoVerify(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, signature);
+    if (scheme.kind === 'pss')
+      return cryptoVerify(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, signature);
     return cryptoVerify(scheme.hash, data, { key, dsaEncoding: scheme.encoding }, signature);
   } catch {
     return false;

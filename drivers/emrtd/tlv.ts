@@ -40,7 +40,8 @@ export function readTlv(buf: Uint8Array, offset = 0): Tlv {
     len = 0;
     for (let k = 0; k < n; k++) len = len * 256 + buf[i++]!;
   }
-  if (len > buf.length - i) fail('malformed-tlv', `value of tag ${tag.toString(16)} runs ${len - (buf.length - i)} bytes past the end (offset ${offset})`);
+  if (len > buf.length - i)
+    fail('malformed-tlv', `value of tag ${tag.toString(16)} runs ${len - (buf.length - i)} bytes past the end (offset ${offset})`);
   return { tag, constructed: (first & 0x20) !== 0, value: buf.subarray(i, i + len), offset, length: i + len - offset };
 }
 

@@ -5,10 +5,16 @@ import { z } from 'zod';
 import { DEFAULT_HID_POS_LAYOUT, layoutProblem, type HidPosLayout } from './hid-pos.js';
 import type { HidDeviceInfo } from './device.js';
 
-const id16 = z.union([
-  z.number().int().min(0).max(0xffff),
-  z.string().regex(/^0x[0-9a-fA-F]{1,4}$/).transform((s) => parseInt(s, 16)),
-], { error: 'a number 0-65535 or a hex string such as "0x8C"' });
+const id16 = z.union(
+  [
+    z.number().int().min(0).max(0xffff),
+    z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{1,4}$/)
+      .transform((s) => parseInt(s, 16)),
+  ],
+  { error: 'a number 0-65535 or a hex string such as "0x8C"' },
+);
 const byte = z.number().int().min(0).max(255);
 
 const layoutSchema = z.strictObject({
@@ -36,7 +42,10 @@ const entrySchema = z
     gapMs: z.number().int().min(20).max(5000).optional(),
   })
   .refine((e) => e.vendorId !== undefined || e.productId !== undefined || e.usagePage !== undefined, 'give vendorId/productId or usagePage')
-  .refine((e) => e.mode !== 'keyboard' || (e.vendorId !== undefined && e.productId !== undefined), 'a keyboard-wedge scanner needs vendorId and productId (so no ordinary keyboard is read)')
+  .refine(
+    (e) => e.mode !== 'keyboard' || (e.vendorId !== undefined && e.productId !== undefined),
+    'a keyboard-wedge scanner needs vendorId and productId (so no ordinary keyboard is read)',
+  )
   .superRefine((e, ctx) => {
     const problem = e.layout ? layoutProblem(mergeLayout(e.layout)) : null;
     if (problem) ctx.addIssue({ code: 'custom', path: ['layout'], message: problem });
@@ -58,7 +67,10 @@ export class ScannerConfigError extends Error {
 
 export function parseScannerConfig(value: unknown): ScannerConfig {
   const r = scannerConfigSchema.safeParse(value);
-  if (!r.success) throw new ScannerConfigError(`scanner configuration: ${r.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new ScannerConfigError(
+      `scanner configuration: ${r.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }
 
@@ -66,7 +78,10 @@ export function parseScannerConfig(value: unknown): ScannerConfig {
 export function entryFor(info: HidDeviceInfo, config: ScannerConfig): ScannerEntry | null {
   return (
     config.scanners.find(
-      (e) => (e.vendorId === undefined || e.vendorId === info.vendorId) && (e.productId === undefined || e.productId === info.productId) && (e.usagePage === undefined || e.usagePage === info.usagePage),
+      (e) =>
+        (e.vendorId === undefined || e.vendorId === info.vendorId) &&
+        (e.productId === undefined || e.productId === info.productId) &&
+        (e.usagePage === undefined || e.usagePage === info.usagePage),
     ) ?? null
   );
 }

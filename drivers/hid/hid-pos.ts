@@ -44,7 +44,8 @@ export function layoutProblem(l: HidPosLayout): string | null {
     ['continued flag', l.continuedAt, 1],
   ];
   if (l.reportId !== null) spans.push(['report id', 0, 1]);
-  for (const [name, at, n] of spans) if (at < 0 || n < 0 || at + n > l.size) return `the ${name} field (${at}+${n}) does not fit in a ${l.size}-byte report`;
+  for (const [name, at, n] of spans)
+    if (at < 0 || n < 0 || at + n > l.size) return `the ${name} field (${at}+${n}) does not fit in a ${l.size}-byte report`;
   for (let i = 0; i < spans.length; i++)
     for (let j = i + 1; j < spans.length; j++) {
       const [a, ai, an] = spans[i]!;
@@ -85,20 +86,38 @@ export class HidPosDecoder implements ReportDecoder {
     const l = this.layout;
     if (l.reportId !== null && report[0] !== l.reportId) {
       // Other report IDs (status, feature echoes) are not scans; they do not break a scan in progress.
-      return [...out, { kind: 'dropped', reason: `report id ${report.length ? hex(report[0]!) : '(empty report)'} is not the scanner's data report ${hex(l.reportId)}` }];
+      return [
+        ...out,
+        {
+          kind: 'dropped',
+          reason: `report id ${report.length ? hex(report[0]!) : '(empty report)'} is not the scanner's data report ${hex(l.reportId)}`,
+        },
+      ];
     }
     if (report.length < l.size) {
-      return [...out, ...this.abandon('a short report arrived'), { kind: 'dropped', reason: `report of ${report.length} bytes, the layout needs ${l.size}` }];
+      return [
+        ...out,
+        ...this.abandon('a short report arrived'),
+        { kind: 'dropped', reason: `report of ${report.length} bytes, the layout needs ${l.size}` },
+      ];
     }
     const length = report[l.lengthAt]!;
     if (length > l.dataCapacity) {
-      return [...out, ...this.abandon('a corrupt report arrived'), { kind: 'dropped', reason: `report claims ${length} data bytes, at most ${l.dataCapacity} fit` }];
+      return [
+        ...out,
+        ...this.abandon('a corrupt report arrived'),
+        { kind: 'dropped', reason: `report claims ${length} data bytes, at most ${l.dataCapacity} fit` },
+      ];
     }
     const symBytes = report.subarray(l.symbologyAt, l.symbologyAt + l.symbologyLength);
     let symbology: string | null = null;
     if (symBytes.some((b) => b !== 0)) {
       if (!symBytes.every((b) => b >= 0x20 && b < 0x7f)) {
-        return [...out, ...this.abandon('a corrupt report arrived'), { kind: 'dropped', reason: 'symbology identifier is not printable ASCII' }];
+        return [
+          ...out,
+          ...this.abandon('a corrupt report arrived'),
+          { kind: 'dropped', reason: 'symbology identifier is not printable ASCII' },
+        ];
       }
       symbology = String.fromCharCode(...symBytes);
     }

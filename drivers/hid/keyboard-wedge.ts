@@ -26,9 +26,23 @@ const KEYS = new Map<number, [string, string]>();
 for (let i = 0; i < 26; i++) KEYS.set(0x04 + i, [String.fromCharCode(0x61 + i), String.fromCharCode(0x41 + i)]);
 '1234567890'.split('').forEach((d, i) => KEYS.set(0x1e + i, [d, '!@#$%^&*()'[i]!]));
 const PUNCT: [number, string, string][] = [
-  [0x2c, ' ', ' '], [0x2d, '-', '_'], [0x2e, '=', '+'], [0x2f, '[', '{'], [0x30, ']', '}'], [0x31, '\\', '|'],
-  [0x33, ';', ':'], [0x34, "'", '"'], [0x35, '`', '~'], [0x36, ',', '<'], [0x37, '.', '>'], [0x38, '/', '?'],
-  [0x54, '/', '/'], [0x55, '*', '*'], [0x56, '-', '-'], [0x57, '+', '+'], [0x63, '.', '.'],
+  [0x2c, ' ', ' '],
+  [0x2d, '-', '_'],
+  [0x2e, '=', '+'],
+  [0x2f, '[', '{'],
+  [0x30, ']', '}'],
+  [0x31, '\\', '|'],
+  [0x33, ';', ':'],
+  [0x34, "'", '"'],
+  [0x35, '`', '~'],
+  [0x36, ',', '<'],
+  [0x37, '.', '>'],
+  [0x38, '/', '?'],
+  [0x54, '/', '/'],
+  [0x55, '*', '*'],
+  [0x56, '-', '-'],
+  [0x57, '+', '+'],
+  [0x63, '.', '.'],
 ];
 for (const [u, a, b] of PUNCT) KEYS.set(u, [a, b]);
 '1234567890'.split('').forEach((d, i) => KEYS.set(0x59 + i, [d, d]));
@@ -61,9 +75,20 @@ export class KeyboardWedgeDecoder implements ReportDecoder {
     const out = this.expire(at);
     const o = this.opts.reportId === null ? 0 : 1;
     if (this.opts.reportId !== null && report[0] !== this.opts.reportId) {
-      return [...out, { kind: 'dropped', reason: `report id ${report.length ? hex(report[0]!) : '(empty report)'} is not the keyboard report ${hex(this.opts.reportId)}` }];
+      return [
+        ...out,
+        {
+          kind: 'dropped',
+          reason: `report id ${report.length ? hex(report[0]!) : '(empty report)'} is not the keyboard report ${hex(this.opts.reportId)}`,
+        },
+      ];
     }
-    if (report.length < o + 8) return [...out, ...this.abandon('a short report arrived'), { kind: 'dropped', reason: `keyboard report of ${report.length} bytes, needs ${o + 8}` }];
+    if (report.length < o + 8)
+      return [
+        ...out,
+        ...this.abandon('a short report arrived'),
+        { kind: 'dropped', reason: `keyboard report of ${report.length} bytes, needs ${o + 8}` },
+      ];
     const modifiers = report[o]!;
     const keys = [...report.subarray(o + 2, o + 8)].filter((k) => k !== 0);
     if (keys.some((k) => k <= 0x03)) {

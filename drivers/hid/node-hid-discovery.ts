@@ -6,7 +6,9 @@ import type { DeviceDiscovery, HidDeviceInfo, ReportSource } from './device.js';
 
 /** The part of node-hid we use (injected in unit tests). */
 export interface NodeHidModule {
-  devicesAsync(): Promise<{ vendorId: number; productId: number; path?: string; serialNumber?: string; product?: string; usagePage?: number; usage?: number }[]>;
+  devicesAsync(): Promise<
+    { vendorId: number; productId: number; path?: string; serialNumber?: string; product?: string; usagePage?: number; usage?: number }[]
+  >;
   HIDAsync: { open(path: string, options?: { nonExclusive?: boolean }): Promise<NodeHidHandle> };
 }
 export interface NodeHidHandle extends EventEmitter {
@@ -82,15 +84,25 @@ export class NodeHidDiscovery extends EventEmitter implements DeviceDiscovery {
       for (const d of list) {
         if (!d.path || this.open.has(d.path)) continue;
         const info: HidDeviceInfo = {
-          path: d.path, vendorId: d.vendorId, productId: d.productId, usagePage: d.usagePage ?? 0, usage: d.usage ?? 0,
-          product: d.product ?? '', serialNumber: d.serialNumber ?? '', transport: 'hidraw',
+          path: d.path,
+          vendorId: d.vendorId,
+          productId: d.productId,
+          usagePage: d.usagePage ?? 0,
+          usage: d.usage ?? 0,
+          product: d.product ?? '',
+          serialNumber: d.serialNumber ?? '',
+          transport: 'hidraw',
         };
         if (!this.match(info)) continue;
         let handle: NodeHidHandle;
         try {
           handle = await hid.HIDAsync.open(d.path);
         } catch (err) {
-          this.report(new Error(`cannot open ${d.path} (${info.product || 'scanner'}): ${(err as Error).message}; check the udev rule in docs/BARCODE.md`));
+          this.report(
+            new Error(
+              `cannot open ${d.path} (${info.product || 'scanner'}): ${(err as Error).message}; check the udev rule in docs/BARCODE.md`,
+            ),
+          );
           continue;
         }
         const source = new HidrawSource(info, handle);

@@ -20,7 +20,11 @@ export interface DroppedEvent {
 
 export function decoderFor(entry: ScannerEntry): ReportDecoder {
   if (entry.mode === 'hid-pos') return new HidPosDecoder(layoutOf(entry), entry.gapMs ?? 300);
-  return new KeyboardWedgeDecoder({ reportId: entry.reportId ?? null, terminator: entry.terminator === undefined ? 'enter' : entry.terminator, gapMs: entry.gapMs ?? 150 });
+  return new KeyboardWedgeDecoder({
+    reportId: entry.reportId ?? null,
+    terminator: entry.terminator === undefined ? 'enter' : entry.terminator,
+    gapMs: entry.gapMs ?? 150,
+  });
 }
 
 export class BarcodeScanners extends EventEmitter {
@@ -43,7 +47,9 @@ export class BarcodeScanners extends EventEmitter {
     for (const d of this.discoveries) {
       d.on('attach', (source: ReportSource) => this.attach(source));
       d.on('error', (err: Error) => this.emit('error', err));
-      d.on('refused', (r: { path: string; reason: string }) => this.emit('error', new Error(`scanner connection ${r.path} refused: ${r.reason}`)));
+      d.on('refused', (r: { path: string; reason: string }) =>
+        this.emit('error', new Error(`scanner connection ${r.path} refused: ${r.reason}`)),
+      );
       await d.start();
     }
   }

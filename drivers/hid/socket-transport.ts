@@ -98,7 +98,8 @@ export class SocketDiscovery extends EventEmitter implements DeviceDiscovery {
   }
 
   async start(): Promise<void> {
-    if (this.host !== '127.0.0.1' && this.host !== '::1' && this.host !== 'localhost') throw new Error(`the virtual scanner transport listens on loopback only, not ${this.host}`);
+    if (this.host !== '127.0.0.1' && this.host !== '::1' && this.host !== 'localhost')
+      throw new Error(`the virtual scanner transport listens on loopback only, not ${this.host}`);
     const server = createServer((socket) => this.accept(socket));
     server.maxConnections = 16;
     await new Promise<void>((resolve, reject) => {

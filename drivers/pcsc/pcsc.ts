@@ -75,7 +75,10 @@ export class PcscReaders extends EventEmitter<Events> {
     this.pcsc.on('error', (err: unknown) => {
       if (this.closed) return; // closing cancels the pending status wait: not an error
       const message = err instanceof Error ? err.message : String(err);
-      this.emit('error', new PcscError(/establish|service|0x8010001D|socket/i.test(message) ? 'no-service' : 'transport', `PC/SC: ${message}`));
+      this.emit(
+        'error',
+        new PcscError(/establish|service|0x8010001D|socket/i.test(message) ? 'no-service' : 'transport', `PC/SC: ${message}`),
+      );
     });
     this.pcsc.on('reader', (reader: CardReader) => this.addReader(reader));
   }
@@ -89,7 +92,10 @@ export class PcscReaders extends EventEmitter<Events> {
   private addReader(reader: CardReader): void {
     const name = reader.name;
     if (isVirtualReader(name) && !this.options.allowVirtualReaders) {
-      this.emit('error', new PcscError('virtual-reader-refused', `Virtual reader "${name}" refused: virtual readers are accepted only in simulator mode`));
+      this.emit(
+        'error',
+        new PcscError('virtual-reader-refused', `Virtual reader "${name}" refused: virtual readers are accepted only in simulator mode`),
+      );
       // Kept (unused) until close(): closing it now leaves pcsclite's monitor thread hanging at exit.
       reader.on('error', () => undefined);
       this.refused.add(reader);
@@ -138,7 +144,14 @@ export class PcscReaders extends EventEmitter<Events> {
       const timer = setTimeout(() => {
         this.off('card-inserted', onCard);
         const known = this.readers;
-        reject(new PcscError(known.length ? 'no-card' : 'no-reader', known.length ? `no card was presented within ${Math.round(options.timeoutMs / 1000)} s (readers: ${known.join(', ')})` : `no card reader found within ${Math.round(options.timeoutMs / 1000)} s`));
+        reject(
+          new PcscError(
+            known.length ? 'no-card' : 'no-reader',
+            known.length
+              ? `no card was presented within ${Math.round(options.timeoutMs / 1000)} s (readers: ${known.join(', ')})`
+              : `no card reader found within ${Math.round(options.timeoutMs / 1000)} s`,
+          ),
+        );
       }, options.timeoutMs);
       const onCard = (c: CardInfo) => {
         if (!matches(c.reader)) return;
@@ -157,12 +170,18 @@ export class PcscReaders extends EventEmitter<Events> {
     if (!state.present) return Promise.reject(new PcscError('no-card', `no card in "${reader}"`));
     const r = state.reader;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new PcscError('timeout', `connecting to the card in "${reader}" took over ${timeoutMs} ms`)), timeoutMs);
-      r.connect({ share_mode: r.SCARD_SHARE_SHARED, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 }, (err: unknown, protocol: number) => {
-        clearTimeout(timer);
-        if (err) return reject(classify(err, `connecting to "${reader}"`));
-        resolve(new PcscCard(r, state.atr ?? new Uint8Array(0), protocol));
-      });
+      const timer = setTimeout(
+        () => reject(new PcscError('timeout', `connecting to the card in "${reader}" took over ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      r.connect(
+        { share_mode: r.SCARD_SHARE_SHARED, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 },
+        (err: unknown, protocol: number) => {
+          clearTimeout(timer);
+          if (err) return reject(classify(err, `connecting to "${reader}"`));
+          resolve(new PcscCard(r, state.atr ?? new Uint8Array(0), protocol));
+        },
+      );
     });
   }
 
@@ -213,22 +232,27 @@ export class PcscCard {
         this.r.disconnect(this.r.SCARD_RESET_CARD, () => undefined);
         reject(this.gone);
       }, timeoutMs);
-      this.r.transmit(Buffer.from(apdu), 65538, this.protocol === 'T=0' ? this.r.SCARD_PROTOCOL_T0 : this.r.SCARD_PROTOCOL_T1, (err: unknown, data: Buffer) => {
-        if (done) return;
-        clearTimeout(timer);
-        if (err) {
-          const e = classify(err, 'transmit');
-          if (e.code === 'card-removed') this.gone = e;
-          return reject(e);
-        }
-        if (!data || data.length < 2) {
-          // No status word at all: the card stopped answering mid-exchange (vpcd and contactless
-          // readers report a card that left the field this way, before the reader state changes).
-          this.gone = new PcscError('card-removed', 'the card stopped answering (removed from the reader)');
-          return reject(this.gone);
-        }
-        resolve(new Uint8Array(data));
-      });
+      this.r.transmit(
+        Buffer.from(apdu),
+        65538,
+        this.protocol === 'T=0' ? this.r.SCARD_PROTOCOL_T0 : this.r.SCARD_PROTOCOL_T1,
+        (err: unknown, data: Buffer) => {
+          if (done) return;
+          clearTimeout(timer);
+          if (err) {
+            const e = classify(err, 'transmit');
+            if (e.code === 'card-removed') this.gone = e;
+            return reject(e);
+          }
+          if (!data || data.length < 2) {
+            // No status word at all: the card stopped answering mid-exchange (vpcd and contactless
+            // readers report a card that left the field this way, before the reader state changes).
+            this.gone = new PcscError('card-removed', 'the card stopped answering (removed from the reader)');
+            return reject(this.gone);
+          }
+          resolve(new Uint8Array(data));
+        },
+      );
     });
   }
 

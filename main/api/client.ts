@@ -35,7 +35,10 @@ export interface ClientOptions {
 export function createKioskClient(transport: TextTransport, options: ClientOptions = {}): KioskApi {
   const timeoutMs = options.timeoutMs ?? 10_000;
   let nextId = 1;
-  const pending = new Map<number, { method: Method; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<
+    number,
+    { method: Method; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }
+  >();
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
 
   transport.onMessage((raw) => {

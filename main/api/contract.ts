@@ -38,12 +38,31 @@ export type Screen = z.infer<typeof Screen>;
 export const DecisionView = z.strictObject({
   decision: z.enum(['admitted', 'refused', 'referred']),
   reasons: z.array(reason).max(16),
-  face: z.strictObject({ status: z.enum(['matched', 'not-matched', 'not-live', 'not-checked']), score: z.number().min(-1).max(1).nullable() }),
+  face: z.strictObject({
+    status: z.enum(['matched', 'not-matched', 'not-live', 'not-checked']),
+    score: z.number().min(-1).max(1).nullable(),
+  }),
   insurance: z
-    .strictObject({ status: z.enum(['covered', 'expired', 'not-covered', 'unknown']), level: z.number().int().min(0).max(100).nullable(), validUntil: isoDate.nullable(), facility: z.string().max(120).nullable() })
+    .strictObject({
+      status: z.enum(['covered', 'expired', 'not-covered', 'unknown']),
+      level: z.number().int().min(0).max(100).nullable(),
+      validUntil: isoDate.nullable(),
+      facility: z.string().max(120).nullable(),
+    })
     .optional(),
-  appointment: z.strictObject({ time: z.string().max(5), clinic: z.string().max(32) }).nullable().optional(),
-  flight: z.strictObject({ id: z.string().max(8), seat: z.string().max(4), gate: z.string().max(4).nullable(), departure: z.string().max(5).nullable() }).nullable().optional(),
+  appointment: z
+    .strictObject({ time: z.string().max(5), clinic: z.string().max(32) })
+    .nullable()
+    .optional(),
+  flight: z
+    .strictObject({
+      id: z.string().max(8),
+      seat: z.string().max(4),
+      gate: z.string().max(4).nullable(),
+      departure: z.string().max(5).nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 export type DecisionView = z.infer<typeof DecisionView>;
 

@@ -13,7 +13,8 @@ export function chipFacts(read: DocumentRead): ChipFacts {
   if (v.active.supported && v.active.status !== 'passed') reasons.push('chip-cloned');
   if (v.validity.status !== 'passed') reasons.push('card-expired');
   if (reasons.length === 0 && !v.verified) reasons.push('chip-not-verified');
-  const status = (c: { supported: boolean; status: string }) => (!c.supported ? 'not-supported' : c.status === 'passed' ? 'verified' : 'failed');
+  const status = (c: { supported: boolean; status: string }) =>
+    !c.supported ? 'not-supported' : c.status === 'passed' ? 'verified' : 'failed';
   const mrzId = /^\d{12}/.test(read.mrz.optionalData1) ? read.mrz.optionalData1.slice(0, 12) : null;
   const idNumber = read.dg13?.idNumber && /^\d{12}$/.test(read.dg13.idNumber) ? read.dg13.idNumber : mrzId;
   return {

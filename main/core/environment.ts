@@ -38,7 +38,8 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 export function kioskEnvironment(argv: readonly string[], env: NodeJS.ProcessEnv): KioskEnvironment {
   const simulator = argv.includes('--simulator') || env['KIOSK_SIMULATOR'] === '1';
   const site = env['KIOSK_SITE'] || undefined;
-  if (site !== undefined && site !== 'hospital' && site !== 'airport') throw new EnvironmentError(`KIOSK_SITE must be hospital or airport, not "${site}"`);
+  if (site !== undefined && site !== 'hospital' && site !== 'airport')
+    throw new EnvironmentError(`KIOSK_SITE must be hospital or airport, not "${site}"`);
   let scannerConfig: ScannerConfig | null = null;
   if (env['KIOSK_SCANNERS']) {
     try {

@@ -54,7 +54,13 @@ export class FaceStep {
     if (!this.source || !this.source.available()) return { kind: 'unavailable', why: 'no camera' };
     const chip = this.chip ?? (await this.chipPending) ?? null;
     if (!chip) return { kind: 'unavailable', why: 'no usable face in the chip photo' };
-    const cfg: FaceDecisionConfig = { matchThreshold: policy.matchThreshold, liveThreshold: policy.liveThreshold, minGoodFrames: policy.minGoodFrames, windowMs: policy.windowMs, quality: DEFAULT_QUALITY };
+    const cfg: FaceDecisionConfig = {
+      matchThreshold: policy.matchThreshold,
+      liveThreshold: policy.liveThreshold,
+      minGoodFrames: policy.minGoodFrames,
+      windowMs: policy.windowMs,
+      quality: DEFAULT_QUALITY,
+    };
     const frames: TimedFrame[] = [];
     try {
       while (!cap.signal.aborted) {

@@ -2,7 +2,19 @@
 // Transport-free: WebSocket and MessagePort connections are both served by rpc-server.ts.
 // The check-in workflow and the status come from the composition root (kiosk.ts) through
 // `attach`; a core without them (tests of the transports) answers with an idle view.
-import type { AppInfo, CheckinView, DeviceState, DeviceStatus, EventName, KioskStatus, Language, Method, ParamsOf, PayloadOf, ResultOf } from '../api/contract.js';
+import type {
+  AppInfo,
+  CheckinView,
+  DeviceState,
+  DeviceStatus,
+  EventName,
+  KioskStatus,
+  Language,
+  Method,
+  ParamsOf,
+  PayloadOf,
+  ResultOf,
+} from '../api/contract.js';
 import { appPackage } from './version.js';
 
 export type DeviceName = keyof DeviceStatus;
@@ -22,7 +34,16 @@ export interface CoreServices {
   cancel(): void;
 }
 
-const IDLE: CheckinView = { workflow: 'hospital', screen: 'idle', notice: null, progress: null, guidance: null, hasPass: false, person: null, decision: null };
+const IDLE: CheckinView = {
+  workflow: 'hospital',
+  screen: 'idle',
+  notice: null,
+  progress: null,
+  guidance: null,
+  hasPass: false,
+  person: null,
+  decision: null,
+};
 
 export class KioskCore {
   private language: Language;

@@ -72,7 +72,11 @@ export interface Kiosk {
 /** Used when nothing is published: a hospital with one general clinic (simulator: see simulator/site-data.ts). */
 export function fallbackSiteConfig(kind: SiteKind): SiteConfig {
   return kind === 'hospital'
-    ? SiteConfig.parse({ kind, name: 'unconfigured hospital kiosk', clinics: [{ id: 'general', name: { vi: 'Khám tổng quát', en: 'General examination' }, room: '1' }] })
+    ? SiteConfig.parse({
+        kind,
+        name: 'unconfigured hospital kiosk',
+        clinics: [{ id: 'general', name: { vi: 'Khám tổng quát', en: 'General examination' }, room: '1' }],
+      })
     : SiteConfig.parse({ kind, name: 'unconfigured airport kiosk', airport: { code: 'HAN' } });
 }
 
@@ -106,12 +110,15 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
   if (credentials) {
     sync = startSyncService(store, credentials, log, (online) => core.setDevice('registry', online ? 'connected' : 'missing'), config.sync);
     sync.on('datasets', () => reference.reload());
-    sync.on('dataset-refused', (r: { dataset: 'trust' | 'site-config' | 'roster'; problem: string }) => reference.refused(r.dataset, r.problem));
+    sync.on('dataset-refused', (r: { dataset: 'trust' | 'site-config' | 'roster'; problem: string }) =>
+      reference.refused(r.dataset, r.problem),
+    );
     sync.on('uploaded', () => chain.check());
     const s = sync;
     chain.onBreak = (seq, problem) => s.reportAlert({ kind: 'chain-break', seq, problem: problem.slice(0, 200) });
     stops.push(() => sync!.stop());
-  } else log.warn('this kiosk is not enrolled with a registry: check-ins are kept and queued (kiosk sync enrol --registry URL --code CODE)');
+  } else
+    log.warn('this kiosk is not enrolled with a registry: check-ins are kept and queued (kiosk sync enrol --registry URL --code CODE)');
   chain.check();
   const stopRetention = startRetention(store, () => config.retentionDays ?? reference.siteConfig.retentionDays, log);
   stops.push(stopRetention);
@@ -119,7 +126,16 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
   const readers = new ReaderService({ simulator: config.simulator, log });
   const faceService = new FaceService();
   const face = new FaceStep(faceService, config.frames ?? null);
-  const runner = new WorkflowRunner({ site: () => credentials?.site ?? 'unenrolled', store, reference, readers, face, log, ...(config.now ? { now: config.now } : {}), onRecorded: () => sync?.nudge() });
+  const runner = new WorkflowRunner({
+    site: () => credentials?.site ?? 'unenrolled',
+    store,
+    reference,
+    readers,
+    face,
+    log,
+    ...(config.now ? { now: config.now } : {}),
+    onRecorded: () => sync?.nudge(),
+  });
   stops.push(() => runner.stop());
 
   readers.on('readers', (names) => core.setDevice('reader', names.length ? 'connected' : 'missing'));
@@ -140,7 +156,8 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
         onStatus: (connected) => core.setDevice('scanner', connected ? 'connected' : 'missing'),
         onScan: (scan) => runner.dispatch(scanEvent(scan)),
       });
-      if (scanners.socketPort !== null) log.info({ port: scanners.socketPort }, 'waiting for the virtual scanner (kiosk sim scanner) on 127.0.0.1');
+      if (scanners.socketPort !== null)
+        log.info({ port: scanners.socketPort }, 'waiting for the virtual scanner (kiosk sim scanner) on 127.0.0.1');
       const s = scanners;
       stops.push(() => s.stop());
     } catch (err) {
@@ -160,10 +177,19 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
         enrolled: credentials !== null,
         online: s?.online === true && s.lastError === null,
         queued: s?.queued ?? q!.length,
-        oldestUnsyncedAgeMs: s ? s.oldestUnsyncedAgeMs : q!.oldestRecordedAt ? Math.max(0, Date.now() - Date.parse(q!.oldestRecordedAt)) : null,
+        oldestUnsyncedAgeMs: s
+          ? s.oldestUnsyncedAgeMs
+          : q!.oldestRecordedAt
+            ? Math.max(0, Date.now() - Date.parse(q!.oldestRecordedAt))
+            : null,
         lastError: s?.lastError ?? (credentials ? null : 'not enrolled'),
       },
-      datasets: Object.fromEntries(Object.entries(reference.status()).map(([k, d]) => [k, { source: d.source, version: d.version, ageMs: d.ageMs, problem: d.problem }])) as KioskStatus['datasets'],
+      datasets: Object.fromEntries(
+        Object.entries(reference.status()).map(([k, d]) => [
+          k,
+          { source: d.source, version: d.version, ageMs: d.ageMs, problem: d.problem },
+        ]),
+      ) as KioskStatus['datasets'],
       chain: { ok: c.ok, checked: c.checked, problem: c.problem },
     };
   };
@@ -250,7 +276,8 @@ function toView(kind: SiteKind, s: State): CheckinView {
     progress: s.progress,
     guidance: s.guidance,
     hasPass: s.ctx.pass !== null,
-    person: s.ctx.chip && (s.screen === 'face' || s.screen === 'deciding' || s.screen === 'result') ? { fullName: s.ctx.chip.fullName } : null,
+    person:
+      s.ctx.chip && (s.screen === 'face' || s.screen === 'deciding' || s.screen === 'result') ? { fullName: s.ctx.chip.fullName } : null,
     decision: s.decision,
   };
 }

@@ -4,7 +4,19 @@ import { destination, pino, type Logger } from 'pino';
 
 export type { Logger };
 
-const REDACT = ['token', '*.token', 'face', '*.face', 'photo', '*.photo', 'embedding', '*.embedding', 'image', '*.image', 'headers.authorization'];
+const REDACT = [
+  'token',
+  '*.token',
+  'face',
+  '*.face',
+  'photo',
+  '*.photo',
+  'embedding',
+  '*.embedding',
+  'image',
+  '*.image',
+  'headers.authorization',
+];
 
 export function createLogger(name: string, level: string = process.env['KIOSK_LOG_LEVEL'] ?? 'info'): Logger {
   return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' } }, destination({ fd: 2, sync: true }));

@@ -18,7 +18,10 @@ function fail(why: string): never {
 
 const args = process.argv.slice(2);
 const unknown = args.find((a) => a !== '--simulator');
-if (unknown !== undefined) fail(`unknown argument ${unknown} (usage: node-main.js [--simulator]; the rest is configured by KIOSK_* variables, see main/core/environment.ts)`);
+if (unknown !== undefined)
+  fail(
+    `unknown argument ${unknown} (usage: node-main.js [--simulator]; the rest is configured by KIOSK_* variables, see main/core/environment.ts)`,
+  );
 
 const log = createLogger('kiosk');
 let kiosk: Kiosk;

@@ -55,7 +55,8 @@ export class ReaderService extends EventEmitter<Events> {
     // With no pcscd listening, libpcsclite's context setup waits for the socket without end
     // (seen with strace): the service is only opened once pcscd's socket is there.
     const socket = process.env['PCSCLITE_CSOCK_NAME'] ?? '/run/pcscd/pcscd.comm';
-    if (!existsSync(socket)) return this.problem(`pcscd is not running (no ${socket}); start it (Debian: the pcscd package) and the readers appear`, true);
+    if (!existsSync(socket))
+      return this.problem(`pcscd is not running (no ${socket}); start it (Debian: the pcscd package) and the readers appear`, true);
     let pcsc: PcscReaders;
     try {
       pcsc = new PcscReaders({ allowVirtualReaders: this.o.simulator });
@@ -105,7 +106,11 @@ export class ReaderService extends EventEmitter<Events> {
   }
 
   /** Reads and verifies the card in `reader`. Throws CardReadError. */
-  async read(reader: string, access: AccessKey[], o: { trust: TrustStore; timeoutMs: number; signal: AbortSignal; onProgress?: (p: ReadProgress) => void }): Promise<DocumentRead> {
+  async read(
+    reader: string,
+    access: AccessKey[],
+    o: { trust: TrustStore; timeoutMs: number; signal: AbortSignal; onProgress?: (p: ReadProgress) => void },
+  ): Promise<DocumentRead> {
     const pcsc = this.pcsc;
     if (!pcsc) throw new CardReadError('unreadable', 'no card reader service');
     let card;
@@ -127,7 +132,15 @@ export class ReaderService extends EventEmitter<Events> {
     });
     stop.catch(() => undefined);
     try {
-      return await Promise.race([readDocument(pcscChannel(card), { access, trust: o.trust, extendedLength: card.extendedLength, ...(o.onProgress ? { onProgress: o.onProgress } : {}) }), stop]);
+      return await Promise.race([
+        readDocument(pcscChannel(card), {
+          access,
+          trust: o.trust,
+          extendedLength: card.extendedLength,
+          ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+        }),
+        stop,
+      ]);
     } catch (err) {
       throw toReadError(err);
     } finally {

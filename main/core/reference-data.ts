@@ -4,7 +4,16 @@
 // status says what is wrong and how old the data in use is.
 import { EventEmitter } from 'node:events';
 import { TrustStore, type TrustFile } from '../../drivers/emrtd/cert/trust-store.js';
-import { describeError, parseRosterItem, SITE_CONFIG_KEY, SiteConfig, TrustItem, type FlightEntry, type PatientEntry, type SiteKind } from '../protocol/datasets.js';
+import {
+  describeError,
+  parseRosterItem,
+  SITE_CONFIG_KEY,
+  SiteConfig,
+  TrustItem,
+  type FlightEntry,
+  type PatientEntry,
+  type SiteKind,
+} from '../protocol/datasets.js';
 import type { KioskStore } from '../store/kiosk-store.js';
 import type { Logger } from './logger.js';
 
@@ -62,7 +71,9 @@ export class ReferenceData extends EventEmitter<{ changed: [] }> {
   }
 
   status(now = Date.now()): Record<string, DatasetState & { ageMs: number | null }> {
-    return Object.fromEntries(Object.entries(this.states).map(([k, s]) => [k, { ...s, ageMs: s.appliedAt ? Math.max(0, now - Date.parse(s.appliedAt)) : null }]));
+    return Object.fromEntries(
+      Object.entries(this.states).map(([k, s]) => [k, { ...s, ageMs: s.appliedAt ? Math.max(0, now - Date.parse(s.appliedAt)) : null }]),
+    );
   }
 
   /** Sync refused a new version (it did not parse): the one in use stays, and the status says why. */
@@ -89,7 +100,12 @@ export class ReferenceData extends EventEmitter<{ changed: [] }> {
     const load = TrustStore.fromFiles(files);
     for (const s of load.skipped) this.o.log.warn({ item: s.name, reason: s.reason }, 'trust item skipped');
     this.trust = load.store;
-    this.states.trust = { source: v ? 'registry' : this.o.localTrust?.length ? 'local' : 'default', version: v?.version ?? 0, appliedAt: v?.appliedAt ?? null, problem: null };
+    this.states.trust = {
+      source: v ? 'registry' : this.o.localTrust?.length ? 'local' : 'default',
+      version: v?.version ?? 0,
+      appliedAt: v?.appliedAt ?? null,
+      problem: null,
+    };
   }
 
   private loadSiteConfig(v: { version: number; appliedAt: string } | undefined): void {
@@ -101,7 +117,12 @@ export class ReferenceData extends EventEmitter<{ changed: [] }> {
     const override = this.o.siteKindOverride;
     if (override && parsed.data.kind !== override) {
       // Simulator mode chose the other workflow: keep the published policy, but not its kind.
-      this.states['site-config'] = { source: 'default', version: v.version, appliedAt: v.appliedAt, problem: `the published configuration is for a ${parsed.data.kind} site; simulator mode runs a ${override} kiosk` };
+      this.states['site-config'] = {
+        source: 'default',
+        version: v.version,
+        appliedAt: v.appliedAt,
+        problem: `the published configuration is for a ${parsed.data.kind} site; simulator mode runs a ${override} kiosk`,
+      };
       return;
     }
     this.siteConfig = parsed.data;

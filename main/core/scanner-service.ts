@@ -70,7 +70,15 @@ export async function startScannerService(o: ScannerServiceOptions): Promise<Sca
     } catch (err) {
       parsed = { device: e.device, error: (err as Error).message };
     }
-    o.log.info({ scanner: describe(e.device), kind: 'payload' in parsed ? parsed.payload.kind : 'invalid', length: e.scan.bytes.length, symbology: e.scan.symbology }, 'scan');
+    o.log.info(
+      {
+        scanner: describe(e.device),
+        kind: 'payload' in parsed ? parsed.payload.kind : 'invalid',
+        length: e.scan.bytes.length,
+        symbology: e.scan.symbology,
+      },
+      'scan',
+    );
     o.onScan?.(parsed);
   });
   try {

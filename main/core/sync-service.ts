@@ -25,18 +25,30 @@ export function startRetention(store: KioskStore, retentionDays: () => number, l
   return () => clearInterval(timer);
 }
 
-export function startSyncService(store: KioskStore, credentials: KioskCredentials, log: Logger, onOnline: (online: boolean) => void, options: Partial<SyncOptions> = {}): SyncEngine {
+export function startSyncService(
+  store: KioskStore,
+  credentials: KioskCredentials,
+  log: Logger,
+  onOnline: (online: boolean) => void,
+  options: Partial<SyncOptions> = {},
+): SyncEngine {
   const engine = new SyncEngine(store, new RegistryClient(credentials), options);
   // Failures are statuses (logged below when they change); the kiosk goes on offline.
   engine.on('error', () => undefined);
-  engine.on('dataset-refused', (r: { dataset: string; version: number; problem: string }) => log.error(r, 'the registry published a dataset that does not parse; the last good version stays in use'));
+  engine.on('dataset-refused', (r: { dataset: string; version: number; problem: string }) =>
+    log.error(r, 'the registry published a dataset that does not parse; the last good version stays in use'),
+  );
   let last = '';
   engine.on('status', (s: SyncStatus) => {
     onOnline(s.online && s.lastError === null);
     const key = `${s.online}|${s.lastError}`;
     if (key === last) return;
     last = key;
-    if (s.lastError) log.warn({ queued: s.queued, oldestUnsyncedAgeMs: s.oldestUnsyncedAgeMs, error: s.lastError, nextAttemptAt: s.nextAttemptAt }, 'registry sync failing; check-ins stay queued');
+    if (s.lastError)
+      log.warn(
+        { queued: s.queued, oldestUnsyncedAgeMs: s.oldestUnsyncedAgeMs, error: s.lastError, nextAttemptAt: s.nextAttemptAt },
+        'registry sync failing; check-ins stay queued',
+      );
     else log.info({ queued: s.queued, registry: credentials.registryUrl }, 'registry sync online');
   });
   engine.on('uploaded', (r: { sent: number; accepted: number; duplicate: number; rejected: number }) => log.debug(r, 'check-ins uploaded'));

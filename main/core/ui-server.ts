@@ -61,10 +61,12 @@ export function refuseUpgrade(req: IncomingMessage, port: number, token: string)
   const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
   const url = new URL(req.url ?? '/', 'http://placeholder');
   if (url.pathname !== BRIDGE_PATH) return { status: 404, reason: `no WebSocket endpoint at ${url.pathname}` };
-  if (!allowedHosts.includes(req.headers.host ?? '')) return { status: 403, reason: `host "${req.headers.host ?? ''}" is not this loopback server` };
+  if (!allowedHosts.includes(req.headers.host ?? ''))
+    return { status: 403, reason: `host "${req.headers.host ?? ''}" is not this loopback server` };
   const origin = req.headers.origin;
   if (!origin) return { status: 403, reason: 'no Origin header' };
-  if (!allowedHosts.map((h) => `http://${h}`).includes(origin)) return { status: 403, reason: `origin "${origin}" is not this loopback server` };
+  if (!allowedHosts.map((h) => `http://${h}`).includes(origin))
+    return { status: 403, reason: `origin "${origin}" is not this loopback server` };
   const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
   if (!offered.includes(BRIDGE_PROTOCOL)) return { status: 400, reason: `subprotocol ${BRIDGE_PROTOCOL} not offered` };
   const presented = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
@@ -75,7 +77,9 @@ export function refuseUpgrade(req: IncomingMessage, port: number, token: string)
 
 function rejectSocket(socket: Duplex, status: number, reason: string): void {
   const text = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : 'Forbidden';
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+  );
 }
 
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
@@ -126,13 +130,17 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       log.info('UI connected');
-      serveConnection(core, {
-        send: (text) => {
-          if (ws.readyState === ws.OPEN) ws.send(text);
+      serveConnection(
+        core,
+        {
+          send: (text) => {
+            if (ws.readyState === ws.OPEN) ws.send(text);
+          },
+          onMessage: (listener) => ws.on('message', (data, isBinary) => listener(isBinary ? null : data.toString('utf8'))),
+          onClose: (listener) => ws.on('close', listener),
         },
-        onMessage: (listener) => ws.on('message', (data, isBinary) => listener(isBinary ? null : data.toString('utf8'))),
-        onClose: (listener) => ws.on('close', listener),
-      }, log);
+        log,
+      );
       ws.on('error', (err) => log.warn({ err: err.message }, 'UI connection error'));
     });
   });

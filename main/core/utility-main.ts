@@ -50,11 +50,15 @@ parentPort.on('message', (e) => {
     log.warn('ignored a message from the shell that carried no UI port');
     return;
   }
-  serveConnection(kiosk.core, {
-    send: (text) => port.postMessage(text),
-    onMessage: (listener) => port.on('message', (m) => listener(m.data)),
-    onClose: (listener) => port.on('close', listener),
-  }, log);
+  serveConnection(
+    kiosk.core,
+    {
+      send: (text) => port.postMessage(text),
+      onMessage: (listener) => port.on('message', (m) => listener(m.data)),
+      onClose: (listener) => port.on('close', listener),
+    },
+    log,
+  );
   port.start();
   log.info('UI connected over MessagePort');
 });

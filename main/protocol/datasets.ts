@@ -67,7 +67,11 @@ export const StaffPin = z.strictObject({
   scrypt: z.strictObject({
     salt: base64.min(16).max(128),
     hash: base64.min(32).max(256),
-    N: z.number().int().min(1024).max(1 << 20),
+    N: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1 << 20),
     r: z.number().int().min(1).max(32),
     p: z.number().int().min(1).max(16),
   }),
@@ -93,7 +97,10 @@ export const SiteConfig = z.discriminatedUnion('kind', [
       /** IATA code of this airport: boarding passes must depart from it. */
       code: z.string().regex(/^[A-Z]{3}$/),
       /** The gate this site's kiosks serve; absent at check-in kiosks (any gate). */
-      gate: z.string().regex(/^[A-Z0-9]{1,4}$/).optional(),
+      gate: z
+        .string()
+        .regex(/^[A-Z0-9]{1,4}$/)
+        .optional(),
     }),
   }),
 ]);
@@ -135,7 +142,10 @@ export const FlightEntry = z.strictObject({
   date: isoDate,
   from: z.string().regex(/^[A-Z]{3}$/),
   to: z.string().regex(/^[A-Z]{3}$/),
-  gate: z.string().regex(/^[A-Z0-9]{1,4}$/).nullable(),
+  gate: z
+    .string()
+    .regex(/^[A-Z0-9]{1,4}$/)
+    .nullable(),
   departure: z.string().regex(/^\d{2}:\d{2}$/),
   status: FlightStatus,
 });
@@ -146,7 +156,10 @@ export function flightKey(carrier: string, number: string, date: string): string
 }
 
 /** One roster item, checked by its key's prefix. */
-export function parseRosterItem(key: string, value: unknown): { kind: 'patient'; idNumber: string; entry: PatientEntry } | { kind: 'flight'; entry: FlightEntry } {
+export function parseRosterItem(
+  key: string,
+  value: unknown,
+): { kind: 'patient'; idNumber: string; entry: PatientEntry } | { kind: 'flight'; entry: FlightEntry } {
   if (key.startsWith(ROSTER_PATIENT_PREFIX)) {
     const idNumber = key.slice(ROSTER_PATIENT_PREFIX.length);
     if (!/^\d{12}$/.test(idNumber)) throw new Error(`roster key ${key}: a patient key is patient/ and a 12-digit ID number`);
@@ -154,7 +167,8 @@ export function parseRosterItem(key: string, value: unknown): { kind: 'patient';
   }
   if (key.startsWith(ROSTER_FLIGHT_PREFIX)) {
     const entry = FlightEntry.parse(value);
-    if (key !== flightKey(entry.carrier, entry.number, entry.date)) throw new Error(`roster key ${key}: expected ${flightKey(entry.carrier, entry.number, entry.date)} for this flight`);
+    if (key !== flightKey(entry.carrier, entry.number, entry.date))
+      throw new Error(`roster key ${key}: expected ${flightKey(entry.carrier, entry.number, entry.date)} for this flight`);
     return { kind: 'flight', entry };
   }
   throw new Error(`roster key ${key}: keys start with ${ROSTER_PATIENT_PREFIX} or ${ROSTER_FLIGHT_PREFIX}`);

@@ -25,9 +25,15 @@ export const Workflow = z.enum(['hospital-checkin', 'airport-checkin', 'airport-
 
 /** What a site chooses to keep of the person (minimal; purged after the registry has it). */
 export const Identity = z.strictObject({
-  idNumber: z.string().regex(/^\d{12}$/).optional(),
+  idNumber: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
   fullName: z.string().max(120).optional(),
-  dateOfBirth: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  dateOfBirth: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
   flight: z.string().max(16).optional(),
   appointment: z.string().max(64).optional(),
 });
@@ -44,7 +50,9 @@ export const CheckInRecord = z.strictObject({
   decision: Decision,
   reasons: z.array(z.string().regex(/^[a-z0-9-]{1,48}$/)).max(16),
   matchScore: z.number().min(-1).max(1).nullable(),
-  verification: z.record(z.string().regex(/^[a-zA-Z]{1,32}$/), z.string().regex(/^[a-z-]{1,32}$/)).refine((v) => Object.keys(v).length <= 16, 'at most 16 checks'),
+  verification: z
+    .record(z.string().regex(/^[a-zA-Z]{1,32}$/), z.string().regex(/^[a-z-]{1,32}$/))
+    .refine((v) => Object.keys(v).length <= 16, 'at most 16 checks'),
   /** Null once purged by retention, or when the site keeps none. */
   identity: Identity.nullable(),
   /** SHA-256 of the canonical identity (kept after a purge, so the chain still verifies). */
@@ -115,7 +123,15 @@ export const CheckInBatch = z.strictObject({
    * Lets a kiosk keep two batches in flight: the registry takes this batch only after the
    * batch named `after` (null: no condition), so the chain is still followed in order.
    */
-  batch: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), after: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).nullable() }).optional(),
+  batch: z
+    .strictObject({
+      id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+      after: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{8,64}$/)
+        .nullable(),
+    })
+    .optional(),
   /** The kiosk's own view, for the fleet page. */
   queue: z.strictObject({ length: z.number().int().min(0), oldestAgeMs: z.number().int().min(0) }),
 });
@@ -153,7 +169,11 @@ export const KioskAlert = z.strictObject({
   /** The check-in where the walk stopped. */
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   /** In words; shown on the fleet page. */
-  problem: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]*$/, 'one line, no control characters'),
+  problem: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'one line, no control characters'),
 });
 export type KioskAlert = z.infer<typeof KioskAlert>;
 /** `recorded: false`: the same report from this kiosk was already on record. */

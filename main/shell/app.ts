@@ -10,7 +10,9 @@ const distDir = fileURLToPath(new URL('../../', import.meta.url));
 const rendererDir = join(distDir, 'renderer');
 const simulator = process.env['KIOSK_SIMULATOR'] === '1' || process.argv.includes('--simulator');
 
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } },
+]);
 app.enableSandbox();
 
 function serveRenderer(): void {
@@ -32,7 +34,10 @@ function startCore(): Electron.UtilityProcess {
     stdio: 'inherit',
     // An installed app keeps the face models beside its archive, in its resources
     // (electron-builder.yml, extraResources); models/manifest.ts reads KIOSK_MODELS_DIR.
-    env: app.isPackaged && !process.env['KIOSK_MODELS_DIR'] ? { ...process.env, KIOSK_MODELS_DIR: join(process.resourcesPath, 'models') } : process.env,
+    env:
+      app.isPackaged && !process.env['KIOSK_MODELS_DIR']
+        ? { ...process.env, KIOSK_MODELS_DIR: join(process.resourcesPath, 'models') }
+        : process.env,
     // GC work stays on the thread that made it, so the face worker's collections do not
     // compete with the core's main loop (docs/FACE.md).
     execArgv: ['--single-threaded-gc'],

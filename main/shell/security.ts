@@ -67,13 +67,20 @@ export function isAppUrl(url: string): boolean {
 }
 
 /** Only the camera, only for our own page: no microphone, no geolocation, nothing else. */
-export function allowPermissionRequest(permission: string, details: Pick<PermissionRequest, 'requestingUrl'> & { mediaTypes?: string[] }): boolean {
+export function allowPermissionRequest(
+  permission: string,
+  details: Pick<PermissionRequest, 'requestingUrl'> & { mediaTypes?: string[] },
+): boolean {
   if (permission !== 'media' || !isAppUrl(details.requestingUrl)) return false;
   const types = details.mediaTypes ?? [];
   return types.length > 0 && types.every((t) => t === 'video');
 }
 
-export function allowPermissionCheck(permission: string, requestingOrigin: string, details: Pick<PermissionCheckHandlerHandlerDetails, 'mediaType'>): boolean {
+export function allowPermissionCheck(
+  permission: string,
+  requestingOrigin: string,
+  details: Pick<PermissionCheckHandlerHandlerDetails, 'mediaType'>,
+): boolean {
   if (permission !== 'media' || !isAppUrl(requestingOrigin)) return false;
   return details.mediaType === undefined || details.mediaType === 'video';
 }

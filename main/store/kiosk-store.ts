@@ -5,11 +5,20 @@
 // before the UI may say "done".
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { canonicalJson, GENESIS_HASH, hashInput, type CheckInRecord, type DatasetDelta, type Identity } from '../protocol/registry-protocol.js';
+import {
+  canonicalJson,
+  GENESIS_HASH,
+  hashInput,
+  type CheckInRecord,
+  type DatasetDelta,
+  type Identity,
+} from '../protocol/registry-protocol.js';
 import { MIGRATIONS } from './migrations.js';
 import { uuidv7 } from './uuid7.js';
 
-export type CheckInInput = Pick<CheckInRecord, 'site' | 'workflow' | 'decision' | 'reasons' | 'matchScore' | 'verification'> & { identity: Identity | null };
+export type CheckInInput = Pick<CheckInRecord, 'site' | 'workflow' | 'decision' | 'reasons' | 'matchScore' | 'verification'> & {
+  identity: Identity | null;
+};
 
 export class StoreError extends Error {
   constructor(message: string) {
@@ -38,7 +47,10 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 export function migrate(db: Database.Database, upTo = MIGRATIONS.length): number {
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) throw new StoreError(`the kiosk database is at schema ${current}, newer than this software (${MIGRATIONS.length}); install the newer kiosk software again`);
+  if (current > MIGRATIONS.length)
+    throw new StoreError(
+      `the kiosk database is at schema ${current}, newer than this software (${MIGRATIONS.length}); install the newer kiosk software again`,
+    );
   for (const m of MIGRATIONS) {
     if (m.version <= current || m.version > upTo) continue;
     db.transaction(() => {
@@ -92,28 +104,40 @@ export class KioskStore {
       this.schemaVersion = migrate(this.db);
     } else {
       this.schemaVersion = this.db.pragma('user_version', { simple: true }) as number;
-      if (this.schemaVersion !== MIGRATIONS.length) throw new StoreError(`the kiosk database is at schema ${this.schemaVersion}; start the kiosk once to bring it to ${MIGRATIONS.length}`);
+      if (this.schemaVersion !== MIGRATIONS.length)
+        throw new StoreError(
+          `the kiosk database is at schema ${this.schemaVersion}; start the kiosk once to bring it to ${MIGRATIONS.length}`,
+        );
     }
     const db = this.db;
     this.s = {
       head: db.prepare('SELECT seq, hash FROM checkins ORDER BY seq DESC LIMIT 1'),
-      insert: db.prepare(`INSERT INTO checkins (seq, id, site, workflow, recorded_at, decision, reasons, match_score, verification, identity, identity_digest, prev_hash, hash)
+      insert:
+        db.prepare(`INSERT INTO checkins (seq, id, site, workflow, recorded_at, decision, reasons, match_score, verification, identity, identity_digest, prev_hash, hash)
                           VALUES (@seq, @id, @site, @workflow, @recorded_at, @decision, @reasons, @match_score, @verification, @identity, @identity_digest, @prev_hash, @hash)`),
       enqueue: db.prepare('INSERT INTO outbox (seq) VALUES (?)'),
-      due: db.prepare('SELECT c.* FROM outbox o JOIN checkins c ON c.seq = o.seq WHERE o.seq > ? AND o.next_try_at <= ? ORDER BY o.seq LIMIT ?'),
+      due: db.prepare(
+        'SELECT c.* FROM outbox o JOIN checkins c ON c.seq = o.seq WHERE o.seq > ? AND o.next_try_at <= ? ORDER BY o.seq LIMIT ?',
+      ),
       bySeq: db.prepare('SELECT * FROM checkins WHERE seq = ?'),
       synced: db.prepare('UPDATE checkins SET synced_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND synced_at IS NULL'),
       dequeue: db.prepare('DELETE FROM outbox WHERE seq IN (SELECT seq FROM checkins WHERE id IN (SELECT value FROM json_each(?)))'),
       failed: db.prepare('UPDATE outbox SET attempts = attempts + 1, next_try_at = ?, last_error = ? WHERE seq = ?'),
       queue: db.prepare('SELECT COUNT(*) AS n, MIN(o.seq) AS first FROM outbox o'),
       lastError: db.prepare('SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY attempts DESC, seq LIMIT 1'),
-      purge: db.prepare('UPDATE checkins SET identity = NULL, purged_at = ? WHERE identity IS NOT NULL AND synced_at IS NOT NULL AND recorded_at < ?'),
+      purge: db.prepare(
+        'UPDATE checkins SET identity = NULL, purged_at = ? WHERE identity IS NOT NULL AND synced_at IS NOT NULL AND recorded_at < ?',
+      ),
       meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       audit: db.prepare('INSERT INTO audit_log (at, action, detail) VALUES (?, ?, ?)'),
       version: db.prepare('SELECT version FROM reference_versions WHERE dataset = ?'),
-      setVersion: db.prepare('INSERT INTO reference_versions (dataset, version, applied_at) VALUES (?, ?, ?) ON CONFLICT (dataset) DO UPDATE SET version = excluded.version, applied_at = excluded.applied_at'),
-      putItem: db.prepare('INSERT INTO reference_items (dataset, key, value) VALUES (?, ?, ?) ON CONFLICT (dataset, key) DO UPDATE SET value = excluded.value'),
+      setVersion: db.prepare(
+        'INSERT INTO reference_versions (dataset, version, applied_at) VALUES (?, ?, ?) ON CONFLICT (dataset) DO UPDATE SET version = excluded.version, applied_at = excluded.applied_at',
+      ),
+      putItem: db.prepare(
+        'INSERT INTO reference_items (dataset, key, value) VALUES (?, ?, ?) ON CONFLICT (dataset, key) DO UPDATE SET value = excluded.value',
+      ),
       delItem: db.prepare('DELETE FROM reference_items WHERE dataset = ? AND key = ?'),
       items: db.prepare('SELECT key, value FROM reference_items WHERE dataset = ? ORDER BY key'),
       versions: db.prepare('SELECT dataset, version FROM reference_versions'),
@@ -128,23 +152,44 @@ export class KioskStore {
 
   /** Records a check-in and queues it for upload, in one durable transaction. */
   record(input: CheckInInput, now: number = Date.now()): CheckInRecord {
-    return this.db.transaction((): CheckInRecord => {
-      const head = this.s.head.get() as { seq: number; hash: string } | undefined;
-      const { id, ms } = uuidv7(now);
-      const identityDigest = input.identity ? sha256(canonicalJson(input.identity)) : null;
-      const base = {
-        id, site: input.site, workflow: input.workflow, recordedAt: new Date(ms).toISOString(), seq: (head?.seq ?? 0) + 1, decision: input.decision,
-        reasons: input.reasons, matchScore: input.matchScore, verification: input.verification, identityDigest, prevHash: head?.hash ?? GENESIS_HASH,
-      };
-      const hash = sha256(hashInput(base));
-      this.s.insert.run({
-        seq: base.seq, id, site: base.site, workflow: base.workflow, recorded_at: base.recordedAt, decision: base.decision, reasons: JSON.stringify(base.reasons),
-        match_score: base.matchScore, verification: JSON.stringify(base.verification), identity: input.identity ? JSON.stringify(input.identity) : null,
-        identity_digest: identityDigest, prev_hash: base.prevHash, hash,
-      });
-      this.s.enqueue.run(base.seq);
-      return { ...base, identity: input.identity, hash };
-    }).immediate();
+    return this.db
+      .transaction((): CheckInRecord => {
+        const head = this.s.head.get() as { seq: number; hash: string } | undefined;
+        const { id, ms } = uuidv7(now);
+        const identityDigest = input.identity ? sha256(canonicalJson(input.identity)) : null;
+        const base = {
+          id,
+          site: input.site,
+          workflow: input.workflow,
+          recordedAt: new Date(ms).toISOString(),
+          seq: (head?.seq ?? 0) + 1,
+          decision: input.decision,
+          reasons: input.reasons,
+          matchScore: input.matchScore,
+          verification: input.verification,
+          identityDigest,
+          prevHash: head?.hash ?? GENESIS_HASH,
+        };
+        const hash = sha256(hashInput(base));
+        this.s.insert.run({
+          seq: base.seq,
+          id,
+          site: base.site,
+          workflow: base.workflow,
+          recorded_at: base.recordedAt,
+          decision: base.decision,
+          reasons: JSON.stringify(base.reasons),
+          match_score: base.matchScore,
+          verification: JSON.stringify(base.verification),
+          identity: input.identity ? JSON.stringify(input.identity) : null,
+          identity_digest: identityDigest,
+          prev_hash: base.prevHash,
+          hash,
+        });
+        this.s.enqueue.run(base.seq);
+        return { ...base, identity: input.identity, hash };
+      })
+      .immediate();
   }
 
   /** The oldest queued check-ins that are due (after `afterSeq`), bounded by count and by their JSON size. */
@@ -198,18 +243,21 @@ export class KioskStore {
    * Walks the chain from `from` (a row already checked; the start by default): each row's hash
    * is right and names the previous row's. `last` is where the next walk can start.
    */
-  verifyChain(from: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH }): { ok: true; count: number; last: { seq: number; hash: string } } | { ok: false; seq: number; problem: string } {
+  verifyChain(
+    from: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
+  ): { ok: true; count: number; last: { seq: number; hash: string } } | { ok: false; seq: number; problem: string } {
     let prev = from.hash;
     let expectedSeq = from.seq + 1;
     let count = 0;
-    for (let after = from.seq; ; ) {
+    for (let after = from.seq; ;) {
       const rows = this.s.all.all(after, 5000) as Row[];
       if (rows.length === 0) break;
       for (const r of rows) {
         const rec = rowToRecord(r);
         if (rec.seq !== expectedSeq) return { ok: false, seq: rec.seq, problem: `sequence jumps from ${expectedSeq - 1} to ${rec.seq}` };
         if (rec.prevHash !== prev) return { ok: false, seq: rec.seq, problem: 'does not name the previous check-in' };
-        if (rec.identity && rec.identityDigest !== sha256(canonicalJson(rec.identity))) return { ok: false, seq: rec.seq, problem: 'identity altered' };
+        if (rec.identity && rec.identityDigest !== sha256(canonicalJson(rec.identity)))
+          return { ok: false, seq: rec.seq, problem: 'identity altered' };
         const { hash, identity: _identity, ...base } = rec;
         if (sha256(hashInput(base)) !== hash) return { ok: false, seq: rec.seq, problem: 'altered' };
         prev = hash;
@@ -268,7 +316,10 @@ export class KioskStore {
   }
 
   referenceItems(dataset: string): { key: string; value: unknown }[] {
-    return (this.s.items.all(dataset) as { key: string; value: string }[]).map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown }));
+    return (this.s.items.all(dataset) as { key: string; value: string }[]).map((r) => ({
+      key: r.key,
+      value: JSON.parse(r.value) as unknown,
+    }));
   }
 
   close(): void {

@@ -12,7 +12,12 @@ export function loadCredentials(store: KioskStore): KioskCredentials | null {
   } catch {
     throw new Error('the registry identity in the kiosk database is damaged; enrol the kiosk again (kiosk sync enrol) with a new code');
   }
-  return typeof c.kioskId === 'string' && typeof c.site === 'string' && typeof c.privateKey === 'string' && typeof c.registryUrl === 'string' ? (c as KioskCredentials) : null;
+  return typeof c.kioskId === 'string' &&
+    typeof c.site === 'string' &&
+    typeof c.privateKey === 'string' &&
+    typeof c.registryUrl === 'string'
+    ? (c as KioskCredentials)
+    : null;
 }
 
 export function saveCredentials(store: KioskStore, c: KioskCredentials): void {

@@ -3,7 +3,18 @@
 // Failures come back as SyncError with a kind and words a technician can act on.
 import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
-import { EnrolRequest, EnrolResponse, ErrorBody, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, KioskAlert, KioskAlertReceipt, signingText } from '../protocol/registry-protocol.js';
+import {
+  EnrolRequest,
+  EnrolResponse,
+  ErrorBody,
+  H_KIOSK,
+  H_NONCE,
+  H_SIGNATURE,
+  H_TIME,
+  KioskAlert,
+  KioskAlertReceipt,
+  signingText,
+} from '../protocol/registry-protocol.js';
 
 export type SyncErrorKind = 'offline' | 'timeout' | 'refused' | 'server' | 'protocol';
 
@@ -56,22 +67,33 @@ async function call<T extends z.ZodType>(url: string, init: RequestInit, schema:
   } catch (err) {
     if (err instanceof SyncError) throw err;
     const e = err as Error & { cause?: { code?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new SyncError('timeout', `the registry did not answer within ${timeoutMs / 1000} s`);
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+      throw new SyncError('timeout', `the registry did not answer within ${timeoutMs / 1000} s`);
     throw new SyncError('offline', `cannot reach the registry (${e.cause?.code ?? e.message})`);
   }
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
-    throw new SyncError(res.status >= 500 ? 'server' : 'protocol', `the registry answered ${res.status} with a body that is not JSON (cut short?)`, res.status);
+    throw new SyncError(
+      res.status >= 500 ? 'server' : 'protocol',
+      `the registry answered ${res.status} with a body that is not JSON (cut short?)`,
+      res.status,
+    );
   }
   if (!res.ok) {
     const e = ErrorBody.safeParse(json);
     const words = e.success ? `${e.data.message} (${e.data.error})` : `status ${res.status}`;
-    throw new SyncError(res.status >= 500 ? 'server' : 'refused', `the registry refused: ${words}`, res.status, e.success ? e.data.error : null);
+    throw new SyncError(
+      res.status >= 500 ? 'server' : 'refused',
+      `the registry refused: ${words}`,
+      res.status,
+      e.success ? e.data.error : null,
+    );
   }
   const p = schema.safeParse(json);
-  if (!p.success) throw new SyncError('protocol', `the registry's answer does not follow the protocol: ${p.error.issues[0]?.message ?? ''}`, res.status);
+  if (!p.success)
+    throw new SyncError('protocol', `the registry's answer does not follow the protocol: ${p.error.issues[0]?.message ?? ''}`, res.status);
   return p.data;
 }
 
@@ -91,9 +113,19 @@ export class RegistryClient {
     const nonce = randomBytes(18).toString('base64url');
     const digest = createHash('sha256').update(bytes).digest('hex');
     const signature = sign(null, Buffer.from(signingText(method, path, digest, time, nonce)), this.key).toString('base64');
-    const headers: Record<string, string> = { [H_KIOSK]: this.credentials.kioskId, [H_TIME]: time, [H_NONCE]: nonce, [H_SIGNATURE]: signature };
+    const headers: Record<string, string> = {
+      [H_KIOSK]: this.credentials.kioskId,
+      [H_TIME]: time,
+      [H_NONCE]: nonce,
+      [H_SIGNATURE]: signature,
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return call(new URL(path, this.credentials.registryUrl).toString(), { method, headers, ...(body !== undefined ? { body: bytes } : {}) }, schema, this.timeoutMs);
+    return call(
+      new URL(path, this.credentials.registryUrl).toString(),
+      { method, headers, ...(body !== undefined ? { body: bytes } : {}) },
+      schema,
+      this.timeoutMs,
+    );
   }
 
   /**
@@ -110,6 +142,16 @@ export async function enrol(registryUrl: string, code: string, name: string, tim
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = publicKey.export({ format: 'jwk' }).x!;
   const req = EnrolRequest.parse({ code: code.trim().toUpperCase(), publicKey: Buffer.from(raw, 'base64url').toString('base64'), name });
-  const r = await call(new URL('/v1/enrol', registryUrl).toString(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) }, EnrolResponse, timeoutMs);
-  return { kioskId: r.kioskId, site: r.site, registryUrl, privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64') };
+  const r = await call(
+    new URL('/v1/enrol', registryUrl).toString(),
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) },
+    EnrolResponse,
+    timeoutMs,
+  );
+  return {
+    kioskId: r.kioskId,
+    site: r.site,
+    registryUrl,
+    privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+  };
 }

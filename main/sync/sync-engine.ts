@@ -5,7 +5,14 @@
 // them: the store's writes are short transactions, and everything here is asynchronous.
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { CheckInBatchResponse, DatasetDelta, DatasetName, MAX_BATCH_RECORDS, type CheckInRecord, type KioskAlert } from '../protocol/registry-protocol.js';
+import {
+  CheckInBatchResponse,
+  DatasetDelta,
+  DatasetName,
+  MAX_BATCH_RECORDS,
+  type CheckInRecord,
+  type KioskAlert,
+} from '../protocol/registry-protocol.js';
 import { parseDatasetItem, describeError } from '../protocol/datasets.js';
 import type { KioskStore } from '../store/kiosk-store.js';
 import { SyncError, type RegistryClient } from './registry-client.js';
@@ -103,7 +110,10 @@ export class SyncEngine extends EventEmitter {
   }
 
   /** Posts one batch; `commit` then records the answer in the store (acknowledged rows leave the outbox). */
-  private async send(records: CheckInRecord[], batch?: { id: string; after: string | null }): Promise<{ result: UploadResult; commit: () => void }> {
+  private async send(
+    records: CheckInRecord[],
+    batch?: { id: string; after: string | null },
+  ): Promise<{ result: UploadResult; commit: () => void }> {
     const now = this.o.now();
     // The queue figures are for the fleet page: counting a long outbox costs milliseconds, so once a second is enough.
     if (!this.queueCache || now - this.queueCache.at > 1000) this.queueCache = { at: now, q: this.store.queue() };
@@ -116,7 +126,11 @@ export class SyncEngine extends EventEmitter {
       const e = err instanceof SyncError ? err : new SyncError('protocol', (err as Error).message);
       // The rows stay due: the engine backs off as a whole, so uploads stay in sequence order
       // (a later batch overtaking a failed one would look like a gap in the chain).
-      this.store.markFailed(records.map((r) => r.seq), e.message, now);
+      this.store.markFailed(
+        records.map((r) => r.seq),
+        e.message,
+        now,
+      );
       throw e;
     }
     const bySeq = new Map(records.map((r) => [r.id, r.seq]));
@@ -155,8 +169,10 @@ export class SyncEngine extends EventEmitter {
     for (const name of DatasetName.options) {
       const since = have[name] ?? 0;
       const delta = await this.client.request('GET', `/v1/datasets/${name}?since=${since}`, undefined, DatasetDelta);
-      if (delta.dataset !== name || delta.from !== since) throw new SyncError('protocol', `the registry sent dataset ${delta.dataset} from ${delta.from}, we asked ${name} from ${since}`);
-      if (delta.to < since) throw new SyncError('protocol', `the registry sent dataset ${name} at version ${delta.to}, older than ours (${since})`);
+      if (delta.dataset !== name || delta.from !== since)
+        throw new SyncError('protocol', `the registry sent dataset ${delta.dataset} from ${delta.from}, we asked ${name} from ${since}`);
+      if (delta.to < since)
+        throw new SyncError('protocol', `the registry sent dataset ${name} at version ${delta.to}, older than ours (${since})`);
       let refused: string | undefined;
       try {
         for (const c of delta.changes) if (!c.deleted) parseDatasetItem(name, c.key, c.value);

@@ -89,7 +89,12 @@ describe('CPU rewrites', () => {
   });
 
   it('returns the very same bytes for old opsets, clashing names and non-models', () => {
-    for (const model of [bottleneckModel({ channels: 5, opset: 8 }), bottleneckModel({ channels: 5, nodeName: 'kiosk_cpu_x' }), Uint8Array.of(1, 2, 3), new Uint8Array(0)]) {
+    for (const model of [
+      bottleneckModel({ channels: 5, opset: 8 }),
+      bottleneckModel({ channels: 5, nodeName: 'kiosk_cpu_x' }),
+      Uint8Array.of(1, 2, 3),
+      new Uint8Array(0),
+    ]) {
       const r = rewriteForCpu(model);
       expect(r.bytes).toBe(model);
       expect(r.prelu + r.padded).toBe(0);

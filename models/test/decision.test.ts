@@ -12,7 +12,15 @@ const unit = (angle: number) => {
 const chip = unit(0);
 const frame = (at: number, angle: number | null, live = 0.9, quality: QualityCode[] = []): TimedFrame => ({
   at,
-  analysis: { faces: angle === null ? 0 : 1, box: null, landmarks: null, embedding: angle === null ? null : unit(angle), live, quality: angle === null ? ['no-face'] : quality, ms: { detect: 0, landmarks: 0, align: 0, embed: 0, liveness: 0 } } satisfies FrameAnalysis,
+  analysis: {
+    faces: angle === null ? 0 : 1,
+    box: null,
+    landmarks: null,
+    embedding: angle === null ? null : unit(angle),
+    live,
+    quality: angle === null ? ['no-face'] : quality,
+    ms: { detect: 0, landmarks: 0, align: 0, embed: 0, liveness: 0 },
+  } satisfies FrameAnalysis,
 });
 
 describe('face decision over a capture window', () => {
@@ -30,7 +38,11 @@ describe('face decision over a capture window', () => {
 
   it('refuses another face, and a face that is not live', () => {
     expect(decideFace(chip, [frame(0, 1.5), frame(100, 1.4), frame(200, 1.5)])).toMatchObject({ kind: 'decided', match: false });
-    expect(decideFace(chip, [frame(0, 0.1, 0.2), frame(100, 0.1, 0.3), frame(200, 0.1, 0.1)])).toMatchObject({ kind: 'decided', match: true, live: false });
+    expect(decideFace(chip, [frame(0, 0.1, 0.2), frame(100, 0.1, 0.3), frame(200, 0.1, 0.1)])).toMatchObject({
+      kind: 'decided',
+      match: true,
+      live: false,
+    });
   });
 
   it('forgets frames older than the window', () => {

@@ -11,7 +11,9 @@ import type { FaceModels } from '../face-models.js';
 import { analyseFrame } from '../pipeline.js';
 
 export const PHOTOS_DIR = fileURLToPath(new URL('../test-photos/', import.meta.url));
-export const PHOTO_FILES = [1, 2, 3, 4, 5, 6].map((i) => `face-api-sample${i}.jpg`).concat(['facedetection-picture.jpg', 'facedetection-faces.jpg', 'astronaut.png']);
+export const PHOTO_FILES = [1, 2, 3, 4, 5, 6]
+  .map((i) => `face-api-sample${i}.jpg`)
+  .concat(['facedetection-picture.jpg', 'facedetection-faces.jpg', 'astronaut.png']);
 
 /** Faces known to show the same person (file and the face box's left edge ÷ 100, rounded). */
 const SAME_PERSON: string[][] = [['face-api-sample1.jpg@15', 'face-api-sample3.jpg@11']];
@@ -43,7 +45,19 @@ export async function testPeople(models: FaceModels): Promise<TestPerson[]> {
       const height = Math.min(img.height - top, Math.round(side * 1.2));
       const jpeg = await sharp(bytes).extract({ left, top, width, height }).resize({ width: 300 }).jpeg({ quality: 92 }).toBuffer();
       // Chip photos are frontal with open eyes: keep only faces that pass those gates.
-      const a = await analyseFrame(models, await decodeImage(jpeg), { liveness: false, cameraFrame: false, quality: { minInterEyePx: 20, maxOffCentre: 1, maxYawRatio: 0.35, minEyeOpening: 0.12, minLuminance: 0, maxLuminance: 255, minSharpness: 0 } });
+      const a = await analyseFrame(models, await decodeImage(jpeg), {
+        liveness: false,
+        cameraFrame: false,
+        quality: {
+          minInterEyePx: 20,
+          maxOffCentre: 1,
+          maxYawRatio: 0.35,
+          minEyeOpening: 0.12,
+          minLuminance: 0,
+          maxLuminance: 255,
+          minSharpness: 0,
+        },
+      });
       if (!a.embedding || a.quality.length) continue;
       const id = `${file}@${Math.round(b.x / 100)}`;
       const identity = SAME_PERSON.find((g) => g.includes(id))?.[0] ?? id;
@@ -59,11 +73,29 @@ export async function augmentations(jpeg: Buffer): Promise<{ name: string; bytes
   const w = meta.width!;
   const h = meta.height!;
   return [
-    { name: 'smaller, JPEG q40', bytes: await sharp(jpeg).resize({ width: Math.round(w * 0.66) }).jpeg({ quality: 40 }).toBuffer() },
-    { name: 'larger', bytes: await sharp(jpeg).resize({ width: Math.round(w * 1.5) }).jpeg({ quality: 90 }).toBuffer() },
+    {
+      name: 'smaller, JPEG q40',
+      bytes: await sharp(jpeg)
+        .resize({ width: Math.round(w * 0.66) })
+        .jpeg({ quality: 40 })
+        .toBuffer(),
+    },
+    {
+      name: 'larger',
+      bytes: await sharp(jpeg)
+        .resize({ width: Math.round(w * 1.5) })
+        .jpeg({ quality: 90 })
+        .toBuffer(),
+    },
     { name: 'brighter', bytes: await sharp(jpeg).modulate({ brightness: 1.25 }).jpeg().toBuffer() },
     { name: 'darker', bytes: await sharp(jpeg).modulate({ brightness: 0.75 }).jpeg().toBuffer() },
     { name: 'rotated 5°', bytes: await sharp(jpeg).rotate(5, { background: '#7f7f7f' }).jpeg().toBuffer() },
-    { name: 'cropped 5%', bytes: await sharp(jpeg).extract({ left: Math.round(w * 0.05), top: Math.round(h * 0.05), width: Math.round(w * 0.9), height: Math.round(h * 0.9) }).jpeg().toBuffer() },
+    {
+      name: 'cropped 5%',
+      bytes: await sharp(jpeg)
+        .extract({ left: Math.round(w * 0.05), top: Math.round(h * 0.05), width: Math.round(w * 0.9), height: Math.round(h * 0.9) })
+        .jpeg()
+        .toBuffer(),
+    },
   ];
 }

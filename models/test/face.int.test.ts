@@ -54,7 +54,10 @@ describe('decoding', () => {
   it.each([
     ['random bytes', Buffer.from('not an image at all')],
     ['a truncated JPEG', photo('facedetection-faces.jpg').subarray(0, 600)],
-    ['a JP2 box running past the end', Buffer.from([0, 0, 0, 12, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a, 0, 0, 0, 99, 0x6a, 0x70, 0x32, 0x63])],
+    [
+      'a JP2 box running past the end',
+      Buffer.from([0, 0, 0, 12, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a, 0, 0, 0, 99, 0x6a, 0x70, 0x32, 0x63]),
+    ],
   ])('refuses %s with a FaceError', async (_, bytes) => {
     await expect(decodeImage(bytes)).rejects.toBeInstanceOf(FaceError);
   });
@@ -76,13 +79,17 @@ describe('stages on real photos', () => {
     expect(le![0]).toBeLessThan(re![0]);
     expect(Math.max(le![1], re![1])).toBeLessThan(nose![1]);
     expect(nose![1]).toBeLessThan(Math.min(lm![1], rm![1]));
-    for (const p of [le!, re!, nose!, lm!, rm!]) expect(p[0] > box!.x && p[0] < box!.x + box!.w && p[1] > box!.y && p[1] < box!.y + box!.h + box!.h * 0.1).toBe(true);
+    for (const p of [le!, re!, nose!, lm!, rm!])
+      expect(p[0] > box!.x && p[0] < box!.x + box!.w && p[1] > box!.y && p[1] < box!.y + box!.h + box!.h * 0.1).toBe(true);
   });
 
   it('fits a similarity exactly (Umeyama, no reflection) and aligns real faces to the template', async () => {
     const angle = 0.3;
     const s = 1.7;
-    const moved = TEMPLATE_112.map(([x, y]) => [s * (Math.cos(angle) * x - Math.sin(angle) * y) + 40, s * (Math.sin(angle) * x + Math.cos(angle) * y) - 12] as [number, number]);
+    const moved = TEMPLATE_112.map(
+      ([x, y]) =>
+        [s * (Math.cos(angle) * x - Math.sin(angle) * y) + 40, s * (Math.sin(angle) * x + Math.cos(angle) * y) - 12] as [number, number],
+    );
     const fit = fitSimilarity(moved, TEMPLATE_112);
     expect(alignmentError(moved, fit)).toBeLessThan(1e-9);
     const img = await decodeImage(photo('astronaut.png'));
@@ -93,7 +100,8 @@ describe('stages on real photos', () => {
 
   it('leaves nothing of the frame in the reused model inputs after the analysis', async () => {
     await analyseFrame(models, await decodeImage(photo('astronaut.png')), { liveness: true, cameraFrame: true });
-    for (const role of ['detector', 'landmarks', 'embedder', 'liveness'] as const) expect(models.input(role).every((v) => v === 0)).toBe(true);
+    for (const role of ['detector', 'landmarks', 'embedder', 'liveness'] as const)
+      expect(models.input(role).every((v) => v === 0)).toBe(true);
   });
 
   it('gives unit-length embeddings, the same for the same image', async () => {
@@ -110,8 +118,16 @@ describe('stages on real photos', () => {
     const printed: number[] = [];
     for (const p of people.slice(0, 10)) {
       const scene = await sharp(p.jpeg).resize(640, 480, { fit: 'cover' }).jpeg().toBuffer();
-      const print = await sharp(scene).resize(400, 300).extend({ top: 90, bottom: 90, left: 120, right: 120, background: '#f4f4f0' }).modulate({ saturation: 0.7 }).jpeg({ quality: 60 }).toBuffer();
-      for (const [buf, into] of [[scene, live], [print, printed]] as const) {
+      const print = await sharp(scene)
+        .resize(400, 300)
+        .extend({ top: 90, bottom: 90, left: 120, right: 120, background: '#f4f4f0' })
+        .modulate({ saturation: 0.7 })
+        .jpeg({ quality: 60 })
+        .toBuffer();
+      for (const [buf, into] of [
+        [scene, live],
+        [print, printed],
+      ] as const) {
         const img = await decodeImage(buf);
         const [box] = await detectFaces(models, img);
         if (box) into.push(await liveness(models, img, box));
@@ -124,13 +140,32 @@ describe('stages on real photos', () => {
 
   it('names the quality problems: no face, several, too small, off-centre, dark, bright, blurred', async () => {
     const person = people.find((p) => p.id.startsWith('astronaut'))!.jpeg;
-    const codes = async (buf: Buffer) => (await analyseFrame(models, await decodeImage(buf), { liveness: false, cameraFrame: true })).quality;
+    const codes = async (buf: Buffer) =>
+      (await analyseFrame(models, await decodeImage(buf), { liveness: false, cameraFrame: true })).quality;
     const scene = await sharp(person).resize(480, 480).extend({ left: 80, right: 80, background: '#808080' }).jpeg().toBuffer();
     expect(await codes(scene)).toEqual([]);
-    expect(await codes(await sharp({ create: { width: 640, height: 480, channels: 3, background: '#808080' } }).jpeg().toBuffer())).toEqual(['no-face']);
+    expect(
+      await codes(
+        await sharp({ create: { width: 640, height: 480, channels: 3, background: '#808080' } })
+          .jpeg()
+          .toBuffer(),
+      ),
+    ).toEqual(['no-face']);
     expect(await codes(photo('face-api-sample1.jpg'))).toContain('several-faces');
-    expect(await codes(await sharp(person).resize(90, 90).extend({ left: 275, right: 275, top: 195, bottom: 195, background: '#808080' }).jpeg().toBuffer())).toContain('face-too-small');
-    expect(await codes(await sharp(person).resize(240, 240).extend({ left: 0, right: 400, top: 0, bottom: 240, background: '#808080' }).jpeg().toBuffer())).toContain('off-centre');
+    expect(
+      await codes(
+        await sharp(person)
+          .resize(90, 90)
+          .extend({ left: 275, right: 275, top: 195, bottom: 195, background: '#808080' })
+          .jpeg()
+          .toBuffer(),
+      ),
+    ).toContain('face-too-small');
+    expect(
+      await codes(
+        await sharp(person).resize(240, 240).extend({ left: 0, right: 400, top: 0, bottom: 240, background: '#808080' }).jpeg().toBuffer(),
+      ),
+    ).toContain('off-centre');
     expect(await codes(await sharp(scene).modulate({ brightness: 0.25 }).jpeg().toBuffer())).toContain('too-dark');
     expect(await codes(await sharp(scene).linear(0.6, 130).jpeg().toBuffer())).toContain('too-bright');
     expect(await codes(await sharp(scene).blur(6).jpeg().toBuffer())).toContain('blurred');
@@ -146,7 +181,10 @@ describe('CPU rewrites on the real models', () => {
     expect(Object.values(shipped.rewrites).every((r) => r.prelu + r.padded === 0)).toBe(true);
     for (const p of people.slice(0, 8)) {
       const img = await decodeImage(await sharp(p.jpeg).resize(640, 480, { fit: 'cover' }).jpeg().toBuffer());
-      const [a, b] = [await analyseFrame(models, img, { liveness: true, cameraFrame: true }), await analyseFrame(shipped, img, { liveness: true, cameraFrame: true })];
+      const [a, b] = [
+        await analyseFrame(models, img, { liveness: true, cameraFrame: true }),
+        await analyseFrame(shipped, img, { liveness: true, cameraFrame: true }),
+      ];
       expect(a.faces).toBe(b.faces);
       if (!a.embedding || !b.embedding) continue;
       expect(cosine(a.embedding, b.embedding)).toBeGreaterThan(0.99999);

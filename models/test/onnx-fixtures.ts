@@ -57,30 +57,68 @@ export function bottleneckModel(o: BottleneckOptions): Uint8Array {
   const c = o.channels;
   const slopeDims = o.flatSlope ? [c] : [c, 1, 1];
   const g = new WireWriter();
-  const conv = (name: string, inputs: string[], output: string, attrs: WireWriter[]) => g.bytes(1, withAttrs(nodeBytes('Conv', name, inputs, [output]), attrs));
+  const conv = (name: string, inputs: string[], output: string, attrs: WireWriter[]) =>
+    g.bytes(1, withAttrs(nodeBytes('Conv', name, inputs, [output]), attrs));
   conv(o.nodeName ?? 'expand', ['x', 'we', 'be'], 'e', [intsAttr('kernel_shape', [1, 1])]);
   g.bytes(1, nodeBytes('PRelu', 'p1', ['e', 's1'], ['e_act']));
-  conv('dw', ['e_act', 'wd', 'bd'], 'd', [intsAttr('kernel_shape', [3, 3]), intsAttr('pads', [1, 1, 1, 1]), new WireWriter().bytes(1, 'group').varint(3, c).varint(20, 2)]);
+  conv('dw', ['e_act', 'wd', 'bd'], 'd', [
+    intsAttr('kernel_shape', [3, 3]),
+    intsAttr('pads', [1, 1, 1, 1]),
+    new WireWriter().bytes(1, 'group').varint(3, c).varint(20, 2),
+  ]);
   g.bytes(1, nodeBytes('PRelu', 'p2', ['d', o.sharedSlope ? 's1' : 's2'], ['d_act']));
   conv('project', ['d_act', 'wp'], o.chained ? 'm' : 'y', [intsAttr('kernel_shape', [1, 1])]);
   if (o.chained) {
     g.bytes(1, nodeBytes('PRelu', 'p3', ['m', 's3'], ['m_act']));
-    conv('dw2', ['m_act', 'wd2', 'bd2'], 'm2', [intsAttr('kernel_shape', [3, 3]), intsAttr('pads', [1, 1, 1, 1]), new WireWriter().bytes(1, 'group').varint(3, 6).varint(20, 2)]);
+    conv('dw2', ['m_act', 'wd2', 'bd2'], 'm2', [
+      intsAttr('kernel_shape', [3, 3]),
+      intsAttr('pads', [1, 1, 1, 1]),
+      new WireWriter().bytes(1, 'group').varint(3, 6).varint(20, 2),
+    ]);
     g.bytes(1, nodeBytes('PRelu', 'p4', ['m2', 's4'], ['m2_act']));
     conv('project2', ['m2_act', 'wp2'], 'y', [intsAttr('kernel_shape', [1, 1])]);
-    g.bytes(5, floatTensor('s3', [6, 1, 1], weights(6, 8).map((v) => v * 0.5)));
+    g.bytes(
+      5,
+      floatTensor(
+        's3',
+        [6, 1, 1],
+        weights(6, 8).map((v) => v * 0.5),
+      ),
+    );
     g.bytes(5, floatTensor('wd2', [6, 1, 3, 3], weights(54, 9)));
     g.bytes(5, floatTensor('bd2', [6], weights(6, 10)));
-    g.bytes(5, floatTensor('s4', [6, 1, 1], weights(6, 11).map((v) => v * 0.5)));
+    g.bytes(
+      5,
+      floatTensor(
+        's4',
+        [6, 1, 1],
+        weights(6, 11).map((v) => v * 0.5),
+      ),
+    );
     g.bytes(5, floatTensor('wp2', [6, 6, 1, 1], weights(36, 12)));
   }
   g.bytes(2, 'bottleneck');
   g.bytes(5, floatTensor('we', [c, 4, 1, 1], weights(c * 4, 1)));
   g.bytes(5, floatTensor('be', [c], weights(c, 2)));
-  g.bytes(5, floatTensor('s1', slopeDims, weights(c, 3).map((v) => v * 0.5)));
+  g.bytes(
+    5,
+    floatTensor(
+      's1',
+      slopeDims,
+      weights(c, 3).map((v) => v * 0.5),
+    ),
+  );
   g.bytes(5, floatTensor('wd', [c, 1, 3, 3], weights(c * 9, 4)));
   g.bytes(5, floatTensor('bd', [c], weights(c, 5)));
-  if (!o.sharedSlope) g.bytes(5, floatTensor('s2', slopeDims, weights(c, 6).map((v) => v * 0.5)));
+  if (!o.sharedSlope)
+    g.bytes(
+      5,
+      floatTensor(
+        's2',
+        slopeDims,
+        weights(c, 6).map((v) => v * 0.5),
+      ),
+    );
   g.bytes(5, floatTensor('wp', [6, c, 1, 1], weights(6 * c, 7)));
   g.bytes(11, valueInfo('x', [1, 4, 8, 8]));
   g.bytes(12, valueInfo('y', [1, 6, 8, 8]));

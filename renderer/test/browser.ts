@@ -20,7 +20,15 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
     executablePath: CHROMIUM,
     headless: true,
     timeout: 30_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     browser,
@@ -46,10 +54,26 @@ export async function startKioskProcess(o: { site?: 'hospital' | 'airport' } = {
   // own pcscd with its virtual readers on a free pair of ports.
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'));
   const vpcdPort = await freePortPair();
-  const child = spawn(join(repoRoot, 'bin/kiosk'), ['start', '--simulator', '--browser', '--no-open', '--json', '--scanner-port', '0', '--vpcd-port', String(vpcdPort), '--site', o.site ?? 'hospital'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KIOSK_DATA_DIR: dataDir },
-  });
+  const child = spawn(
+    join(repoRoot, 'bin/kiosk'),
+    [
+      'start',
+      '--simulator',
+      '--browser',
+      '--no-open',
+      '--json',
+      '--scanner-port',
+      '0',
+      '--vpcd-port',
+      String(vpcdPort),
+      '--site',
+      o.site ?? 'hospital',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, KIOSK_DATA_DIR: dataDir },
+    },
+  );
   child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   let out = '';
   let err = '';
@@ -62,7 +86,12 @@ export async function startKioskProcess(o: { site?: 'hospital' | 'airport' } = {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       try {
-        const { url, registry, vpcdPort: vp, scannerPort } = JSON.parse(out) as { url: string; registry: string | null; vpcdPort: number; scannerPort: number };
+        const {
+          url,
+          registry,
+          vpcdPort: vp,
+          scannerPort,
+        } = JSON.parse(out) as { url: string; registry: string | null; vpcdPort: number; scannerPort: number };
         clearTimeout(timer);
         resolve({
           url,

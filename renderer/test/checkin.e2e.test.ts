@@ -24,7 +24,11 @@ describe('a hospital check-in in the browser', () => {
     await page.goto(kiosk.url);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
     await page.click('[data-testid="lang-en"]');
-    await page.waitForFunction(() => /Connected/.test(document.querySelector('[data-testid="device-reader"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => /Connected/.test(document.querySelector('[data-testid="device-reader"]')?.textContent ?? ''),
+      undefined,
+      { timeout: 15_000 },
+    );
 
     const scan = kioskCommand(['sim', 'scanner', '--qrs', '1', '--index', '0', '--port', String(kiosk.scannerPort)]);
     await scan.exited;

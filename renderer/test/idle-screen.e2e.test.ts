@@ -38,7 +38,11 @@ describe('idle screen', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     // The embedded registry is up and the kiosk syncs with it.
     expect(kiosk.registry).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    await page.waitForFunction(() => /Connected/.test(document.querySelector('[data-testid="device-registry"]')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => /Connected/.test(document.querySelector('[data-testid="device-registry"]')?.textContent ?? ''),
+      undefined,
+      { timeout: 15_000 },
+    );
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'idle-screen.png') });

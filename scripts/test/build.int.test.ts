@@ -55,13 +55,18 @@ async function until<T>(get: () => T | undefined | null | false, timeoutMs: numb
 let buildMs = 0;
 beforeAll(() => {
   const t = Date.now();
-  const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--out', dist], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--out', dist], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   buildMs = Date.now() - t;
   if (built.status !== 0) throw new Error(`npm run build failed (${built.status ?? built.signal}): ${built.stderr}`);
   copyFileSync(join(root, 'package.json'), join(app, 'package.json'));
   const modules = realpathSync(join(root, 'node_modules'));
   mkdirSync(join(app, 'node_modules'));
-  for (const name of readdirSync(modules)) if (!WITHOUT.has(name) && !name.startsWith('.')) symlinkSync(join(modules, name), join(app, 'node_modules', name));
+  for (const name of readdirSync(modules))
+    if (!WITHOUT.has(name) && !name.startsWith('.')) symlinkSync(join(modules, name), join(app, 'node_modules', name));
 }, 90_000);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -70,7 +75,16 @@ describe('npm run build', () => {
   it('bundles the shell, preload, both cores, the face worker and the renderer', () => {
     const files = (readdirSync(dist, { recursive: true }) as string[]).filter((f) => !f.startsWith('.')).sort();
     expect(files).toEqual(
-      expect.arrayContaining(['main/core/node-main.js', 'main/core/utility-main.js', 'main/shell/app.js', 'main/shell/preload.cjs', 'models/face-worker.js', 'renderer/app.js', 'renderer/index.html', 'renderer/styles.css']),
+      expect.arrayContaining([
+        'main/core/node-main.js',
+        'main/core/utility-main.js',
+        'main/shell/app.js',
+        'main/shell/preload.cjs',
+        'models/face-worker.js',
+        'renderer/app.js',
+        'renderer/index.html',
+        'renderer/styles.css',
+      ]),
     );
     expect(buildMs).toBeLessThan(30_000);
   });
@@ -78,7 +92,9 @@ describe('npm run build', () => {
   it('holds no simulator or registry code, and imports neither tsx nor esbuild', () => {
     // Markers: every name simulator/ and registry/ export that no production source uses.
     const sources = (dir: string) =>
-      (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !/(^|\/)test\//.test(f)).map((f) => readFileSync(join(dir, f), 'utf8'));
+      (readdirSync(dir, { recursive: true }) as string[])
+        .filter((f) => f.endsWith('.ts') && !/(^|\/)test\//.test(f))
+        .map((f) => readFileSync(join(dir, f), 'utf8'));
     const production = ['main', 'drivers', 'models', 'renderer'].flatMap((d) => sources(join(root, d))).join('\n');
     const markers = ['simulator', 'registry']
       .flatMap((d) => sources(join(root, d)))
@@ -92,7 +108,9 @@ describe('npm run build', () => {
       ...markers.filter((m) => new RegExp(`\\b${m}\\b`).test(text)).map((m) => `${file}: ${m}`),
       // esbuild heads each module's code with its path.
       ...[...text.matchAll(/^\/\/ ((?:simulator|registry|bin)\/\S+)$/gm)].map((m) => `${file}: ${m[1]}`),
-      ...[...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)["']((?:tsx|esbuild)(?:\/[^"']*)?)["']/g)].map((m) => `${file}: imports ${m[1]}`),
+      ...[...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)["']((?:tsx|esbuild)(?:\/[^"']*)?)["']/g)].map(
+        (m) => `${file}: imports ${m[1]}`,
+      ),
     ]);
     expect(found).toEqual([]);
     // The search does find what is there.
@@ -157,7 +175,14 @@ describe('the built core (node dist/main/core/node-main.js --simulator)', () => 
     card = await createVirtualCard({ pki, seed: 'build-test' });
     kiosk = spawn(process.execPath, [join(dist, 'main/core/node-main.js'), '--simulator'], {
       cwd: app,
-      env: cleanEnv({ KIOSK_DB: db, KIOSK_TRUST: trust, KIOSK_SITE: 'hospital', KIOSK_UI_PORT: '0', KIOSK_SCANNER_PORT: '0', PCSCLITE_CSOCK_NAME: pcscd.socket }),
+      env: cleanEnv({
+        KIOSK_DB: db,
+        KIOSK_TRUST: trust,
+        KIOSK_SITE: 'hospital',
+        KIOSK_UI_PORT: '0',
+        KIOSK_SCANNER_PORT: '0',
+        PCSCLITE_CSOCK_NAME: pcscd.socket,
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     kiosk.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -180,15 +205,22 @@ describe('the built core (node dist/main/core/node-main.js --simulator)', () => 
     let stdout = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     const exitedEarly = () => child.exitCode !== null || child.signalCode !== null;
-    const line = await until(() => (stdout.includes('\n') && stdout.split('\n')[0]) || (exitedEarly() && ' '), 20_000, () => `the kiosk printed no address (stderr: ${stderr.slice(-2000)})`);
-    if (exitedEarly()) throw new Error(`the built kiosk exited (${child.exitCode ?? child.signalCode}) before serving: ${stderr.slice(-2000)}`);
+    const line = await until(
+      () => (stdout.includes('\n') && stdout.split('\n')[0]) || (exitedEarly() && ' '),
+      20_000,
+      () => `the kiosk printed no address (stderr: ${stderr.slice(-2000)})`,
+    );
+    if (exitedEarly())
+      throw new Error(`the built kiosk exited (${child.exitCode ?? child.signalCode}) before serving: ${stderr.slice(-2000)}`);
     const started = JSON.parse(line) as { url: string; port: number; scannerPort: number };
     const startMs = Date.now() - t0;
     const origin = `http://127.0.0.1:${started.port}`;
     expect(started.url.startsWith(`${origin}/#token=`)).toBe(true);
 
     // The renderer is the one the build wrote, not one built at run time.
-    expect(Buffer.from(await (await fetch(`${origin}/app.js`)).arrayBuffer()).equals(readFileSync(join(dist, 'renderer/app.js')))).toBe(true);
+    expect(Buffer.from(await (await fetch(`${origin}/app.js`)).arrayBuffer()).equals(readFileSync(join(dist, 'renderer/app.js')))).toBe(
+      true,
+    );
     expect(await (await fetch(`${origin}/`)).text()).toBe(readFileSync(join(dist, 'renderer/index.html'), 'utf8'));
 
     // The UI bridge, as the page talks to it.
@@ -214,7 +246,7 @@ describe('the built core (node dist/main/core/node-main.js --simulator)', () => 
       return (await until(() => replies.has(id) && { r: replies.get(id) }, 5000, `no answer to ${method}`)).r as T;
     };
     const device = async (name: 'reader' | 'scanner', timeoutMs: number) => {
-      for (const deadline = Date.now() + timeoutMs; (await request<Record<string, string>>('devices.status'))[name] !== 'connected'; ) {
+      for (const deadline = Date.now() + timeoutMs; (await request<Record<string, string>>('devices.status'))[name] !== 'connected';) {
         if (Date.now() > deadline) throw new Error(`the kiosk saw no ${name} within ${timeoutMs} ms (stderr: ${stderr.slice(-2000)})`);
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -229,7 +261,11 @@ describe('the built core (node dist/main/core/node-main.js --simulator)', () => 
     scanner = await VirtualScanner.connect(started.scannerPort);
     await device('scanner', 5000);
     await scanner.send(hidPosReports(new TextEncoder().encode(card.citizen.qr), SYMBOLOGY.qr));
-    const result = await until(() => screens.find((s) => s.screen === 'result'), 30_000, () => `no check-in result (screens: ${screens.map((s) => s.screen).join(' ')}; stderr: ${stderr.slice(-2000)})`);
+    const result = await until(
+      () => screens.find((s) => s.screen === 'result'),
+      30_000,
+      () => `no check-in result (screens: ${screens.map((s) => s.screen).join(' ')}; stderr: ${stderr.slice(-2000)})`,
+    );
     expect(screens.map((s) => s.screen)).toContain('reading');
     // The chip passed its checks against KIOSK_TRUST's test CSCA; with no camera the face is not checked.
     expect(result.decision!.reasons.filter((r) => /^(chip|card)-/.test(r))).toEqual([]);
@@ -254,6 +290,8 @@ describe('the built core (node dist/main/core/node-main.js --simulator)', () => 
     child.kill('SIGTERM');
     const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
     expect(code, stderr.slice(-2000)).toBe(0);
-    console.log(`build ${buildMs} ms; built core serving in ${startMs} ms; card checked in ${checkMs} ms (decision ${result.decision!.decision}: ${result.decision!.reasons.join(', ') || 'no reasons'})`);
+    console.log(
+      `build ${buildMs} ms; built core serving in ${startMs} ms; card checked in ${checkMs} ms (decision ${result.decision!.decision}: ${result.decision!.reasons.join(', ') || 'no reasons'})`,
+    );
   }, 90_000);
 });

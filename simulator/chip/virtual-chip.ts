@@ -8,7 +8,19 @@ import { constants, createHash, privateEncrypt, randomBytes, sign } from 'node:c
 import { encodeResponse, parseCommand, type CommandApdu } from '../../drivers/emrtd/protocol/apdu.js';
 import { bacKeySeed, deriveBacKeys } from '../../drivers/emrtd/protocol/bac.js';
 import { concat, equalBytes, xor } from '../../drivers/emrtd/bytes.js';
-import { KDF_ENC, KDF_MAC, KDF_PI, aesEncrypt, blockSize, kdf, pad, retailMac, tdesDecrypt, tdesEncrypt, type CipherAlg } from '../../drivers/emrtd/protocol/crypto.js';
+import {
+  KDF_ENC,
+  KDF_MAC,
+  KDF_PI,
+  aesEncrypt,
+  blockSize,
+  kdf,
+  pad,
+  retailMac,
+  tdesDecrypt,
+  tdesEncrypt,
+  type CipherAlg,
+} from '../../drivers/emrtd/protocol/crypto.js';
 import { curveById } from '../../drivers/emrtd/protocol/curves.js';
 import { decodeOid } from '../../drivers/emrtd/der.js';
 import { ecGroup, type EcGroup, type EcPoint } from '../../drivers/emrtd/protocol/ec.js';
@@ -137,7 +149,7 @@ export class VirtualChip {
         body[body.length - 1]! ^= 0x5a;
       }
       a.after?.();
-      return encodeResponse(body, a.sw === SW_OK || (a.sw >> 8) === 0x62 ? SW_OK : a.sw);
+      return encodeResponse(body, a.sw === SW_OK || a.sw >> 8 === 0x62 ? SW_OK : a.sw);
     }
     if (this.sm) {
       // A plain command while secure messaging is on ends the session (Doc 9303 Part 11 §9.8.6).
@@ -268,7 +280,12 @@ export class VirtualChip {
     return {
       ...ok(resp),
       after: () => {
-        this.sm = new SecureMessaging({ alg: '3DES', ksEnc: kdf(seed, KDF_ENC, '3DES'), ksMac: kdf(seed, KDF_MAC, '3DES'), ssc: concat(rndIc.subarray(4, 8), rndIfd.subarray(4, 8)) });
+        this.sm = new SecureMessaging({
+          alg: '3DES',
+          ksEnc: kdf(seed, KDF_ENC, '3DES'),
+          ksMac: kdf(seed, KDF_MAC, '3DES'),
+          ssc: concat(rndIc.subarray(4, 8), rndIfd.subarray(4, 8)),
+        });
         this.access = 'bac';
         this.protectedResponses = 0;
       },
@@ -303,7 +320,13 @@ export class VirtualChip {
       if (param && (param.length !== 1 || param[0] !== doc.paceCurve)) return err(0x6a80);
       if (ref[0] !== 1 && ref[0] !== 2) return err(0x6a80);
       const suite = paceSuite(protocol)!;
-      this.pace = { protocol, alg: suite.cipher, group: ecGroup(curveById(doc.paceCurve)!), password: ref[0] === 1 ? 'mrz' : 'can', step: 1 };
+      this.pace = {
+        protocol,
+        alg: suite.cipher,
+        group: ecGroup(curveById(doc.paceCurve)!),
+        password: ref[0] === 1 ? 'mrz' : 'can',
+        step: 1,
+      };
       return ok();
     }
     if (secured && this.options.document.caKey && cmd.p1 === 0x41 && (cmd.p2 === 0xa6 || cmd.p2 === 0xa4)) {
@@ -342,7 +365,12 @@ export class VirtualChip {
       ...answer,
       // The answer goes out under the old keys; the next command uses the new ones.
       after: () => {
-        this.sm = new SecureMessaging({ alg, ksEnc: kdf(shared, KDF_ENC, alg), ksMac: kdf(shared, KDF_MAC, alg), ssc: new Uint8Array(blockSize(alg)) });
+        this.sm = new SecureMessaging({
+          alg,
+          ksEnc: kdf(shared, KDF_ENC, alg),
+          ksMac: kdf(shared, KDF_MAC, alg),
+          ssc: new Uint8Array(blockSize(alg)),
+        });
         this.caProtocol = null;
       },
     };
@@ -389,7 +417,10 @@ export class VirtualChip {
         if (inner.length !== 0) return fail(0x6a80);
         const block = blockSize(p.alg);
         p.nonce = new Uint8Array(randomBytes(block === 8 ? 8 : 16));
-        const secret = p.password === 'mrz' ? passwordSecret({ kind: 'mrz', key: this.options.mrzKey }) : passwordSecret({ kind: 'can', can: this.options.can });
+        const secret =
+          p.password === 'mrz'
+            ? passwordSecret({ kind: 'mrz', key: this.options.mrzKey })
+            : passwordSecret({ kind: 'can', can: this.options.can });
         const kPi = kdf(secret, KDF_PI, p.alg);
         const z = p.alg === '3DES' ? tdesEncrypt(kPi, p.nonce) : aesEncrypt(kPi, p.nonce);
         p.step = 2;
@@ -463,4 +494,3 @@ export class VirtualChip {
     return ok(new Uint8Array(privateEncrypt({ key: key.privateKey, padding: constants.RSA_NO_PADDING }, m)));
   }
 }
-

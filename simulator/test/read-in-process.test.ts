@@ -13,14 +13,21 @@ beforeAll(async () => {
   trust = TrustStore.fromFiles(trustFiles(pki)).store;
 });
 
-async function read(opts: Partial<VirtualCardOptions> = {}, access?: 'mrz' | 'can' | 'wrong'): Promise<{ result: DocumentRead; card: Awaited<ReturnType<typeof createVirtualCard>>; apdus: number }> {
+async function read(
+  opts: Partial<VirtualCardOptions> = {},
+  access?: 'mrz' | 'can' | 'wrong',
+): Promise<{ result: DocumentRead; card: Awaited<ReturnType<typeof createVirtualCard>>; apdus: number }> {
   const card = await createVirtualCard({ pki, seed: 'test', index: 3, ...opts });
   const c = card.citizen;
   const key = card.mrzKey;
   const channel = new InProcessChannel(card);
   const readOptions = card.link.extendedLength && card.link.name !== 'instant' ? { extendedLength: true } : {};
   const accessKey =
-    access === 'can' ? { kind: 'can' as const, can: c.can } : access === 'wrong' ? { kind: 'mrz' as const, key: { ...key, dateOfBirth: '000101' } } : { kind: 'mrz' as const, key };
+    access === 'can'
+      ? { kind: 'can' as const, can: c.can }
+      : access === 'wrong'
+        ? { kind: 'mrz' as const, key: { ...key, dateOfBirth: '000101' } }
+        : { kind: 'mrz' as const, key };
   const result = await readDocument(channel, { access: [accessKey], trust, ...readOptions });
   return { result, card, apdus: channel.count };
 }
@@ -32,7 +39,13 @@ describe('reading a virtual CCCD', () => {
     expect(result.accessControl).toMatchObject({ protocol: 'PACE', password: 'mrz' });
     expect(result.mrz.documentNumber).toBe(c.documentNumber);
     expect(result.mrz.optionalData1).toBe(c.idNumber);
-    expect(result.dg13).toMatchObject({ idNumber: c.idNumber, fullName: c.fullName, fatherName: c.dg13.fatherName, motherName: c.dg13.motherName, placeOfResidence: c.placeOfResidence });
+    expect(result.dg13).toMatchObject({
+      idNumber: c.idNumber,
+      fullName: c.fullName,
+      fatherName: c.dg13.fatherName,
+      motherName: c.dg13.motherName,
+      placeOfResidence: c.placeOfResidence,
+    });
     expect(result.face?.format).toBe('jpeg');
     expect(result.face!.bytes.length).toBeGreaterThan(10_000);
     expect(result.verification.passive.verdict).toBe('verified');
@@ -87,7 +100,9 @@ describe('every PACE cipher and curve, both chip authentication ciphers', () => 
     ['AES-256', 18],
   ] as const)('PACE %s on curve %i', async (paceCipher, paceCurve) => {
     const { result } = await read({ paceCipher, paceCurve });
-    expect(result.accessControl.paceProtocol).toBe(`0.4.0.127.0.7.2.2.4.2.${{ '3DES': 1, 'AES-128': 2, 'AES-192': 3, 'AES-256': 4 }[paceCipher]}`);
+    expect(result.accessControl.paceProtocol).toBe(
+      `0.4.0.127.0.7.2.2.4.2.${{ '3DES': 1, 'AES-128': 2, 'AES-192': 3, 'AES-256': 4 }[paceCipher]}`,
+    );
     expect(result.verification.verified).toBe(true);
   });
 
@@ -121,29 +136,47 @@ describe('large files', () => {
 
 describe('faults', () => {
   const cases: [Fault, (r: DocumentRead) => void][] = [
-    ['corrupted-dg', (r) => {
-      expect(r.verification.passive.dataGroups['DG13']).toBe('mismatch');
-      expect(r.verification.passive.verdict).toBe('failed');
-    }],
-    ['sod-hash-mismatch', (r) => {
-      expect(r.verification.passive.dataGroups['DG1']).toBe('mismatch');
-      expect(r.verification.passive.checks.sodSignature.status).toBe('passed');
-    }],
-    ['unknown-csca', (r) => {
-      expect(r.verification.passive.verdict).toBe('csca-unknown');
-      expect(r.verification.passive.checks.sodSignature.status).toBe('passed');
-    }],
-    ['revoked-ds', (r) => {
-      expect(r.verification.passive.checks.revocation).toMatchObject({ status: 'failed', reason: expect.stringMatching(/revoked/) });
-    }],
-    ['cloned', (r) => {
-      expect(r.verification.active).toMatchObject({ status: 'failed' });
-      expect(r.verification.passive.verdict).toBe('verified');
-    }],
-    ['expired', (r) => {
-      expect(r.verification.validity).toMatchObject({ status: 'failed', reason: expect.stringMatching(/expired/) });
-      expect(r.verification.passive.verdict).toBe('verified');
-    }],
+    [
+      'corrupted-dg',
+      (r) => {
+        expect(r.verification.passive.dataGroups['DG13']).toBe('mismatch');
+        expect(r.verification.passive.verdict).toBe('failed');
+      },
+    ],
+    [
+      'sod-hash-mismatch',
+      (r) => {
+        expect(r.verification.passive.dataGroups['DG1']).toBe('mismatch');
+        expect(r.verification.passive.checks.sodSignature.status).toBe('passed');
+      },
+    ],
+    [
+      'unknown-csca',
+      (r) => {
+        expect(r.verification.passive.verdict).toBe('csca-unknown');
+        expect(r.verification.passive.checks.sodSignature.status).toBe('passed');
+      },
+    ],
+    [
+      'revoked-ds',
+      (r) => {
+        expect(r.verification.passive.checks.revocation).toMatchObject({ status: 'failed', reason: expect.stringMatching(/revoked/) });
+      },
+    ],
+    [
+      'cloned',
+      (r) => {
+        expect(r.verification.active).toMatchObject({ status: 'failed' });
+        expect(r.verification.passive.verdict).toBe('verified');
+      },
+    ],
+    [
+      'expired',
+      (r) => {
+        expect(r.verification.validity).toMatchObject({ status: 'failed', reason: expect.stringMatching(/expired/) });
+        expect(r.verification.passive.verdict).toBe('verified');
+      },
+    ],
   ];
   it.each(cases)('%s: read, but not verified, for its own reason', async (fault, check) => {
     const { result } = await read({ faults: [fault] });

@@ -38,7 +38,11 @@ afterAll(async () => {
   await pcscd?.stop();
 });
 
-async function withCard<T>(slot: 0 | 1, opts: Partial<VirtualCardOptions>, fn: (card: PcscCard, v: Awaited<ReturnType<typeof createVirtualCard>>) => Promise<T>): Promise<T> {
+async function withCard<T>(
+  slot: 0 | 1,
+  opts: Partial<VirtualCardOptions>,
+  fn: (card: PcscCard, v: Awaited<ReturnType<typeof createVirtualCard>>) => Promise<T>,
+): Promise<T> {
   const v = await createVirtualCard({ pki, seed: 'pcscd', index: slot, ...opts });
   const name = slot === 0 ? SLOT0 : SLOT1;
   const vpcd = await VpcdCard.insert({ port: pcscd.ports[slot], card: v });
@@ -78,13 +82,17 @@ describe('reading through pcscd + vpcd', () => {
   });
 
   it('reads and verifies over BAC, with extended-length APDUs', async () => {
-    await withCard(0, { pace: false, link: { name: 'x', bitRate: Infinity, turnaroundMs: 0, extendedLength: true, maxExtendedResponse: 0x1000 } }, async (card, v) => {
-      expect(card.extendedLength).toBe(true);
-      const r = await readDocument(card, { access: access(v), trust, extendedLength: true });
-      expect(r.accessControl.protocol).toBe('BAC');
-      expect(r.verification.verified).toBe(true);
-      expect(r.apdus).toBeLessThan(30);
-    });
+    await withCard(
+      0,
+      { pace: false, link: { name: 'x', bitRate: Infinity, turnaroundMs: 0, extendedLength: true, maxExtendedResponse: 0x1000 } },
+      async (card, v) => {
+        expect(card.extendedLength).toBe(true);
+        const r = await readDocument(card, { access: access(v), trust, extendedLength: true });
+        expect(r.accessControl.protocol).toBe('BAC');
+        expect(r.verification.verified).toBe(true);
+        expect(r.apdus).toBeLessThan(30);
+      },
+    );
   });
 
   const contentFaults: [Fault, (r: Awaited<ReturnType<typeof readDocument>>) => unknown][] = [
@@ -95,7 +103,14 @@ describe('reading through pcscd + vpcd', () => {
     ['cloned', (r) => r.verification.active.status],
     ['expired', (r) => r.verification.validity.status],
   ];
-  const expected: Record<string, unknown> = { 'corrupted-dg': 'mismatch', 'sod-hash-mismatch': 'mismatch', 'unknown-csca': 'csca-unknown', 'revoked-ds': 'the Document Signer certificate is revoked', cloned: 'failed', expired: 'failed' };
+  const expected: Record<string, unknown> = {
+    'corrupted-dg': 'mismatch',
+    'sod-hash-mismatch': 'mismatch',
+    'unknown-csca': 'csca-unknown',
+    'revoked-ds': 'the Document Signer certificate is revoked',
+    cloned: 'failed',
+    expired: 'failed',
+  };
   it.each(contentFaults)('fault %s: read but not verified, for its own reason', async (fault, pick) => {
     await withCard(0, { faults: [fault] }, async (card, v) => {
       const r = await readDocument(card, { access: access(v), trust });

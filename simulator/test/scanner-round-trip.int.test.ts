@@ -30,7 +30,12 @@ async function until(cond: () => boolean, what: string, ms = 5000): Promise<void
 
 beforeAll(async () => {
   discovery = new SocketDiscovery(0);
-  const config = parseScannerConfig({ scanners: [{ usagePage: 0x8c, mode: 'hid-pos' }, { vendorId: WEDGE_HELLO.vendorId, productId: WEDGE_HELLO.productId, mode: 'keyboard' }] });
+  const config = parseScannerConfig({
+    scanners: [
+      { usagePage: 0x8c, mode: 'hid-pos' },
+      { vendorId: WEDGE_HELLO.vendorId, productId: WEDGE_HELLO.productId, mode: 'keyboard' },
+    ],
+  });
   scanners = new BarcodeScanners(config, [discovery]);
   scanners.on('scan', (e: ScanEvent) => scans.push(e));
   scanners.on('dropped', (e: DroppedEvent) => dropped.push(e));
@@ -67,7 +72,15 @@ describe('virtual scanner → loopback transport → HID decoder → parser', ()
       const s = scans[passes.length + i]!.scan;
       expect(parsePayload(s.text)).toEqual({
         kind: 'cccd-qr',
-        qr: { idNumber: c.idNumber, oldIdNumber: c.oldIdNumber, fullName: c.fullName, dateOfBirth: c.birthDate, sex: c.dg13.sex, address: c.placeOfResidence, issueDate: c.issueDate },
+        qr: {
+          idNumber: c.idNumber,
+          oldIdNumber: c.oldIdNumber,
+          fullName: c.fullName,
+          dateOfBirth: c.birthDate,
+          sex: c.dg13.sex,
+          address: c.placeOfResidence,
+          issueDate: c.issueDate,
+        },
       });
     });
     await scanner.close();

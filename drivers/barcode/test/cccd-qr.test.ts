@@ -4,7 +4,13 @@ import { CccdQrError, parseCccdQr } from '../cccd-qr.js';
 describe('CCCD front QR', () => {
   it('parses the seven fields', () => {
     expect(parseCccdQr('001089012345|123456789|Nguyễn Văn An|15031989|Nam|Số 5, Phường Láng Hạ, Hà Nội|01072021')).toEqual({
-      idNumber: '001089012345', oldIdNumber: '123456789', fullName: 'Nguyễn Văn An', dateOfBirth: '1989-03-15', sex: 'Nam', address: 'Số 5, Phường Láng Hạ, Hà Nội', issueDate: '2021-07-01',
+      idNumber: '001089012345',
+      oldIdNumber: '123456789',
+      fullName: 'Nguyễn Văn An',
+      dateOfBirth: '1989-03-15',
+      sex: 'Nam',
+      address: 'Số 5, Phường Láng Hạ, Hà Nội',
+      issueDate: '2021-07-01',
     });
     expect(parseCccdQr('079303001234||Trần Thị Mai|02022003|Nữ|Cần Thơ|10102022').oldIdNumber).toBeNull();
   });

@@ -43,14 +43,25 @@ export interface PassiveAuthOptions {
   crlPolicy?: 'require' | 'if-present';
 }
 
-const summary = (c: X509Certificate): CertificateSummary => ({ subject: c.subject, issuer: c.issuer, serialNumber: c.serialNumber, validFrom: c.validFrom, validTo: c.validTo });
+const summary = (c: X509Certificate): CertificateSummary => ({
+  subject: c.subject,
+  issuer: c.issuer,
+  serialNumber: c.serialNumber,
+  validFrom: c.validFrom,
+  validTo: c.validTo,
+});
 
 function within(c: X509Certificate, now: Date): boolean {
   return new Date(c.validFrom) <= now && now <= new Date(c.validTo);
 }
 
 /** Verifies the SOD and the given data groups' bytes (number → whole file as read). */
-export function passiveAuthentication(sod: Sod, dataGroups: Map<number, Uint8Array>, trust: TrustStore, options: PassiveAuthOptions = {}): PassiveAuthResult {
+export function passiveAuthentication(
+  sod: Sod,
+  dataGroups: Map<number, Uint8Array>,
+  trust: TrustStore,
+  options: PassiveAuthOptions = {},
+): PassiveAuthResult {
   const now = options.now ?? new Date();
   const result: PassiveAuthResult = {
     verdict: 'failed',
@@ -100,9 +111,11 @@ export function passiveAuthentication(sod: Sod, dataGroups: Map<number, Uint8Arr
   result.documentSigner = summary(ds.cert);
   try {
     if (signer.signedAttributes) {
-      if (signer.contentType !== '2.23.136.1.1.1') throw new EmrtdError('malformed-lds', 'signed content-type attribute is not LDSSecurityObject');
+      if (signer.contentType !== '2.23.136.1.1.1')
+        throw new EmrtdError('malformed-lds', 'signed content-type attribute is not LDSSecurityObject');
       const digest = new Uint8Array(createHash(signer.digestAlgorithm).update(sod.eContent).digest());
-      if (!signer.messageDigest || !equalBytes(digest, signer.messageDigest)) throw new EmrtdError('malformed-lds', 'signed message digest does not match the LDSSecurityObject');
+      if (!signer.messageDigest || !equalBytes(digest, signer.messageDigest))
+        throw new EmrtdError('malformed-lds', 'signed message digest does not match the LDSSecurityObject');
     }
     const signed = signer.signedAttributes ?? sod.eContent;
     const scheme = signatureScheme(signer.signatureAlgorithm, signer.signatureParameters, signer.digestAlgorithm);
@@ -128,7 +141,9 @@ export function passiveAuthentication(sod: Sod, dataGroups: Map<number, Uint8Arr
     return finish(result, issuers.length === 0);
   }
   result.csca = { subject: csca.cert.subject };
-  result.checks.cscaChain = within(csca.cert, now) ? { status: 'passed' } : { status: 'failed', reason: `the CSCA certificate is valid from ${csca.cert.validFrom} to ${csca.cert.validTo}` };
+  result.checks.cscaChain = within(csca.cert, now)
+    ? { status: 'passed' }
+    : { status: 'failed', reason: `the CSCA certificate is valid from ${csca.cert.validFrom} to ${csca.cert.validTo}` };
 
   // 4. Revocation, from the CSCA's CRL.
   const crls = trust.crls.filter((crl) => crl.parsed.issuer.isEqual(csca.parsed.subject));
@@ -140,15 +155,21 @@ export function passiveAuthentication(sod: Sod, dataGroups: Map<number, Uint8Arr
     }
   });
   if (goodCrls.length === 0) {
-    const why = crls.length ? 'the CSCA\'s CRL is not signed by the CSCA' : 'no CRL loaded for this CSCA';
-    result.checks.revocation = options.crlPolicy === 'require' || crls.length ? { status: 'failed', reason: why } : { status: 'not-checked', reason: why };
+    const why = crls.length ? "the CSCA's CRL is not signed by the CSCA" : 'no CRL loaded for this CSCA';
+    result.checks.revocation =
+      options.crlPolicy === 'require' || crls.length ? { status: 'failed', reason: why } : { status: 'not-checked', reason: why };
   } else {
     const serial = normaliseSerial(ds.cert.serialNumber);
     const revoked = goodCrls.some((crl) => crl.revokedSerials.has(serial));
     const newest = goodCrls.reduce((a, b) => (a.thisUpdate > b.thisUpdate ? a : b));
     if (revoked) result.checks.revocation = { status: 'failed', reason: 'the Document Signer certificate is revoked' };
-    else if (newest.nextUpdate && newest.nextUpdate < now && options.crlPolicy === 'require') result.checks.revocation = { status: 'failed', reason: `the CRL expired on ${newest.nextUpdate.toISOString()}` };
-    else result.checks.revocation = { status: 'passed', ...(newest.nextUpdate && newest.nextUpdate < now ? { reason: `CRL out of date since ${newest.nextUpdate.toISOString()}` } : {}) };
+    else if (newest.nextUpdate && newest.nextUpdate < now && options.crlPolicy === 'require')
+      result.checks.revocation = { status: 'failed', reason: `the CRL expired on ${newest.nextUpdate.toISOString()}` };
+    else
+      result.checks.revocation = {
+        status: 'passed',
+        ...(newest.nextUpdate && newest.nextUpdate < now ? { reason: `CRL out of date since ${newest.nextUpdate.toISOString()}` } : {}),
+      };
   }
   return finish(result);
 }
@@ -158,6 +179,13 @@ function finish(r: PassiveAuthResult, cscaUnknown = false): PassiveAuthResult {
   const failed = Object.values(c).some((x) => x.status === 'failed');
   if (failed) r.verdict = 'failed';
   else if (cscaUnknown) r.verdict = c.sodSignature.status === 'passed' && c.dataGroupHashes.status === 'passed' ? 'csca-unknown' : 'failed';
-  else r.verdict = c.sodSignature.status === 'passed' && c.dataGroupHashes.status === 'passed' && c.cscaChain.status === 'passed' && c.documentSignerValidity.status === 'passed' ? 'verified' : 'failed';
+  else
+    r.verdict =
+      c.sodSignature.status === 'passed' &&
+      c.dataGroupHashes.status === 'passed' &&
+      c.cscaChain.status === 'passed' &&
+      c.documentSignerValidity.status === 'passed'
+        ? 'verified'
+        : 'failed';
   return r;
 }

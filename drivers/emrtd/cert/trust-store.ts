@@ -49,7 +49,9 @@ function parseCrl(der: Uint8Array): Crl {
     signatureAlgorithm: crl.signatureAlgorithm.algorithmId,
     signatureParameters: params && !(params instanceof asn1js.Null) ? new Uint8Array(params.toBER()) : null,
     signature: new Uint8Array(crl.signatureValue.valueBlock.valueHexView),
-    revokedSerials: new Set((crl.revokedCertificates ?? []).map((r) => normaliseSerial(Buffer.from(r.userCertificate.valueBlock.valueHexView).toString('hex')))),
+    revokedSerials: new Set(
+      (crl.revokedCertificates ?? []).map((r) => normaliseSerial(Buffer.from(r.userCertificate.valueBlock.valueHexView).toString('hex'))),
+    ),
     thisUpdate: crl.thisUpdate.value,
     nextUpdate: crl.nextUpdate?.value ?? null,
   };

@@ -24,7 +24,12 @@ export function parseCom(bytes: Uint8Array): Com {
     if (f && f.dg > 0) dataGroups.push(f.name);
     else unknownTags.push(t);
   }
-  return { ldsVersion: text(findTlv(inner, 0x5f01)?.value ?? new Uint8Array()), unicodeVersion: text(findTlv(inner, 0x5f36)?.value ?? new Uint8Array()), dataGroups, unknownTags };
+  return {
+    ldsVersion: text(findTlv(inner, 0x5f01)?.value ?? new Uint8Array()),
+    unicodeVersion: text(findTlv(inner, 0x5f36)?.value ?? new Uint8Array()),
+    dataGroups,
+    unknownTags,
+  };
 }
 
 export function encodeCom(tags: number[], ldsVersion = '0107', unicodeVersion = '040000'): Uint8Array {

@@ -115,8 +115,20 @@ export function parseDg13(bytes: Uint8Array): Dg13 {
     const first = (n: number): string | undefined => fields.find((f) => f.number === n)?.values[0] || undefined;
     const out: Dg13 = { version, fields };
     const named: [keyof Dg13, number][] = [
-      ['idNumber', 1], ['fullName', 2], ['dateOfBirth', 3], ['sex', 4], ['nationality', 5], ['ethnicity', 6], ['religion', 7],
-      ['placeOfOrigin', 8], ['placeOfResidence', 9], ['identifyingMarks', 10], ['issueDate', 11], ['expiryDate', 12], ['field15', 15], ['field16', 16],
+      ['idNumber', 1],
+      ['fullName', 2],
+      ['dateOfBirth', 3],
+      ['sex', 4],
+      ['nationality', 5],
+      ['ethnicity', 6],
+      ['religion', 7],
+      ['placeOfOrigin', 8],
+      ['placeOfResidence', 9],
+      ['identifyingMarks', 10],
+      ['issueDate', 11],
+      ['expiryDate', 12],
+      ['field15', 15],
+      ['field16', 16],
     ];
     for (const [key, n] of named) {
       const v = first(n);
@@ -130,7 +142,8 @@ export function parseDg13(bytes: Uint8Array): Dg13 {
     if (out.field16 && /^\d{9}$/.test(out.field16)) out.oldIdNumber = out.field16;
     return out;
   } catch (err) {
-    if (err instanceof EmrtdError && (err.code === 'malformed-tlv' || err.code === 'malformed-asn1')) fail('malformed-lds', `DG13: ${err.message}`);
+    if (err instanceof EmrtdError && (err.code === 'malformed-tlv' || err.code === 'malformed-asn1'))
+      fail('malformed-lds', `DG13: ${err.message}`);
     throw err;
   }
 }
@@ -160,8 +173,18 @@ const int = (n: number) => tlv(TAG.INTEGER, Uint8Array.of(n));
 /** Encodes DG13 in the layout of the cards seen (the simulator's chips use it). */
 export function encodeDg13(c: Dg13Content): Uint8Array {
   const flat: [number, string][] = [
-    [1, c.idNumber], [2, c.fullName], [3, c.dateOfBirth], [4, c.sex], [5, c.nationality], [6, c.ethnicity], [7, c.religion],
-    [8, c.placeOfOrigin], [9, c.placeOfResidence], [10, c.identifyingMarks], [11, c.issueDate], [12, c.expiryDate],
+    [1, c.idNumber],
+    [2, c.fullName],
+    [3, c.dateOfBirth],
+    [4, c.sex],
+    [5, c.nationality],
+    [6, c.ethnicity],
+    [7, c.religion],
+    [8, c.placeOfOrigin],
+    [9, c.placeOfResidence],
+    [10, c.identifyingMarks],
+    [11, c.issueDate],
+    [12, c.expiryDate],
   ];
   const fields = flat.map(([n, s]) => tlv(TAG.SEQUENCE, int(n), utf8(s)));
   fields.push(tlv(TAG.SEQUENCE, int(13), tlv(TAG.SEQUENCE, utf8(c.fatherName), utf8(c.motherName))));

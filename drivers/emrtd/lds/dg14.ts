@@ -7,7 +7,8 @@ export function parseDg14(bytes: Uint8Array): SecurityInfo[] {
   try {
     return parseSecurityInfos(expectTlv(bytes, 0x6e, 'DG14').value);
   } catch (err) {
-    if (err instanceof EmrtdError && (err.code === 'malformed-tlv' || err.code === 'malformed-asn1')) fail('malformed-lds', `DG14: ${err.message}`);
+    if (err instanceof EmrtdError && (err.code === 'malformed-tlv' || err.code === 'malformed-asn1'))
+      fail('malformed-lds', `DG14: ${err.message}`);
     throw err;
   }
 }

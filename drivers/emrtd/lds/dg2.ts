@@ -26,7 +26,8 @@ export function sniffImageFormat(b: Uint8Array): ImageFormat | null {
 
 /** Parses an ISO/IEC 19794-5 (2005) facial record data block: the first face image. */
 export function parseFacialRecord(b: Uint8Array): FaceImage {
-  if (b.length < 14 || b[0] !== 0x46 || b[1] !== 0x41 || b[2] !== 0x43 || b[3] !== 0) fail('malformed-lds', 'DG2 biometric data is not an ISO/IEC 19794-5 facial record ("FAC")');
+  if (b.length < 14 || b[0] !== 0x46 || b[1] !== 0x41 || b[2] !== 0x43 || b[3] !== 0)
+    fail('malformed-lds', 'DG2 biometric data is not an ISO/IEC 19794-5 facial record ("FAC")');
   const recordLength = u32(b, 8);
   const faces = r16(b, 12);
   if (faces < 1) fail('malformed-lds', 'DG2 facial record holds no face');
@@ -36,7 +37,8 @@ export function parseFacialRecord(b: Uint8Array): FaceImage {
   const blockLength = u32(b, o);
   const featurePoints = r16(b, o + 4);
   const imageInfo = o + 20 + featurePoints * 8;
-  if (blockLength < 32 + featurePoints * 8 || o + blockLength > b.length || imageInfo + 12 > b.length) fail('malformed-lds', 'DG2 facial record block lengths do not fit');
+  if (blockLength < 32 + featurePoints * 8 || o + blockLength > b.length || imageInfo + 12 > b.length)
+    fail('malformed-lds', 'DG2 facial record block lengths do not fit');
   const width = r16(b, imageInfo + 2);
   const height = r16(b, imageInfo + 4);
   o = imageInfo + 12;
@@ -70,8 +72,29 @@ export function encodeDg2(image: FaceImage): Uint8Array {
   const imageInfo = Uint8Array.of(0x01, image.format === 'jpeg' ? 0 : 1, ...u16(image.width), ...u16(image.height), 0x01, 0x02, 0, 0, 0, 0);
   const facialInfoLen = 20 + imageInfo.length + image.bytes.length;
   const be32 = (n: number) => Uint8Array.of((n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
-  const facialInfo = concat(be32(facialInfoLen), u16(0), Uint8Array.of(0, 0, 0), Uint8Array.of(0, 0, 0), u16(0), Uint8Array.of(0, 0, 0), Uint8Array.of(0, 0, 0));
-  const record = concat(Uint8Array.of(0x46, 0x41, 0x43, 0, 0x30, 0x31, 0x30, 0), be32(14 + facialInfoLen), u16(1), facialInfo, imageInfo, image.bytes);
-  const header = tlv(0xa1, tlv(0x80, Uint8Array.of(1, 1)), tlv(0x81, Uint8Array.of(2)), tlv(0x87, Uint8Array.of(1, 1)), tlv(0x88, Uint8Array.of(0, 8)));
+  const facialInfo = concat(
+    be32(facialInfoLen),
+    u16(0),
+    Uint8Array.of(0, 0, 0),
+    Uint8Array.of(0, 0, 0),
+    u16(0),
+    Uint8Array.of(0, 0, 0),
+    Uint8Array.of(0, 0, 0),
+  );
+  const record = concat(
+    Uint8Array.of(0x46, 0x41, 0x43, 0, 0x30, 0x31, 0x30, 0),
+    be32(14 + facialInfoLen),
+    u16(1),
+    facialInfo,
+    imageInfo,
+    image.bytes,
+  );
+  const header = tlv(
+    0xa1,
+    tlv(0x80, Uint8Array.of(1, 1)),
+    tlv(0x81, Uint8Array.of(2)),
+    tlv(0x87, Uint8Array.of(1, 1)),
+    tlv(0x88, Uint8Array.of(0, 8)),
+  );
   return tlv(0x75, tlv(0x7f61, tlv(0x02, Uint8Array.of(1)), tlv(0x7f60, header, tlv(0x5f2e, record))));
 }

@@ -126,17 +126,31 @@ export interface Td1Fields {
   givenNames: string;
 }
 
-const field = (text: string, width: number) => text.toUpperCase().replace(/[^0-9A-Z]+/g, '<').slice(0, width).padEnd(width, '<');
+const field = (text: string, width: number) =>
+  text
+    .toUpperCase()
+    .replace(/[^0-9A-Z]+/g, '<')
+    .slice(0, width)
+    .padEnd(width, '<');
 
 /** Lays out a TD1 MRZ with correct check digits (document numbers up to 9 characters). */
 export function formatTd1(f: Td1Fields): [string, string, string] {
   if (f.documentNumber.length > 9) fail('malformed-lds', 'formatTd1 lays out document numbers of up to 9 characters');
   const doc = field(f.documentNumber, 9);
   const l1 = field(f.documentCode, 2) + field(f.issuingState, 3) + doc + checkDigit(doc) + field(f.optionalData1, 15);
-  const head2 = f.dateOfBirth + checkDigit(f.dateOfBirth) + (f.sex === 'X' ? '<' : f.sex) + f.dateOfExpiry + checkDigit(f.dateOfExpiry) + field(f.nationality, 3) + field(f.optionalData2, 11);
+  const head2 =
+    f.dateOfBirth +
+    checkDigit(f.dateOfBirth) +
+    (f.sex === 'X' ? '<' : f.sex) +
+    f.dateOfExpiry +
+    checkDigit(f.dateOfExpiry) +
+    field(f.nationality, 3) +
+    field(f.optionalData2, 11);
   const composite = checkDigit(l1.slice(5, 30) + head2.slice(0, 7) + head2.slice(8, 15) + head2.slice(18, 29));
   const l2 = head2 + composite;
-  const name = (f.surname.trim().replace(/\s+/g, '<') + '<<' + f.givenNames.trim().replace(/\s+/g, '<')).toUpperCase().replace(/[^A-Z<]/g, '<');
+  const name = (f.surname.trim().replace(/\s+/g, '<') + '<<' + f.givenNames.trim().replace(/\s+/g, '<'))
+    .toUpperCase()
+    .replace(/[^A-Z<]/g, '<');
   const l3 = name.slice(0, 30).padEnd(30, '<');
   return [l1, l2, l3];
 }

@@ -35,7 +35,8 @@ export interface OtherSecurityInfo {
   protocol: string;
   raw: Uint8Array;
 }
-export type SecurityInfo = PaceInfo | ChipAuthenticationInfo | ChipAuthenticationPublicKeyInfo | ActiveAuthenticationInfo | OtherSecurityInfo;
+export type SecurityInfo =
+  PaceInfo | ChipAuthenticationInfo | ChipAuthenticationPublicKeyInfo | ActiveAuthenticationInfo | OtherSecurityInfo;
 
 function raw(buf: Uint8Array, t: Tlv): Uint8Array {
   return buf.subarray(t.offset, t.offset + t.length);
@@ -48,19 +49,40 @@ function parseOne(buf: Uint8Array, seq: Tlv): SecurityInfo {
   const protocol = decodeOid(oidTlv.value);
   if (paceSuite(protocol)) {
     if (!required) fail('malformed-asn1', 'PACEInfo without a version');
-    return { kind: 'pace', protocol, version: decodeSmallInt(required, 'PACEInfo version'), ...(optional ? { parameterId: decodeSmallInt(optional, 'PACEInfo parameterId') } : {}) };
+    return {
+      kind: 'pace',
+      protocol,
+      version: decodeSmallInt(required, 'PACEInfo version'),
+      ...(optional ? { parameterId: decodeSmallInt(optional, 'PACEInfo parameterId') } : {}),
+    };
   }
   if (caSuite(protocol)) {
     if (!required) fail('malformed-asn1', 'ChipAuthenticationInfo without a version');
-    return { kind: 'ca', protocol, version: decodeSmallInt(required, 'ChipAuthenticationInfo version'), ...(optional ? { keyId: decodeSmallInt(optional, 'ChipAuthenticationInfo keyId') } : {}) };
+    return {
+      kind: 'ca',
+      protocol,
+      version: decodeSmallInt(required, 'ChipAuthenticationInfo version'),
+      ...(optional ? { keyId: decodeSmallInt(optional, 'ChipAuthenticationInfo keyId') } : {}),
+    };
   }
   if (protocol === ID_PK_DH || protocol === ID_PK_ECDH) {
-    if (!required || required.tag !== TAG.SEQUENCE) fail('malformed-asn1', 'ChipAuthenticationPublicKeyInfo without a SubjectPublicKeyInfo');
-    return { kind: 'ca-public-key', protocol, subjectPublicKeyInfo: raw(seq.value, required), ...(optional ? { keyId: decodeSmallInt(optional, 'ChipAuthenticationPublicKeyInfo keyId') } : {}) };
+    if (!required || required.tag !== TAG.SEQUENCE)
+      fail('malformed-asn1', 'ChipAuthenticationPublicKeyInfo without a SubjectPublicKeyInfo');
+    return {
+      kind: 'ca-public-key',
+      protocol,
+      subjectPublicKeyInfo: raw(seq.value, required),
+      ...(optional ? { keyId: decodeSmallInt(optional, 'ChipAuthenticationPublicKeyInfo keyId') } : {}),
+    };
   }
   if (protocol === ID_AA) {
-    if (!required || !optional || optional.tag !== TAG.OID) fail('malformed-asn1', 'ActiveAuthenticationInfo without version and signature algorithm');
-    return { kind: 'aa', version: decodeSmallInt(required, 'ActiveAuthenticationInfo version'), signatureAlgorithm: decodeOid(optional.value) };
+    if (!required || !optional || optional.tag !== TAG.OID)
+      fail('malformed-asn1', 'ActiveAuthenticationInfo without version and signature algorithm');
+    return {
+      kind: 'aa',
+      version: decodeSmallInt(required, 'ActiveAuthenticationInfo version'),
+      signatureAlgorithm: decodeOid(optional.value),
+    };
   }
   return { kind: 'other', protocol, raw: raw(buf, seq) };
 }

@@ -68,12 +68,15 @@ function parseLdsSecurityObject(bytes: Uint8Array): Pick<Sod, 'hashAlgorithm' | 
 
 function parseSignedData(der: Uint8Array): Sod {
   const asn = asn1js.fromBER(der);
-  if (asn.offset === -1 || asn.offset !== der.length) fail('malformed-asn1', `SOD is not one BER value${asn.offset === -1 ? `: ${asn.result.error}` : ''}`);
+  if (asn.offset === -1 || asn.offset !== der.length)
+    fail('malformed-asn1', `SOD is not one BER value${asn.offset === -1 ? `: ${asn.result.error}` : ''}`);
   const contentInfo = new pkijs.ContentInfo({ schema: asn.result });
-  if (contentInfo.contentType !== pkijs.ContentInfo.SIGNED_DATA) fail('malformed-lds', `SOD content type ${contentInfo.contentType} is not SignedData`);
+  if (contentInfo.contentType !== pkijs.ContentInfo.SIGNED_DATA)
+    fail('malformed-lds', `SOD content type ${contentInfo.contentType} is not SignedData`);
   const sdBlock = contentInfo.content as asn1js.Sequence;
   const sd = new pkijs.SignedData({ schema: sdBlock });
-  if (sd.encapContentInfo.eContentType !== ID_ICAO_MRTD_SECURITY_LDS) fail('malformed-lds', `SOD content is ${sd.encapContentInfo.eContentType}, not an LDSSecurityObject`);
+  if (sd.encapContentInfo.eContentType !== ID_ICAO_MRTD_SECURITY_LDS)
+    fail('malformed-lds', `SOD content is ${sd.encapContentInfo.eContentType}, not an LDSSecurityObject`);
   const eContentBlock = sd.encapContentInfo.eContent;
   if (!eContentBlock) fail('malformed-lds', 'SOD carries no LDSSecurityObject');
   const eContent = new Uint8Array(eContentBlock.getValue());
@@ -96,13 +99,15 @@ function parseSignedData(der: Uint8Array): Sod {
     signedAttributes[0] = 0x31; // [0] IMPLICIT → SET OF, as RFC 5652 §5.4 signs it
     for (const attr of si.signedAttrs.attributes) {
       const value = attr.values[0];
-      if (attr.type === '1.2.840.113549.1.9.4' && value instanceof asn1js.OctetString) messageDigest = new Uint8Array(value.valueBlock.valueHexView);
+      if (attr.type === '1.2.840.113549.1.9.4' && value instanceof asn1js.OctetString)
+        messageDigest = new Uint8Array(value.valueBlock.valueHexView);
       if (attr.type === '1.2.840.113549.1.9.3' && value instanceof asn1js.ObjectIdentifier) contentType = value.valueBlock.toString();
     }
   }
-  const sid = si.sid instanceof pkijs.IssuerAndSerialNumber
-    ? { issuer: new Uint8Array(si.sid.issuer.toSchema().toBER()), serial: new Uint8Array(si.sid.serialNumber.valueBlock.valueHexView) }
-    : { subjectKeyIdentifier: new Uint8Array((si.sid as asn1js.OctetString).valueBlock.valueHexView) };
+  const sid =
+    si.sid instanceof pkijs.IssuerAndSerialNumber
+      ? { issuer: new Uint8Array(si.sid.issuer.toSchema().toBER()), serial: new Uint8Array(si.sid.serialNumber.valueBlock.valueHexView) }
+      : { subjectKeyIdentifier: new Uint8Array((si.sid as asn1js.OctetString).valueBlock.valueHexView) };
   const params = si.signatureAlgorithm.algorithmParams as asn1js.BaseBlock | undefined;
   return {
     ...parseLdsSecurityObject(eContent),

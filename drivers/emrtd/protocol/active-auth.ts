@@ -54,11 +54,18 @@ export function verifyRsa9796(dg15: Dg15, challenge: Uint8Array, signature: Uint
 }
 
 /** Verifies an AA answer. `ecdsaAlgorithm` is DG14's ActiveAuthenticationInfo signature algorithm OID, when present. */
-export function verifyActiveAuthentication(dg15: Dg15, challenge: Uint8Array, signature: Uint8Array, ecdsaAlgorithm?: string): { ok: boolean; reason?: string } {
+export function verifyActiveAuthentication(
+  dg15: Dg15,
+  challenge: Uint8Array,
+  signature: Uint8Array,
+  ecdsaAlgorithm?: string,
+): { ok: boolean; reason?: string } {
   if (challenge.length !== 8) fail('malformed-apdu', 'an AA challenge is 8 bytes');
   if (dg15.type === 'rsa') return verifyRsa9796(dg15, challenge, signature);
   const encoding = signature[0] === 0x30 ? 'der' : 'ieee-p1363';
-  const hashes: HashName[] = ecdsaAlgorithm ? [signatureScheme(ecdsaAlgorithm, null).hash] : ['sha256', 'sha1', 'sha224', 'sha384', 'sha512'];
+  const hashes: HashName[] = ecdsaAlgorithm
+    ? [signatureScheme(ecdsaAlgorithm, null).hash]
+    : ['sha256', 'sha1', 'sha224', 'sha384', 'sha512'];
   for (const hash of hashes) {
     if (verifyWith({ kind: 'ecdsa', hash, encoding }, dg15.key, challenge, signature)) return { ok: true };
   }

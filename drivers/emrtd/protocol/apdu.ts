@@ -72,7 +72,8 @@ export function parseCommand(bytes: Uint8Array): CommandApdu & { extended: boole
   if (body[0] !== 0) {
     const nc = body[0]!;
     if (body.length === 1 + nc) return { ...base, data: body.subarray(1), ne: 0, extended: false };
-    if (body.length === 2 + nc) return { ...base, data: body.subarray(1, 1 + nc), ne: body[1 + nc] === 0 ? 256 : body[1 + nc]!, extended: false };
+    if (body.length === 2 + nc)
+      return { ...base, data: body.subarray(1, 1 + nc), ne: body[1 + nc] === 0 ? 256 : body[1 + nc]!, extended: false };
     fail('malformed-apdu', `Lc ${nc} does not match a body of ${body.length} bytes`);
   }
   if (body.length === 3) {

@@ -16,9 +16,17 @@ import { readTlv, tlv } from '../tlv.js';
 
 const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 const NAMED: Record<string, string> = {
-  '1.2.840.10045.3.1.1': 'prime192v1', '1.3.132.0.33': 'secp224r1', '1.2.840.10045.3.1.7': 'prime256v1', '1.3.132.0.34': 'secp384r1', '1.3.132.0.35': 'secp521r1',
-  '1.3.36.3.3.2.8.1.1.3': 'brainpoolP192r1', '1.3.36.3.3.2.8.1.1.5': 'brainpoolP224r1', '1.3.36.3.3.2.8.1.1.7': 'brainpoolP256r1',
-  '1.3.36.3.3.2.8.1.1.9': 'brainpoolP320r1', '1.3.36.3.3.2.8.1.1.11': 'brainpoolP384r1', '1.3.36.3.3.2.8.1.1.13': 'brainpoolP512r1',
+  '1.2.840.10045.3.1.1': 'prime192v1',
+  '1.3.132.0.33': 'secp224r1',
+  '1.2.840.10045.3.1.7': 'prime256v1',
+  '1.3.132.0.34': 'secp384r1',
+  '1.3.132.0.35': 'secp521r1',
+  '1.3.36.3.3.2.8.1.1.3': 'brainpoolP192r1',
+  '1.3.36.3.3.2.8.1.1.5': 'brainpoolP224r1',
+  '1.3.36.3.3.2.8.1.1.7': 'brainpoolP256r1',
+  '1.3.36.3.3.2.8.1.1.9': 'brainpoolP320r1',
+  '1.3.36.3.3.2.8.1.1.11': 'brainpoolP384r1',
+  '1.3.36.3.3.2.8.1.1.13': 'brainpoolP512r1',
 };
 
 /** Domain parameters given as a named curve, a standardized id, or explicit ECParameters matching one. */
@@ -40,7 +48,10 @@ function curveOf(params: ReturnType<typeof readTlv>): CurveParams {
   const p = bytesToBigint(children(fieldId, TAG.SEQUENCE, 'FieldID')[1]?.value ?? new Uint8Array());
   const [a, b] = children(curve, TAG.SEQUENCE, 'Curve');
   const n = bytesToBigint(order.value);
-  const match = STANDARD_CURVES.find((c) => c.p === p && c.n === n && c.a === bytesToBigint(a?.value ?? new Uint8Array()) && c.b === bytesToBigint(b?.value ?? new Uint8Array()));
+  const match = STANDARD_CURVES.find(
+    (c) =>
+      c.p === p && c.n === n && c.a === bytesToBigint(a?.value ?? new Uint8Array()) && c.b === bytesToBigint(b?.value ?? new Uint8Array()),
+  );
   if (!match) fail('unsupported', 'chip authentication uses explicit domain parameters that match no standardized curve');
   return match;
 }
@@ -65,13 +76,16 @@ export function parseCaPublicKey(info: ChipAuthenticationPublicKeyInfo): CaPubli
     const point = group.decode(key.value.subarray(1), "chip's chip-authentication key");
     return { group, point, ...(info.keyId !== undefined ? { keyId: info.keyId } : {}) };
   } catch (err) {
-    if (err instanceof EmrtdError && (err.code === 'malformed-tlv' || err.code === 'malformed-asn1')) fail('malformed-lds', `DG14 chip authentication key: ${err.message}`);
+    if (err instanceof EmrtdError && (err.code === 'malformed-tlv' || err.code === 'malformed-asn1'))
+      fail('malformed-lds', `DG14 chip authentication key: ${err.message}`);
     throw err;
   }
 }
 
 /** The CA protocol and key DG14 offers, if any (ECDH only; the first with a matching key id). */
-export function chooseChipAuthentication(infos: SecurityInfo[]): { info: ChipAuthenticationInfo; key: ChipAuthenticationPublicKeyInfo } | null {
+export function chooseChipAuthentication(
+  infos: SecurityInfo[],
+): { info: ChipAuthenticationInfo; key: ChipAuthenticationPublicKeyInfo } | null {
   const keys = infos.filter((i): i is ChipAuthenticationPublicKeyInfo => i.kind === 'ca-public-key' && i.protocol === ID_PK_ECDH);
   for (const info of infos) {
     if (info.kind !== 'ca' || caSuite(info.protocol)?.agreement !== 'ECDH') continue;
@@ -84,7 +98,12 @@ export function chooseChipAuthentication(infos: SecurityInfo[]): { info: ChipAut
 }
 
 /** Runs chip authentication on a session under secure messaging and switches it to the new keys. */
-export async function performChipAuthentication(session: ChipSession, info: ChipAuthenticationInfo, key: ChipAuthenticationPublicKeyInfo, ephemeralKey?: bigint): Promise<SecureMessaging> {
+export async function performChipAuthentication(
+  session: ChipSession,
+  info: ChipAuthenticationInfo,
+  key: ChipAuthenticationPublicKeyInfo,
+  ephemeralKey?: bigint,
+): Promise<SecureMessaging> {
   const suite = caSuite(info.protocol);
   if (!suite || suite.agreement !== 'ECDH') fail('unsupported', `chip authentication ${info.protocol}`);
   const { group, point, keyId } = parseCaPublicKey(key);
@@ -93,13 +112,27 @@ export async function performChipAuthentication(session: ChipSession, info: Chip
   const shared = group.xBytes(point.multiply(sk));
   const keyRef = keyId !== undefined ? [tlv(0x84, Uint8Array.of(keyId))] : [];
   if (suite.cipher === '3DES') {
-    await session.expectOk({ cla: 0x00, ins: 0x22, p1: 0x41, p2: 0xa6, data: concat(tlv(0x91, pk), ...keyRef) }, 'MSE:Set KAT (chip authentication)');
+    await session.expectOk(
+      { cla: 0x00, ins: 0x22, p1: 0x41, p2: 0xa6, data: concat(tlv(0x91, pk), ...keyRef) },
+      'MSE:Set KAT (chip authentication)',
+    );
   } else {
-    await session.expectOk({ cla: 0x00, ins: 0x22, p1: 0x41, p2: 0xa4, data: concat(tlv(0x80, encodeOid(info.protocol)), ...keyRef) }, 'MSE:Set AT (chip authentication)');
-    await session.expectOk({ cla: 0x00, ins: 0x86, p1: 0, p2: 0, data: tlv(0x7c, tlv(0x80, pk)), ne: 256 }, 'GENERAL AUTHENTICATE (chip authentication)');
+    await session.expectOk(
+      { cla: 0x00, ins: 0x22, p1: 0x41, p2: 0xa4, data: concat(tlv(0x80, encodeOid(info.protocol)), ...keyRef) },
+      'MSE:Set AT (chip authentication)',
+    );
+    await session.expectOk(
+      { cla: 0x00, ins: 0x86, p1: 0, p2: 0, data: tlv(0x7c, tlv(0x80, pk)), ne: 256 },
+      'GENERAL AUTHENTICATE (chip authentication)',
+    );
   }
   const alg = suite.cipher;
-  const sm = new SecureMessaging({ alg, ksEnc: kdf(shared, KDF_ENC, alg), ksMac: kdf(shared, KDF_MAC, alg), ssc: new Uint8Array(blockSize(alg)) });
+  const sm = new SecureMessaging({
+    alg,
+    ksEnc: kdf(shared, KDF_ENC, alg),
+    ksMac: kdf(shared, KDF_MAC, alg),
+    ssc: new Uint8Array(blockSize(alg)),
+  });
   session.startSecureMessaging(sm);
   return sm;
 }

@@ -98,7 +98,9 @@ export function aesCmac(key: Uint8Array, message: Uint8Array): Uint8Array {
   const n = Math.max(1, Math.ceil(message.length / 16));
   const complete = message.length > 0 && message.length % 16 === 0;
   const lastStart = (n - 1) * 16;
-  const last = complete ? xor(message.subarray(lastStart, lastStart + 16), k1) : xor(pad(message.subarray(lastStart), 16).subarray(0, 16), k2);
+  const last = complete
+    ? xor(message.subarray(lastStart, lastStart + 16), k1)
+    : xor(pad(message.subarray(lastStart), 16).subarray(0, 16), k2);
   const body = concat(message.subarray(0, lastStart), last);
   const cbc = run(createCipheriv(aesName(key, 'cbc'), key, new Uint8Array(16)), body);
   return cbc.subarray(cbc.length - 16);

@@ -35,7 +35,8 @@ export function ecGroup(params: CurveParams): EcGroup {
     size,
     G: Point.BASE,
     decode(bytes, what) {
-      if (bytes.length !== 1 + 2 * size || bytes[0] !== 0x04) fail('authentication-failed', `${what} is not an uncompressed point on ${params.name}`);
+      if (bytes.length !== 1 + 2 * size || bytes[0] !== 0x04)
+        fail('authentication-failed', `${what} is not an uncompressed point on ${params.name}`);
       try {
         const p = Point.fromAffine({ x: bytesToBigint(bytes.subarray(1, 1 + size)), y: bytesToBigint(bytes.subarray(1 + size)) });
         p.assertValidity();

@@ -56,7 +56,14 @@ export class FileReader {
       return this.session.send({ cla: 0x00, ins: 0xb0, p1, p2, ne: length });
     }
     // Offsets beyond 32767: READ BINARY with odd INS, offset in DO'54', data in DO'53'.
-    const r = await this.session.send({ cla: 0x00, ins: 0xb1, p1: 0, p2: 0, data: tlv(0x54, offset > 0xffff ? Uint8Array.of(offset >> 16, ...u16(offset & 0xffff)) : u16(offset)), ne: length + 4 });
+    const r = await this.session.send({
+      cla: 0x00,
+      ins: 0xb1,
+      p1: 0,
+      p2: 0,
+      data: tlv(0x54, offset > 0xffff ? Uint8Array.of(offset >> 16, ...u16(offset & 0xffff)) : u16(offset)),
+      ne: length + 4,
+    });
     if (r.sw !== SW.OK && r.sw !== SW.END_OF_FILE_WARNING) return r;
     try {
       const t = readTlv(r.data, 0);

@@ -4,7 +4,20 @@
 // both sides hold them. 3DES and AES-128/192/256, standardized curves 8-18.
 import { bytesToBigint, concat, equalBytes } from '../bytes.js';
 import type { ChipSession } from './card-channel.js';
-import { KDF_ENC, KDF_MAC, KDF_PI, aesCmac, aesDecrypt, blockSize, kdf, pad, retailMac, sha1, tdesDecrypt, type CipherAlg } from './crypto.js';
+import {
+  KDF_ENC,
+  KDF_MAC,
+  KDF_PI,
+  aesCmac,
+  aesDecrypt,
+  blockSize,
+  kdf,
+  pad,
+  retailMac,
+  sha1,
+  tdesDecrypt,
+  type CipherAlg,
+} from './crypto.js';
 import { curveById } from './curves.js';
 import { encodeOid } from '../der.js';
 import { ecGroup, type EcGroup, type EcPoint } from './ec.js';
@@ -35,7 +48,7 @@ export function decryptNonce(alg: CipherAlg, kPi: Uint8Array, z: Uint8Array): Ui
 /** Generic mapping: G~ = s·G + H, where H is the ECDH of the mapping keys. */
 export function genericMapping(group: EcGroup, nonce: Uint8Array, shared: EcPoint): EcPoint {
   const s = bytesToBigint(nonce) % group.params.n;
-  const mapped = (s === 0n ? shared : group.G.multiply(s).add(shared));
+  const mapped = s === 0n ? shared : group.G.multiply(s).add(shared);
   if (mapped.is0()) fail('authentication-failed', 'mapped generator is the point at infinity');
   return mapped;
 }
@@ -77,7 +90,8 @@ export interface PaceRandom {
 export async function performPace(session: ChipSession, info: PaceInfo, pw: PacePassword, keys: PaceRandom = {}): Promise<SecureMessaging> {
   const suite = paceSuite(info.protocol);
   if (!suite) fail('unsupported', `PACE protocol ${info.protocol} is not known`);
-  if (suite.agreement !== 'ECDH' || suite.mapping !== 'GM') fail('unsupported', `PACE ${suite.agreement}-${suite.mapping} is not supported (ECDH generic mapping is)`);
+  if (suite.agreement !== 'ECDH' || suite.mapping !== 'GM')
+    fail('unsupported', `PACE ${suite.agreement}-${suite.mapping} is not supported (ECDH generic mapping is)`);
   if (info.parameterId === undefined) fail('unsupported', 'PACEInfo without a standardized domain parameter id');
   const curve = curveById(info.parameterId);
   if (!curve) fail('unsupported', `PACE domain parameters ${info.parameterId} are not a standardized elliptic curve`);
@@ -90,7 +104,8 @@ export async function performPace(session: ChipSession, info: PaceInfo, pw: Pace
   const ga = async (chain: boolean, inner: Uint8Array, step: string) => {
     const r = await session.plain({ cla: chain ? 0x10 : 0x00, ins: 0x86, p1: 0, p2: 0, data: tlv(0x7c, inner), ne: 256 });
     if (r.sw !== 0x9000) {
-      if ((r.sw & 0xfff0) === 0x63c0 || r.sw === 0x6300 || r.sw === 0x6982) fail('access-denied', `PACE refused at ${step}: the MRZ data or CAN does not match this card`, r.sw);
+      if ((r.sw & 0xfff0) === 0x63c0 || r.sw === 0x6300 || r.sw === 0x6982)
+        fail('access-denied', `PACE refused at ${step}: the MRZ data or CAN does not match this card`, r.sw);
       fail('card-status', `GENERAL AUTHENTICATE (${step}) failed (${r.sw.toString(16)})`, r.sw);
     }
     return r.data;
@@ -122,7 +137,8 @@ export async function performPace(session: ChipSession, info: PaceInfo, pw: Pace
   // 4. Mutual authentication tokens.
   const tIfd = authenticationToken(alg, ksMac, info.protocol, chipEphBytes);
   const tIc = dynamicData(await ga(false, tlv(0x85, tIfd), 'authentication token'), 0x86, 'authentication token');
-  if (!equalBytes(tIc, authenticationToken(alg, ksMac, info.protocol, ephPk))) fail('authentication-failed', "the chip's PACE authentication token does not verify");
+  if (!equalBytes(tIc, authenticationToken(alg, ksMac, info.protocol, ephPk)))
+    fail('authentication-failed', "the chip's PACE authentication token does not verify");
 
   const sm = new SecureMessaging({ alg, ksEnc, ksMac, ssc: new Uint8Array(blockSize(alg)) });
   session.startSecureMessaging(sm);

@@ -5,7 +5,19 @@
 // and checks responses; a chip (the simulator's) does the reverse.
 import type { CommandApdu, ResponseApdu } from './apdu.js';
 import { concat, equalBytes } from '../bytes.js';
-import { aesCmac, aesDecrypt, aesEcbBlock, aesEncrypt, blockSize, pad, retailMac, tdesDecrypt, tdesEncrypt, unpad, type CipherAlg } from './crypto.js';
+import {
+  aesCmac,
+  aesDecrypt,
+  aesEcbBlock,
+  aesEncrypt,
+  blockSize,
+  pad,
+  retailMac,
+  tdesDecrypt,
+  tdesEncrypt,
+  unpad,
+  type CipherAlg,
+} from './crypto.js';
 import { EmrtdError, fail } from '../errors.js';
 import { readTlv, tlv, type Tlv } from '../tlv.js';
 
@@ -19,7 +31,7 @@ export interface SmKeys {
 
 /** Status words a chip may send without protection: errors and SM failures, never success. */
 function mayBeUnprotected(sw: number): boolean {
-  return sw !== 0x9000 && (sw >> 8) !== 0x61 && (sw >> 8) !== 0x62 && (sw >> 8) !== 0x63;
+  return sw !== 0x9000 && sw >> 8 !== 0x61 && sw >> 8 !== 0x62 && sw >> 8 !== 0x63;
 }
 
 export class SecureMessaging {
@@ -97,7 +109,8 @@ export class SecureMessaging {
   unprotectResponse(resp: ResponseApdu): ResponseApdu {
     this.incrementSsc();
     if (resp.data.length === 0) {
-      if (resp.sw === 0x6987 || resp.sw === 0x6988) fail('secure-messaging', `the chip reports a secure messaging error (${resp.sw.toString(16)})`, resp.sw);
+      if (resp.sw === 0x6987 || resp.sw === 0x6988)
+        fail('secure-messaging', `the chip reports a secure messaging error (${resp.sw.toString(16)})`, resp.sw);
       if (mayBeUnprotected(resp.sw)) return resp;
       fail('secure-messaging', `unprotected response with status ${resp.sw.toString(16)}`, resp.sw);
     }
@@ -123,7 +136,8 @@ export class SecureMessaging {
         offset += t.length;
       }
     } catch (err) {
-      if (err instanceof EmrtdError && err.code === 'malformed-tlv') fail('secure-messaging', `protected response is not valid TLV: ${err.message}`);
+      if (err instanceof EmrtdError && err.code === 'malformed-tlv')
+        fail('secure-messaging', `protected response is not valid TLV: ${err.message}`);
       throw err;
     }
     if (!mac) fail('secure-messaging', 'protected response has no MAC (DO 8E)');
@@ -177,11 +191,13 @@ export class SecureMessaging {
         offset += t.length;
       }
     } catch (err) {
-      if (err instanceof EmrtdError && err.code === 'malformed-tlv') fail('secure-messaging', `protected command is not valid TLV: ${err.message}`);
+      if (err instanceof EmrtdError && err.code === 'malformed-tlv')
+        fail('secure-messaging', `protected command is not valid TLV: ${err.message}`);
       throw err;
     }
     if (!mac || mac.value.length !== 8) fail('secure-messaging', 'protected command has no 8-byte MAC');
-    if (!equalBytes(this.mac(concat(pad(header, this.block), body.subarray(0, macStart))), mac.value)) fail('secure-messaging', 'command MAC does not verify');
+    if (!equalBytes(this.mac(concat(pad(header, this.block), body.subarray(0, macStart))), mac.value))
+      fail('secure-messaging', 'command MAC does not verify');
     let data: Uint8Array | undefined;
     if (cryptogram) {
       if (cryptogram.tag === 0x87) {
@@ -192,10 +208,18 @@ export class SecureMessaging {
     let ne = 0;
     if (le) {
       if (le.value.length === 1) ne = le.value[0] === 0 ? 256 : le.value[0]!;
-      else if (le.value.length === 2) ne = ((le.value[0]! << 8) | le.value[1]!) || 65536;
+      else if (le.value.length === 2) ne = (le.value[0]! << 8) | le.value[1]! || 65536;
       else fail('secure-messaging', 'DO 97 longer than two bytes');
     }
-    return { cla: cmd.cla & ~0x0c, ins: cmd.ins, p1: cmd.p1, p2: cmd.p2, ...(data ? { data } : {}), ne, extended: (le?.value.length ?? 0) === 2 || cmd.extended === true };
+    return {
+      cla: cmd.cla & ~0x0c,
+      ins: cmd.ins,
+      p1: cmd.p1,
+      p2: cmd.p2,
+      ...(data ? { data } : {}),
+      ne,
+      extended: (le?.value.length ?? 0) === 2 || cmd.extended === true,
+    };
   }
 
   /** Protects a response (chip side): cryptogram if there is data, DO'99', DO'8E'. */

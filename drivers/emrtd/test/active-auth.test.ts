@@ -16,7 +16,12 @@ describe('active authentication, real capture', () => {
   const dg15 = parseDg15(v('DG15 (RSA-1792 public key)'));
 
   it('protects INTERNAL AUTHENTICATE exactly as captured and verifies the signature', () => {
-    const sm = new SecureMessaging({ alg: '3DES', ksEnc: v('SM state before AA: KSenc (3DES)'), ksMac: v('SM state before AA: KSmac'), ssc: v('SM state before AA: SSC') });
+    const sm = new SecureMessaging({
+      alg: '3DES',
+      ksEnc: v('SM state before AA: KSenc (3DES)'),
+      ksMac: v('SM state before AA: KSmac'),
+      ssc: v('SM state before AA: SSC'),
+    });
     const cmd = sm.protectCommand({ cla: 0, ins: 0x88, p1: 0, p2: 0, data: challenge, ne: 256 });
     expect(hex(encodeCommand(cmd))).toBe(hex(v('INTERNAL AUTHENTICATE protected C-APDU')));
     const resp = sm.unprotectResponse(parseResponse(v('INTERNAL AUTHENTICATE protected R-APDU')));
@@ -27,7 +32,12 @@ describe('active authentication, real capture', () => {
   });
 
   it('refuses the same signature over another challenge, and a tampered signature', () => {
-    const sm = new SecureMessaging({ alg: '3DES', ksEnc: v('SM state before AA: KSenc (3DES)'), ksMac: v('SM state before AA: KSmac'), ssc: v('SM state before AA: SSC') });
+    const sm = new SecureMessaging({
+      alg: '3DES',
+      ksEnc: v('SM state before AA: KSenc (3DES)'),
+      ksMac: v('SM state before AA: KSmac'),
+      ssc: v('SM state before AA: SSC'),
+    });
     sm.protectCommand({ cla: 0, ins: 0x88, p1: 0, p2: 0, data: challenge, ne: 256 });
     const sig = sm.unprotectResponse(parseResponse(v('INTERNAL AUTHENTICATE protected R-APDU'))).data;
     const other = new Uint8Array(challenge);

@@ -18,7 +18,9 @@ const point = (name: string) => group.decode(Uint8Array.of(4, ...v(name)), name)
 
 describe('PACE G.1 pieces', () => {
   it('parses EF.CardAccess into a PACEInfo', () => {
-    expect(parseSecurityInfos(v('EF.CardAccess (PACEInfo, wrapped in SET)'))).toEqual([{ kind: 'pace', protocol: '0.4.0.127.0.7.2.2.4.2.2', version: 2, parameterId: 13 }]);
+    expect(parseSecurityInfos(v('EF.CardAccess (PACEInfo, wrapped in SET)'))).toEqual([
+      { kind: 'pace', protocol: '0.4.0.127.0.7.2.2.4.2.2', version: 2, parameterId: 13 },
+    ]);
   });
   it('derives K and K_pi from the MRZ', () => {
     expect(hex(passwordSecret(pw))).toBe(hex(v('K = SHA1(MRZ_information)')));
@@ -30,15 +32,23 @@ describe('PACE G.1 pieces', () => {
   it('maps the generator (shared point H, then G~)', () => {
     const h = point('chip mapping public key X||Y').multiply(bytesToBigint(v('terminal mapping private key')));
     expect(hex(group.encode(h).subarray(1))).toBe(hex(v('shared point H X||Y')));
-    expect(hex(group.encode(group.G.multiply(bytesToBigint(v('terminal mapping private key')))).subarray(1))).toBe(hex(v('terminal mapping public key X||Y')));
+    expect(hex(group.encode(group.G.multiply(bytesToBigint(v('terminal mapping private key')))).subarray(1))).toBe(
+      hex(v('terminal mapping public key X||Y')),
+    );
     const mapped = genericMapping(group, v('decrypted nonce s'), h);
     expect(hex(group.encode(mapped).subarray(1))).toBe(hex(v('mapped generator G~ X||Y')));
-    expect(hex(group.encode(mapped.multiply(bytesToBigint(v('chip ephemeral private key')))).subarray(1))).toBe(hex(v('chip ephemeral public key X||Y')));
+    expect(hex(group.encode(mapped.multiply(bytesToBigint(v('chip ephemeral private key')))).subarray(1))).toBe(
+      hex(v('chip ephemeral public key X||Y')),
+    );
   });
   it('computes both authentication tokens', () => {
     const oid = '0.4.0.127.0.7.2.2.4.2.2';
-    expect(hex(authenticationToken('AES-128', v('KSmac (AES-128)'), oid, Uint8Array.of(4, ...v('chip ephemeral public key X||Y'))))).toBe(hex(v('T_IFD')));
-    expect(hex(authenticationToken('AES-128', v('KSmac (AES-128)'), oid, Uint8Array.of(4, ...v('terminal ephemeral public key X||Y'))))).toBe(hex(v('T_IC')));
+    expect(hex(authenticationToken('AES-128', v('KSmac (AES-128)'), oid, Uint8Array.of(4, ...v('chip ephemeral public key X||Y'))))).toBe(
+      hex(v('T_IFD')),
+    );
+    expect(
+      hex(authenticationToken('AES-128', v('KSmac (AES-128)'), oid, Uint8Array.of(4, ...v('terminal ephemeral public key X||Y')))),
+    ).toBe(hex(v('T_IC')));
   });
   it('builds MSE:Set AT with and without the parameter id', () => {
     const info: PaceInfo = { kind: 'pace', protocol: '0.4.0.127.0.7.2.2.4.2.2', version: 2, parameterId: 13 };
@@ -49,7 +59,7 @@ describe('PACE G.1 pieces', () => {
 });
 
 describe('PACE G.1 full exchange', () => {
-  it('sends exactly the worked example\'s APDUs and ends with its session keys', async () => {
+  it("sends exactly the worked example's APDUs and ends with its session keys", async () => {
     const ok = Uint8Array.of(0x90, 0x00);
     const channel = new ScriptedChannel([
       { command: v('MSE:Set AT (as in gmrtd test)'), response: ok },
@@ -81,7 +91,12 @@ describe('PACE G.1 full exchange', () => {
       { command: () => true, response: badGa4 },
     ]);
     const info = parseSecurityInfos(v('EF.CardAccess (PACEInfo, wrapped in SET)'))[0] as PaceInfo;
-    await expect(performPace(new ChipSession(channel), info, pw, { mappingKey: bytesToBigint(v('terminal mapping private key')), ephemeralKey: bytesToBigint(v('terminal ephemeral private key')) })).rejects.toMatchObject({ code: 'authentication-failed' });
+    await expect(
+      performPace(new ChipSession(channel), info, pw, {
+        mappingKey: bytesToBigint(v('terminal mapping private key')),
+        ephemeralKey: bytesToBigint(v('terminal ephemeral private key')),
+      }),
+    ).rejects.toMatchObject({ code: 'authentication-failed' });
   });
 
   it('refuses a chip mapping key that is not on the curve', async () => {

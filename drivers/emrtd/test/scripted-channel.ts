@@ -10,7 +10,9 @@ export class ScriptedChannel implements CardChannel {
     const s = this.script[this.step++];
     if (!s) throw new Error(`unexpected extra command ${hex(apdu)}`);
     if (typeof s.command === 'function' ? !s.command(apdu) : hex(s.command) !== hex(apdu)) {
-      throw new Error(`command ${this.step} differs:\n  got      ${hex(apdu)}\n  expected ${typeof s.command === 'function' ? '(predicate)' : hex(s.command)}`);
+      throw new Error(
+        `command ${this.step} differs:\n  got      ${hex(apdu)}\n  expected ${typeof s.command === 'function' ? '(predicate)' : hex(s.command)}`,
+      );
     }
     return s.response;
   }

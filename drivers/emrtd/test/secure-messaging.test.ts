@@ -6,7 +6,12 @@ import { EmrtdError } from '../errors.js';
 import { SecureMessaging } from '../protocol/secure-messaging.js';
 import { BAC, SM3DES, vector } from './vectors.js';
 
-const keys = () => ({ alg: '3DES' as const, ksEnc: vector(BAC, 'KSenc (parity adjusted)'), ksMac: vector(BAC, 'KSmac (parity adjusted)'), ssc: vector(BAC, 'SSC = RND.IC[4:8]||RND.IFD[4:8]') });
+const keys = () => ({
+  alg: '3DES' as const,
+  ksEnc: vector(BAC, 'KSenc (parity adjusted)'),
+  ksMac: vector(BAC, 'KSmac (parity adjusted)'),
+  ssc: vector(BAC, 'SSC = RND.IC[4:8]||RND.IFD[4:8]'),
+});
 const v = (name: string) => vector(SM3DES, name);
 const flip = (b: Uint8Array, i: number) => {
   b[i]! ^= 1;
@@ -23,11 +28,15 @@ describe('terminal side (D.4)', () => {
 
     const read4 = sm.protectCommand(parseCommand(v('READ BINARY(4) unprotected')));
     expect(hex(encodeCommand(read4))).toBe(hex(v('READ BINARY(4) protected C-APDU')));
-    expect(hex(sm.unprotectResponse(parseResponse(v('READ BINARY(4) protected R-APDU'))).data)).toBe(hex(v('READ BINARY(4) decrypted data')));
+    expect(hex(sm.unprotectResponse(parseResponse(v('READ BINARY(4) protected R-APDU'))).data)).toBe(
+      hex(v('READ BINARY(4) decrypted data')),
+    );
 
     const read18 = sm.protectCommand(parseCommand(v('READ BINARY(18 @4) unprotected')));
     expect(hex(encodeCommand(read18))).toBe(hex(v('READ BINARY(18) protected C-APDU')));
-    expect(hex(sm.unprotectResponse(parseResponse(v('READ BINARY(18) protected R-APDU'))).data)).toBe(hex(v('READ BINARY(18) decrypted data')));
+    expect(hex(sm.unprotectResponse(parseResponse(v('READ BINARY(18) protected R-APDU'))).data)).toBe(
+      hex(v('READ BINARY(18) decrypted data')),
+    );
   });
 
   it('computes the MAC of the worked example', () => {
@@ -77,11 +86,15 @@ describe('chip side (D.4)', () => {
 
     const read4 = chip.unprotectCommand(parseCommand(v('READ BINARY(4) protected C-APDU')));
     expect(hex(encodeCommand(read4))).toBe(hex(v('READ BINARY(4) unprotected')));
-    expect(hex(chip.protectResponse(read4.ins, v('READ BINARY(4) decrypted data'), 0x9000))).toBe(hex(v('READ BINARY(4) protected R-APDU').subarray(0, -2)));
+    expect(hex(chip.protectResponse(read4.ins, v('READ BINARY(4) decrypted data'), 0x9000))).toBe(
+      hex(v('READ BINARY(4) protected R-APDU').subarray(0, -2)),
+    );
 
     const read18 = chip.unprotectCommand(parseCommand(v('READ BINARY(18) protected C-APDU')));
     expect(hex(encodeCommand(read18))).toBe(hex(v('READ BINARY(18 @4) unprotected')));
-    expect(hex(chip.protectResponse(read18.ins, v('READ BINARY(18) decrypted data'), 0x9000))).toBe(hex(v('READ BINARY(18) protected R-APDU').subarray(0, -2)));
+    expect(hex(chip.protectResponse(read18.ins, v('READ BINARY(18) decrypted data'), 0x9000))).toBe(
+      hex(v('READ BINARY(18) protected R-APDU').subarray(0, -2)),
+    );
   });
 
   it('refuses a command whose MAC is wrong', () => {
@@ -94,10 +107,19 @@ describe('chip side (D.4)', () => {
 
 describe('AES secure messaging', () => {
   it('round-trips between terminal and chip with a 16-byte SSC and CMAC', () => {
-    const k = { alg: 'AES-128' as const, ksEnc: vector('icao9303_p11_appG1_pace_ecdh_gm_brainpoolP256r1', 'KSenc (AES-128)'), ksMac: vector('icao9303_p11_appG1_pace_ecdh_gm_brainpoolP256r1', 'KSmac (AES-128)'), ssc: new Uint8Array(16) };
+    const k = {
+      alg: 'AES-128' as const,
+      ksEnc: vector('icao9303_p11_appG1_pace_ecdh_gm_brainpoolP256r1', 'KSenc (AES-128)'),
+      ksMac: vector('icao9303_p11_appG1_pace_ecdh_gm_brainpoolP256r1', 'KSmac (AES-128)'),
+      ssc: new Uint8Array(16),
+    };
     const terminal = new SecureMessaging(k);
     const chip = new SecureMessaging(k);
-    for (const [ins, data, ne] of [[0xa4, Uint8Array.of(1, 0x1e), 0], [0xb0, undefined, 223], [0xb1, Uint8Array.of(0x54, 2, 0x80, 0), 1000]] as const) {
+    for (const [ins, data, ne] of [
+      [0xa4, Uint8Array.of(1, 0x1e), 0],
+      [0xb0, undefined, 223],
+      [0xb1, Uint8Array.of(0x54, 2, 0x80, 0), 1000],
+    ] as const) {
       const cmd = terminal.protectCommand({ cla: 0, ins, p1: 0, p2: 0, ...(data ? { data } : {}), ne });
       const plain = chip.unprotectCommand(parseCommand(encodeCommand(cmd)));
       expect(plain.ins).toBe(ins);

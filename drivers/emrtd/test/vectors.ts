@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import { fromHex } from '../bytes.js';
 
 type Entry = { name: string; hex?: string; value?: string };
-const data = JSON.parse(readFileSync(new URL('./fixtures/icao9303-part11.json', import.meta.url), 'utf8')) as Record<string, { values: Entry[] }>;
+const data = JSON.parse(readFileSync(new URL('./fixtures/icao9303-part11.json', import.meta.url), 'utf8')) as Record<
+  string,
+  { values: Entry[] }
+>;
 
 export function vector(section: string, name: string): Uint8Array {
   const e = data[section]?.values.find((v) => v.name === name);

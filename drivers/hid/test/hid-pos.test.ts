@@ -24,7 +24,8 @@ describe('HID POS decoder', () => {
     const bytes = new TextEncoder().encode(text);
     const d = new HidPosDecoder();
     const events = [];
-    for (let at = 0, i = 0; at < bytes.length; at += 56, i++) events.push(...d.push(report(bytes.subarray(at, at + 56), { continued: at + 56 < bytes.length }), i * 5));
+    for (let at = 0, i = 0; at < bytes.length; at += 56, i++)
+      events.push(...d.push(report(bytes.subarray(at, at + 56), { continued: at + 56 < bytes.length }), i * 5));
     expect(events).toEqual([{ kind: 'scan', scan: expect.objectContaining({ text, reports: Math.ceil(bytes.length / 56) }) }]);
   });
 
@@ -38,7 +39,9 @@ describe('HID POS decoder', () => {
     expect(d.push(report('abc', { continued: true }), 0)).toEqual([]);
     expect(d.pending).toBe(true);
     expect(d.expire(200)).toEqual([]);
-    expect(d.expire(400)).toEqual([{ kind: 'dropped', reason: expect.stringMatching(/incomplete scan of 3 bytes.*no further report within 300 ms/) }]);
+    expect(d.expire(400)).toEqual([
+      { kind: 'dropped', reason: expect.stringMatching(/incomplete scan of 3 bytes.*no further report within 300 ms/) },
+    ]);
     expect(d.pending).toBe(false);
   });
 
@@ -56,7 +59,15 @@ describe('HID POS decoder', () => {
     ['a short report', report('x').subarray(0, 20), /20 bytes/],
     ['a length past the capacity', report('x', { length: 57 }), /57 data bytes/],
     ['an empty scan', report(''), /empty scan/],
-    ['a non-printable symbology', (() => { const r = report('x'); r[2] = 0x07; return r; })(), /symbology/],
+    [
+      'a non-printable symbology',
+      (() => {
+        const r = report('x');
+        r[2] = 0x07;
+        return r;
+      })(),
+      /symbology/,
+    ],
     ['an empty report', new Uint8Array(0), /empty report/],
   ])('drops %s with a reason', (_, r, reason) => {
     const events = new HidPosDecoder().push(r, 0);
@@ -79,7 +90,17 @@ describe('HID POS decoder', () => {
   });
 
   it('reads a scanner without symbology bytes and without report ids (layout from config)', () => {
-    const d = new HidPosDecoder({ reportId: null, size: 32, lengthAt: 0, symbologyAt: 1, symbologyLength: 0, dataAt: 1, dataCapacity: 30, continuedAt: 31, continuedMask: 0x80 });
+    const d = new HidPosDecoder({
+      reportId: null,
+      size: 32,
+      lengthAt: 0,
+      symbologyAt: 1,
+      symbologyLength: 0,
+      dataAt: 1,
+      dataCapacity: 30,
+      continuedAt: 31,
+      continuedMask: 0x80,
+    });
     const r = new Uint8Array(32);
     r[0] = 3;
     r.set([0x41, 0x42, 0x43], 1);

@@ -14,7 +14,9 @@ function feed(d: KeyboardWedgeDecoder, reports: Uint8Array[], start = 0, step = 
 
 describe('keyboard-wedge decoder', () => {
   it('types characters with shift and ends at Enter', () => {
-    expect(feed(new KeyboardWedgeDecoder(), M1_ENTER)).toEqual([{ kind: 'scan', scan: expect.objectContaining({ text: 'M1', symbology: null }) }]);
+    expect(feed(new KeyboardWedgeDecoder(), M1_ENTER)).toEqual([
+      { kind: 'scan', scan: expect.objectContaining({ text: 'M1', symbology: null }) },
+    ]);
   });
 
   it('types a repeated character only after its release, and several keys in one report in order', () => {
@@ -24,7 +26,9 @@ describe('keyboard-wedge decoder', () => {
   });
 
   it('ends at Tab when configured so, and at a pause when the scanner sends no terminator', () => {
-    expect(feed(new KeyboardWedgeDecoder({ reportId: null, terminator: 'tab', gapMs: 150 }), [key(0x1e), up(), key(0x2b), up()])).toMatchObject([{ scan: { text: '1' } }]);
+    expect(
+      feed(new KeyboardWedgeDecoder({ reportId: null, terminator: 'tab', gapMs: 150 }), [key(0x1e), up(), key(0x2b), up()]),
+    ).toMatchObject([{ scan: { text: '1' } }]);
     const d = new KeyboardWedgeDecoder({ reportId: null, terminator: null, gapMs: 150 });
     feed(d, [key(0x1e), up(), key(0x1f), up()]);
     expect(d.expire(100)).toEqual([]);
@@ -40,19 +44,27 @@ describe('keyboard-wedge decoder', () => {
   it('drops the whole scan on a key with no character, then reads the next scan', () => {
     const d = new KeyboardWedgeDecoder();
     const events = feed(d, [key(0x1e), up(), key(0x3a), up(), key(0x1f), up(), key(0x28), up(), ...M1_ENTER]);
-    expect(events).toEqual([{ kind: 'dropped', reason: expect.stringMatching(/key usage 0x3a has no character/) }, { kind: 'scan', scan: expect.objectContaining({ text: 'M1' }) }]);
+    expect(events).toEqual([
+      { kind: 'dropped', reason: expect.stringMatching(/key usage 0x3a has no character/) },
+      { kind: 'scan', scan: expect.objectContaining({ text: 'M1' }) },
+    ]);
   });
 
   it('drops on Ctrl-held keys, rollover errors, short reports, and a lone terminator', () => {
     expect(feed(new KeyboardWedgeDecoder(), [key(0x1e), key(0x04, 0x01)])[0]).toMatchObject({ reason: expect.stringMatching(/Ctrl/) });
-    expect(feed(new KeyboardWedgeDecoder(), [key(0x1e), Uint8Array.of(0, 0, 1, 1, 1, 1, 1, 1)])[0]).toMatchObject({ reason: expect.stringMatching(/rollover/) });
+    expect(feed(new KeyboardWedgeDecoder(), [key(0x1e), Uint8Array.of(0, 0, 1, 1, 1, 1, 1, 1)])[0]).toMatchObject({
+      reason: expect.stringMatching(/rollover/),
+    });
     expect(new KeyboardWedgeDecoder().push(Uint8Array.of(0, 0, 4), 0)[0]).toMatchObject({ reason: expect.stringMatching(/3 bytes/) });
     expect(feed(new KeyboardWedgeDecoder(), [key(0x28)])[0]).toMatchObject({ reason: expect.stringMatching(/empty scan/) });
   });
 
   it('reads reports with a report id when configured', () => {
     const d = new KeyboardWedgeDecoder({ reportId: 1, terminator: 'enter', gapMs: 150 });
-    const events = feed(d, M1_ENTER.map((r) => Uint8Array.of(1, ...r)));
+    const events = feed(
+      d,
+      M1_ENTER.map((r) => Uint8Array.of(1, ...r)),
+    );
     expect(events).toMatchObject([{ scan: { text: 'M1' } }]);
     expect(d.push(Uint8Array.of(2, ...key(4)), 100)[0]).toMatchObject({ reason: expect.stringMatching(/report id 0x02/) });
   });

@@ -34,12 +34,17 @@ function fakeHid() {
 describe('node-hid discovery', () => {
   it('opens matching devices only, delivers reports, and reopens after an unplug', async () => {
     const hid = fakeHid();
-    hid.list.push({ vendorId: 1, productId: 2, path: '/dev/hidraw1', usagePage: 0x8c, usage: 2, product: 'Scanner' }, { vendorId: 3, productId: 4, path: '/dev/hidraw0', usagePage: 1, usage: 6, product: 'Keyboard' });
+    hid.list.push(
+      { vendorId: 1, productId: 2, path: '/dev/hidraw1', usagePage: 0x8c, usage: 2, product: 'Scanner' },
+      { vendorId: 3, productId: 4, path: '/dev/hidraw0', usagePage: 1, usage: 6, product: 'Keyboard' },
+    );
     const d = new NodeHidDiscovery((i) => i.usagePage === 0x8c, 60_000, hid.module);
     const attached: ReportSource[] = [];
     d.on('attach', (s: ReportSource) => attached.push(s));
     await d.start();
-    expect(attached.map((s) => s.info)).toEqual([expect.objectContaining({ path: '/dev/hidraw1', transport: 'hidraw', product: 'Scanner' })]);
+    expect(attached.map((s) => s.info)).toEqual([
+      expect.objectContaining({ path: '/dev/hidraw1', transport: 'hidraw', product: 'Scanner' }),
+    ]);
     expect(hid.handles.has('/dev/hidraw0')).toBe(false);
 
     const reports: Uint8Array[] = [];

@@ -26,7 +26,8 @@ function fakeReader(replies: Reply[], sent: number[][]) {
   };
 }
 
-const card = (replies: Reply[], sent: number[][], protocol = 1) => new PcscCard(fakeReader(replies, sent) as never, Uint8Array.of(0x3b, 0x80, 0x80, 0x01, 0x01), protocol);
+const card = (replies: Reply[], sent: number[][], protocol = 1) =>
+  new PcscCard(fakeReader(replies, sent) as never, Uint8Array.of(0x3b, 0x80, 0x80, 0x01, 0x01), protocol);
 
 describe('PcscCard.transmit', () => {
   it('collects 61xx continuations with GET RESPONSE', async () => {

@@ -14,11 +14,21 @@ describe('parseRequest', () => {
     ['not JSON', '{"type":', 'bad-message', /not valid JSON/],
     ['too long', 'x'.repeat(MAX_MESSAGE_BYTES + 1), 'bad-message', /longer than/],
     ['no envelope', JSON.stringify({ hello: 1 }), 'bad-message', /not a request/],
-    ['extra envelope key', JSON.stringify({ type: 'request', id: 1, method: 'app.info', params: {}, evil: true }), 'bad-message', /not a request/],
+    [
+      'extra envelope key',
+      JSON.stringify({ type: 'request', id: 1, method: 'app.info', params: {}, evil: true }),
+      'bad-message',
+      /not a request/,
+    ],
     ['negative id', JSON.stringify({ type: 'request', id: -1, method: 'app.info', params: {} }), 'bad-message', /id/],
     ['unknown method', JSON.stringify({ type: 'request', id: 1, method: 'shell.exec', params: {} }), 'unknown-method', /shell\.exec/],
     ['prototype method', JSON.stringify({ type: 'request', id: 1, method: '__proto__', params: {} }), 'unknown-method', /__proto__/],
-    ['bad params', JSON.stringify({ type: 'request', id: 1, method: 'settings.setLanguage', params: { language: 'fr' } }), 'bad-params', /language/],
+    [
+      'bad params',
+      JSON.stringify({ type: 'request', id: 1, method: 'settings.setLanguage', params: { language: 'fr' } }),
+      'bad-params',
+      /language/,
+    ],
     ['extra params', JSON.stringify({ type: 'request', id: 1, method: 'app.info', params: { x: 1 } }), 'bad-params', /app\.info/],
   ])('refuses a message that is %s', (_label, raw, code, message) => {
     const r = parseRequest(raw);
@@ -32,7 +42,15 @@ describe('parseRequest', () => {
 
 describe('parseCoreMessage', () => {
   it('checks event payloads against their schema', () => {
-    expect(parseCoreMessage(JSON.stringify({ type: 'event', name: 'devices.changed', payload: { reader: 'connected', scanner: 'missing', camera: 'missing', registry: 'missing' } })).ok).toBe(true);
+    expect(
+      parseCoreMessage(
+        JSON.stringify({
+          type: 'event',
+          name: 'devices.changed',
+          payload: { reader: 'connected', scanner: 'missing', camera: 'missing', registry: 'missing' },
+        }),
+      ).ok,
+    ).toBe(true);
     expect(parseCoreMessage(JSON.stringify({ type: 'event', name: 'devices.changed', payload: { reader: 'yes' } })).ok).toBe(false);
     expect(parseCoreMessage(JSON.stringify({ type: 'event', name: 'nope', payload: {} })).ok).toBe(false);
   });
@@ -65,12 +83,17 @@ describe('createKioskClient', () => {
   });
 
   it('turns an error response into a KioskRequestError with its code', async () => {
-    const client = createKioskClient(loopTransport((m) => ({ type: 'response', id: m.id, ok: false, error: { code: 'internal', message: 'boom' } })));
+    const client = createKioskClient(
+      loopTransport((m) => ({ type: 'response', id: m.id, ok: false, error: { code: 'internal', message: 'boom' } })),
+    );
     await expect(client.request('app.info', {})).rejects.toMatchObject({ code: 'internal', message: 'boom' });
   });
 
   it('times out when the core does not answer', async () => {
-    const client = createKioskClient(loopTransport(() => undefined), { timeoutMs: 20 });
+    const client = createKioskClient(
+      loopTransport(() => undefined),
+      { timeoutMs: 20 },
+    );
     await expect(client.request('app.info', {})).rejects.toMatchObject({ code: 'unavailable' });
   });
 

@@ -8,12 +8,15 @@ import { KioskCore } from '../kiosk-core.js';
 import { BRIDGE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, startUiServer, type UiServer } from '../ui-server.js';
 
 const logLines: { msg: string; reason?: string }[] = [];
-const log = pino({ level: 'debug' }, new Writable({
-  write(chunk: Buffer, _enc, cb) {
-    logLines.push(JSON.parse(chunk.toString()) as { msg: string; reason?: string });
-    cb();
-  },
-}));
+const log = pino(
+  { level: 'debug' },
+  new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logLines.push(JSON.parse(chunk.toString()) as { msg: string; reason?: string });
+      cb();
+    },
+  }),
+);
 
 const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstu';
 let server: UiServer;
@@ -25,7 +28,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function connect(opts: { token?: string | null; origin?: string | null; protocols?: string[] } = {}): Promise<{ ws: WebSocket } | { status: number; body: string }> {
+function connect(
+  opts: { token?: string | null; origin?: string | null; protocols?: string[] } = {},
+): Promise<{ ws: WebSocket } | { status: number; body: string }> {
   const protocols = opts.protocols ?? [BRIDGE_PROTOCOL, ...(opts.token === null ? [] : [TOKEN_PROTOCOL_PREFIX + (opts.token ?? TOKEN)])];
   const headers: Record<string, string> = {};
   const origin = opts.origin === undefined ? server.origin : opts.origin;
@@ -123,7 +128,9 @@ describe('HTTP side', () => {
     expect(ok.headers.get('content-security-policy')).not.toContain('unsafe');
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve) => {
-      request({ host: '127.0.0.1', port: server.port, path: '/', headers: { host: 'evil.example' } }, (res) => resolve(res.statusCode ?? 0)).end();
+      request({ host: '127.0.0.1', port: server.port, path: '/', headers: { host: 'evil.example' } }, (res) =>
+        resolve(res.statusCode ?? 0),
+      ).end();
     });
     expect(status).toBe(421);
     expect((await fetch(`${server.origin}/nope`)).status).toBe(404);

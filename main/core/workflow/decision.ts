@@ -16,7 +16,12 @@ export interface Decision {
   reasons: string[];
   face: { status: 'matched' | 'not-matched' | 'not-live' | 'not-checked'; score: number | null };
   /** Hospital: the insurance entitlement and today's appointment, when the roster knows them. */
-  insurance?: { status: 'covered' | 'expired' | 'not-covered' | 'unknown'; level: number | null; validUntil: string | null; facility: string | null };
+  insurance?: {
+    status: 'covered' | 'expired' | 'not-covered' | 'unknown';
+    level: number | null;
+    validUntil: string | null;
+    facility: string | null;
+  };
   appointment?: { time: string; clinic: string } | null;
   /** Airport: the flight and seat. */
   flight?: { id: string; seat: string; gate: string | null; departure: string | null } | null;
@@ -33,15 +38,21 @@ export interface DecisionInput {
   alreadyBoarded(idNumber: string, flight: string, day: string): boolean;
 }
 
-export type CheckInRow = Pick<CheckInRecord, 'site' | 'workflow' | 'decision' | 'reasons' | 'matchScore' | 'verification'> & { identity: Identity | null };
+export type CheckInRow = Pick<CheckInRecord, 'site' | 'workflow' | 'decision' | 'reasons' | 'matchScore' | 'verification'> & {
+  identity: Identity | null;
+};
 
 /** The local calendar day of `now` in Vietnam (UTC+7, no daylight saving), as YYYY-MM-DD. */
 export function siteDay(now: Date): string {
   return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
-function faceOutcome(face: FaceResult | null, liveness: LivenessPolicy): { status: Decision['face']['status']; score: number | null; reason: string | null; refer: boolean } {
-  if (!face || face.kind === 'unavailable') return { status: 'not-checked', score: null, reason: face ? 'face-not-checked' : null, refer: face !== null };
+function faceOutcome(
+  face: FaceResult | null,
+  liveness: LivenessPolicy,
+): { status: Decision['face']['status']; score: number | null; reason: string | null; refer: boolean } {
+  if (!face || face.kind === 'unavailable')
+    return { status: 'not-checked', score: null, reason: face ? 'face-not-checked' : null, refer: face !== null };
   if (face.kind === 'no-face') return { status: 'not-checked', score: null, reason: 'face-not-seen', refer: true };
   const score = Math.round(face.score * 1000) / 1000;
   if (face.kind === 'not-matched') return { status: 'not-matched', score, reason: 'face-mismatch', refer: true };
@@ -63,7 +74,8 @@ export function decide(input: DecisionInput): { decision: Decision; row: CheckIn
   const face = faceOutcome(ctx.face, config.face.liveness);
   verification['face'] = face.status;
   if (face.reason) (face.refer ? referrals : refusals).push(face.reason);
-  if (face.status === 'matched' && ctx.face && ctx.face.kind === 'matched' && !ctx.face.live) verification['liveness'] = 'not-live-recorded';
+  if (face.status === 'matched' && ctx.face && ctx.face.kind === 'matched' && !ctx.face.live)
+    verification['liveness'] = 'not-live-recorded';
 
   const decision: Decision = { decision: 'admitted', reasons: [], face: { status: face.status, score: face.score } };
   let identity: Identity = {};
@@ -78,7 +90,12 @@ export function decide(input: DecisionInput): { decision: Decision; row: CheckIn
     verification['insurance'] = status;
     const appt = entry?.appointments.find((a) => a.date === today) ?? null;
     decision.appointment = appt ? { time: appt.time, clinic: appt.clinic } : null;
-    identity = { ...(idNumber ? { idNumber } : {}), ...(chip ? { fullName: chip.fullName } : {}), ...(chip?.dateOfBirth ? { dateOfBirth: chip.dateOfBirth } : {}), ...(appt ? { appointment: `${appt.date}T${appt.time} ${appt.clinic}` } : {}) };
+    identity = {
+      ...(idNumber ? { idNumber } : {}),
+      ...(chip ? { fullName: chip.fullName } : {}),
+      ...(chip?.dateOfBirth ? { dateOfBirth: chip.dateOfBirth } : {}),
+      ...(appt ? { appointment: `${appt.date}T${appt.time} ${appt.clinic}` } : {}),
+    };
   } else {
     const pass = ctx.pass;
     if (!pass) refusals.push('no-boarding-pass');
@@ -86,7 +103,8 @@ export function decide(input: DecisionInput): { decision: Decision; row: CheckIn
       const flight = checkPass(pass, chip?.fullName ?? null, input, refusals, verification);
       decision.flight = flight;
       if (flight) identity = { ...(idNumber ? { idNumber } : {}), flight: flight.id };
-      if (flight && idNumber && refusals.length === 0 && input.alreadyBoarded(idNumber, flight.id, siteDay(now))) refusals.push('already-boarded');
+      if (flight && idNumber && refusals.length === 0 && input.alreadyBoarded(idNumber, flight.id, siteDay(now)))
+        refusals.push('already-boarded');
     }
     if (!identity.flight && idNumber) identity = { idNumber };
   }
@@ -107,7 +125,13 @@ export function decide(input: DecisionInput): { decision: Decision; row: CheckIn
 }
 
 /** The boarding pass against the chip's name, today's roster, this airport and gate. */
-function checkPass(pass: Bcbp, fullName: string | null, input: DecisionInput, refusals: string[], verification: Record<string, string>): NonNullable<Decision['flight']> | null {
+function checkPass(
+  pass: Bcbp,
+  fullName: string | null,
+  input: DecisionInput,
+  refusals: string[],
+  verification: Record<string, string>,
+): NonNullable<Decision['flight']> | null {
   const config = input.config;
   if (config.kind !== 'airport') return null;
   const leg = pass.legs[0]!;

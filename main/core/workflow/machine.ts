@@ -6,7 +6,16 @@
 //
 //   idle ─card─► need-access ─QR/CAN─► reading ─done─► (waiting-pass) ─► face ─► deciding ─► result ─► idle
 //   idle ─QR/pass─► waiting-card ─card─► reading …
-import { EMPTY_CONTEXT, type Command, type Context, type State, type Step, type WorkflowEvent, type WorkflowKind, type WorkflowPolicy } from './types.js';
+import {
+  EMPTY_CONTEXT,
+  type Command,
+  type Context,
+  type State,
+  type Step,
+  type WorkflowEvent,
+  type WorkflowKind,
+  type WorkflowPolicy,
+} from './types.js';
 
 export interface Machine {
   kind: WorkflowKind;
@@ -14,9 +23,22 @@ export interface Machine {
   next(state: State, event: WorkflowEvent, policy: WorkflowPolicy): Step;
 }
 
-const idle = (notice: string | null = null): State => ({ screen: 'idle', ctx: { ...EMPTY_CONTEXT, notice }, progress: null, guidance: null, decision: null });
+const idle = (notice: string | null = null): State => ({
+  screen: 'idle',
+  ctx: { ...EMPTY_CONTEXT, notice },
+  progress: null,
+  guidance: null,
+  decision: null,
+});
 
-const at = (screen: State['screen'], ctx: Context, extra: Partial<State> = {}): State => ({ screen, ctx, progress: null, guidance: null, decision: null, ...extra });
+const at = (screen: State['screen'], ctx: Context, extra: Partial<State> = {}): State => ({
+  screen,
+  ctx,
+  progress: null,
+  guidance: null,
+  decision: null,
+  ...extra,
+});
 
 /** Back to idle: timers and any read or capture stop, and the person is forgotten. */
 function reset(notice: string | null, also: Command[] = []): Step {
@@ -35,14 +57,18 @@ function makeMachine(kind: WorkflowKind): Machine {
 
   /** After the chip (and at the airport the pass): the face step, or straight to the decision. */
   function afterChip(ctx: Context, policy: WorkflowPolicy): Step {
-    if (needsPass && !ctx.pass) return { state: at('waiting-pass', ctx), commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'wait' }] };
+    if (needsPass && !ctx.pass)
+      return { state: at('waiting-pass', ctx), commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'wait' }] };
     // A chip that failed its checks is refused on the chip alone: no need to look at the face.
     if (ctx.chip!.chipReasons.length > 0 || !policy.faceRequired || !ctx.chip!.hasFace) return decide(ctx);
     return startFace({ ...ctx, faceAttempts: ctx.faceAttempts + 1 });
   }
 
   function startFace(ctx: Context): Step {
-    return { state: at('face', ctx), commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'face' }, { type: 'start-face', attempt: ctx.faceAttempts }] };
+    return {
+      state: at('face', ctx),
+      commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'face' }, { type: 'start-face', attempt: ctx.faceAttempts }],
+    };
   }
 
   function decide(ctx: Context): Step {
@@ -51,7 +77,8 @@ function makeMachine(kind: WorkflowKind): Machine {
 
   function onScan(state: State, event: WorkflowEvent & { type: 'scan-pass' | 'scan-qr' | 'scan-unknown' }, policy: WorkflowPolicy): Step {
     const ctx = state.ctx;
-    if (event.type === 'scan-unknown') return { state: { ...state, ctx: { ...ctx, notice: event.why === 'invalid' ? 'scan-invalid' : 'scan-unknown' } }, commands: [] };
+    if (event.type === 'scan-unknown')
+      return { state: { ...state, ctx: { ...ctx, notice: event.why === 'invalid' ? 'scan-invalid' : 'scan-unknown' } }, commands: [] };
     if (event.type === 'scan-pass') {
       if (!needsPass) return { state: { ...state, ctx: { ...ctx, notice: 'pass-not-used-here' } }, commands: [] };
       const withPass = { ...ctx, pass: event.pass, notice: null };
@@ -86,7 +113,10 @@ function makeMachine(kind: WorkflowKind): Machine {
   function next(state: State, event: WorkflowEvent, policy: WorkflowPolicy): Step {
     // On the result screen the next person may already begin (a busy gate does not wait for
     // the countdown): the previous person is forgotten first.
-    if (state.screen === 'result' && (event.type === 'card-inserted' || event.type === 'scan-pass' || event.type === 'scan-qr' || event.type === 'can-entered')) {
+    if (
+      state.screen === 'result' &&
+      (event.type === 'card-inserted' || event.type === 'scan-pass' || event.type === 'scan-qr' || event.type === 'can-entered')
+    ) {
       const first = reset(null);
       const then = next(first.state, event, policy);
       return { state: then.state, commands: [...first.commands, ...then.commands] };
@@ -116,16 +146,23 @@ function makeMachine(kind: WorkflowKind): Machine {
         return { state: { ...state, ctx: { ...ctx, reader: null } }, commands: [] };
       case 'can-entered':
         if (state.screen === 'need-access') return startRead({ ...ctx, access: event.access }, ctx.reader!);
-        if (state.screen === 'idle' || state.screen === 'waiting-card') return { state: at('waiting-card', { ...ctx, access: event.access, notice: null }), commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'wait' }] };
+        if (state.screen === 'idle' || state.screen === 'waiting-card')
+          return {
+            state: at('waiting-card', { ...ctx, access: event.access, notice: null }),
+            commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'wait' }],
+          };
         return stay;
       case 'read-progress':
-        return state.screen === 'reading' ? { state: { ...state, progress: { read: event.read, total: event.total } }, commands: [] } : stay;
+        return state.screen === 'reading'
+          ? { state: { ...state, progress: { read: event.read, total: event.total } }, commands: [] }
+          : stay;
       case 'read-done': {
         if (state.screen !== 'reading') return stay;
         const chip = event.chip;
         const withChip = { ...ctx, chip };
         // The QR code scanned named another person than the chip: refused, not read further.
-        if (ctx.qrIdNumber && chip.idNumber && ctx.qrIdNumber !== chip.idNumber) return decide({ ...withChip, chip: { ...chip, chipReasons: [...chip.chipReasons, 'qr-card-mismatch'] } });
+        if (ctx.qrIdNumber && chip.idNumber && ctx.qrIdNumber !== chip.idNumber)
+          return decide({ ...withChip, chip: { ...chip, chipReasons: [...chip.chipReasons, 'qr-card-mismatch'] } });
         return afterChip(withChip, policy);
       }
       case 'read-failed':
@@ -133,7 +170,10 @@ function makeMachine(kind: WorkflowKind): Machine {
         if (event.failure === 'card-removed') return reset('card-removed-early');
         if (event.failure === 'access-denied') {
           // Wrong or stale key (another card than the QR code's): ask again for this card.
-          return { state: at('need-access', { ...ctx, access: null, qrIdNumber: null, notice: 'access-denied' }), commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'wait' }] };
+          return {
+            state: at('need-access', { ...ctx, access: null, qrIdNumber: null, notice: 'access-denied' }),
+            commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'wait' }],
+          };
         }
         if (event.failure === 'timeout') return reset('read-stalled', [{ type: 'cancel-read' }]);
         // A chip that answers but cannot be read: refused and recorded (someone may need the counter).
@@ -144,12 +184,20 @@ function makeMachine(kind: WorkflowKind): Machine {
         if (state.screen !== 'face') return stay;
         const withFace = { ...ctx, face: event.result };
         const retry = (event.result.kind === 'not-matched' || event.result.kind === 'no-face') && ctx.faceAttempts <= policy.faceRetries;
-        if (retry) return startFace({ ...withFace, faceAttempts: ctx.faceAttempts + 1, notice: event.result.kind === 'no-face' ? 'face-not-seen' : 'face-try-again' });
+        if (retry)
+          return startFace({
+            ...withFace,
+            faceAttempts: ctx.faceAttempts + 1,
+            notice: event.result.kind === 'no-face' ? 'face-not-seen' : 'face-try-again',
+          });
         return decide(withFace);
       }
       case 'recorded':
         if (state.screen !== 'deciding') return stay;
-        return { state: at('result', ctx, { decision: event.decision }), commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'result' }] };
+        return {
+          state: at('result', ctx, { decision: event.decision }),
+          commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'result' }],
+        };
       case 'record-failed':
         // Nothing may be said "done" that is not on disk: the person goes to staff.
         return state.screen === 'deciding' ? reset('record-failed') : stay;

@@ -184,7 +184,11 @@ export class WorkflowRunner extends EventEmitter<Events> {
     const face = this.o.face;
     const gen = this.generation;
     if (!face || !face.available()) {
-      queueMicrotask(() => gen === this.generation && this.dispatch({ type: 'face-done', result: { kind: 'unavailable', why: face ? 'no camera' : 'no face service' } }));
+      queueMicrotask(
+        () =>
+          gen === this.generation &&
+          this.dispatch({ type: 'face-done', result: { kind: 'unavailable', why: face ? 'no camera' : 'no face service' } }),
+      );
       return;
     }
     const abort = new AbortController();
@@ -227,7 +231,8 @@ export class WorkflowRunner extends EventEmitter<Events> {
         patient: (id) => this.o.reference.patient(id),
         flight: (key) => this.o.reference.flight(key),
         // The site day starts at 00:00 in Vietnam (UTC+7).
-        alreadyBoarded: (id, flight, day) => this.o.store.admittedToFlight(id, flight, new Date(Date.parse(`${day}T00:00:00+07:00`)).toISOString()),
+        alreadyBoarded: (id, flight, day) =>
+          this.o.store.admittedToFlight(id, flight, new Date(Date.parse(`${day}T00:00:00+07:00`)).toISOString()),
       });
       t1 = performance.now();
       record = this.o.store.record(decided.row, now.getTime());
@@ -238,7 +243,16 @@ export class WorkflowRunner extends EventEmitter<Events> {
       return;
     }
     const timings: CheckinTimings = { read: this.timings.read, face: this.timings.face, decide: t1 - t0, record: performance.now() - t1 };
-    this.o.log.info({ decision: record.decision, reasons: record.reasons, faceCheck: record.verification['face'], seq: record.seq, ms: roundAll(timings) }, 'check-in recorded');
+    this.o.log.info(
+      {
+        decision: record.decision,
+        reasons: record.reasons,
+        faceCheck: record.verification['face'],
+        seq: record.seq,
+        ms: roundAll(timings),
+      },
+      'check-in recorded',
+    );
     this.o.onRecorded?.(record);
     this.emit('decided', { decision: decided.decision, record, timings });
     queueMicrotask(() => this.dispatch({ type: 'recorded', decision: decided.decision }));

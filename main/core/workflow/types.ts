@@ -60,7 +60,16 @@ export interface Context {
   notice: string | null;
 }
 
-export const EMPTY_CONTEXT: Context = { access: null, qrIdNumber: null, pass: null, reader: null, chip: null, face: null, faceAttempts: 0, notice: null };
+export const EMPTY_CONTEXT: Context = {
+  access: null,
+  qrIdNumber: null,
+  pass: null,
+  reader: null,
+  chip: null,
+  face: null,
+  faceAttempts: 0,
+  notice: null,
+};
 
 export type Screen = 'idle' | 'need-access' | 'waiting-card' | 'waiting-pass' | 'reading' | 'face' | 'deciding' | 'result';
 

@@ -99,7 +99,12 @@ describe('hardenWebContents', () => {
     const prevent = vi.fn();
     navigate({ preventDefault: prevent }, 'https://evil.example/');
     expect(prevent).toHaveBeenCalled();
-    const request = contents.session.setPermissionRequestHandler.mock.calls[0]![0] as (wc: unknown, p: string, cb: (ok: boolean) => void, d: unknown) => void;
+    const request = contents.session.setPermissionRequestHandler.mock.calls[0]![0] as (
+      wc: unknown,
+      p: string,
+      cb: (ok: boolean) => void,
+      d: unknown,
+    ) => void;
     const cb = vi.fn();
     request(null, 'media', cb, { requestingUrl: APP_ENTRY, mediaTypes: ['audio'] });
     expect(cb).toHaveBeenCalledWith(false);

@@ -20,8 +20,13 @@ afterEach(() => {
 });
 
 export const SAMPLE: CheckInInput = {
-  site: 'hospital-a', workflow: 'hospital-checkin', decision: 'admitted', reasons: [], matchScore: 0.72,
-  verification: { chip: 'verified', face: 'match', liveness: 'live' }, identity: { idNumber: '001099012345', fullName: 'Nguyễn Văn An' },
+  site: 'hospital-a',
+  workflow: 'hospital-checkin',
+  decision: 'admitted',
+  reasons: [],
+  matchScore: 0.72,
+  verification: { chip: 'verified', face: 'match', liveness: 'live' },
+  identity: { idNumber: '001099012345', fullName: 'Nguyễn Văn An' },
 };
 
 describe('kiosk store', () => {
@@ -79,7 +84,7 @@ describe('kiosk store', () => {
     store.db.prepare("UPDATE checkins SET decision = 'refused' WHERE seq = 3").run();
     expect(store.verifyChain()).toMatchObject({ ok: false, seq: 3, problem: 'altered' });
     store.db.prepare("UPDATE checkins SET decision = 'admitted' WHERE seq = 3").run();
-    store.db.prepare("UPDATE checkins SET identity = '{\"idNumber\":\"079099000001\"}' WHERE seq = 2").run();
+    store.db.prepare('UPDATE checkins SET identity = \'{"idNumber":"079099000001"}\' WHERE seq = 2').run();
     expect(store.verifyChain()).toMatchObject({ ok: false, seq: 2, problem: 'identity altered' });
     store.db.prepare('UPDATE checkins SET identity = NULL WHERE seq = 2').run(); // a purge keeps the chain whole
     expect(store.verifyChain()).toMatchObject({ ok: true, count: 5 });
@@ -112,17 +117,36 @@ describe('kiosk store', () => {
     const recent = store.record(SAMPLE, now - day);
     store.markSynced([old.id, recent.id], now);
     expect(store.purgeIdentities(30 * day, now)).toBe(1);
-    const rows = store.db.prepare('SELECT seq, identity, decision, identity_digest FROM checkins ORDER BY seq').all() as { seq: number; identity: string | null; decision: string; identity_digest: string }[];
-    expect(rows.map((r) => [r.seq, r.identity === null, r.decision])).toEqual([[1, true, 'admitted'], [2, false, 'admitted'], [3, false, 'admitted']]);
+    const rows = store.db.prepare('SELECT seq, identity, decision, identity_digest FROM checkins ORDER BY seq').all() as {
+      seq: number;
+      identity: string | null;
+      decision: string;
+      identity_digest: string;
+    }[];
+    expect(rows.map((r) => [r.seq, r.identity === null, r.decision])).toEqual([
+      [1, true, 'admitted'],
+      [2, false, 'admitted'],
+      [3, false, 'admitted'],
+    ]);
     expect(store.verifyChain()).toMatchObject({ ok: true, count: 3 });
     store.close();
   });
 
   it('applies reference data deltas atomically and refuses one that does not start at its version', () => {
     const store = new KioskStore(dbPath());
-    store.applyDelta({ dataset: 'roster', from: 0, to: 3, changes: [{ key: 'VN213', value: { to: 'HAN' }, deleted: false }, { key: 'VJ122', value: null, deleted: true }] });
+    store.applyDelta({
+      dataset: 'roster',
+      from: 0,
+      to: 3,
+      changes: [
+        { key: 'VN213', value: { to: 'HAN' }, deleted: false },
+        { key: 'VJ122', value: null, deleted: true },
+      ],
+    });
     expect(store.datasetVersions()).toEqual({ roster: 3 });
-    expect(() => store.applyDelta({ dataset: 'roster', from: 1, to: 4, changes: [{ key: 'X', value: 1, deleted: false }] })).toThrow(StoreError);
+    expect(() => store.applyDelta({ dataset: 'roster', from: 1, to: 4, changes: [{ key: 'X', value: 1, deleted: false }] })).toThrow(
+      StoreError,
+    );
     expect(store.referenceItems('roster')).toEqual([{ key: 'VN213', value: { to: 'HAN' } }]);
     store.close();
   });
@@ -132,7 +156,11 @@ describe('hashedText', () => {
   it('writes exactly what canonicalJson writes for the hashed fields', async () => {
     const { canonicalJson, hashedText } = await import('../../protocol/registry-protocol.js');
     const store = new KioskStore(dbPath());
-    const r = store.record({ ...SAMPLE, reasons: ['name-mismatch', 'card-expired'], verification: { z: 'a', chip: 'verified', Face: 'match' } });
+    const r = store.record({
+      ...SAMPLE,
+      reasons: ['name-mismatch', 'card-expired'],
+      verification: { z: 'a', chip: 'verified', Face: 'match' },
+    });
     const { hash: _hash, identity: _identity, ...base } = r;
     expect(hashedText(base)).toBe(canonicalJson(base));
     store.close();
