@@ -39,9 +39,7 @@ export interface FleetKiosk {
   checkins: number;
 }
 
-export async function fleet(
-  db: Db,
-): Promise<{
+export async function fleet(db: Db): Promise<{
   kiosks: FleetKiosk[];
   hourly: { site: string; hour: string; n: number }[];
   alerts: { at: string; kiosk: string | null; kind: string; detail: string }[];

@@ -10,7 +10,7 @@ import { startKiosk, type Kiosk } from '../../main/core/kiosk.js';
 import { createLogger } from '../../main/core/logger.js';
 import type { Decided } from '../../main/core/workflow/runner.js';
 import { KioskStore } from '../../main/store/kiosk-store.js';
-import { saveCredentials } from '../../main/sync/credentials.js';
+import { loadCredentials, saveCredentials } from '../../main/sync/credentials.js';
 import { enrol } from '../../main/sync/registry-client.js';
 import { registryStats } from '../../registry/stats.js';
 import { encodeBcbp, makeBoardingPass } from '../../simulator/boarding-pass.js';
@@ -47,7 +47,8 @@ acknowledged or --sync-timeout passes (default 120 s).
 The registry is an embedded one (PGlite on loopback, with the simulator's site configuration
 and roster) unless --registry is given, with a one-time --code from its administrator; there
 the site's published configuration and roster apply, and the demo's test CSCA is trusted
-locally. --db keeps the kiosk database in FILE (default: a temporary one, removed at exit).
+locally. --db keeps the kiosk database in FILE (default: a temporary one, removed at exit); a
+FILE whose kiosk is enrolled already syncs with its own registry, no code needed.
 
 Exit 0 when every check-in was acknowledged, 2 when some are still queued, 1 on an error.
 
@@ -68,7 +69,7 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
     const syncTimeoutMs = intOption(ctx, 'sync-timeout', 120, 1, 86_400) * 1000;
     const registryUrl = stringOption(ctx, 'registry');
     const code = stringOption(ctx, 'code');
-    if (registryUrl && !code) throw new CliError('--registry needs --code (kiosk registry enrol-code --site SITE on the registry)');
+    const dbGiven = stringOption(ctx, 'db');
     const missing = missingPcscStack();
     if (missing) throw new CliError(`the demo reads its virtual chips through PC/SC: ${missing}`);
     const say = (s: string) => process.stderr.write(`demo: ${s}\n`);
@@ -76,7 +77,7 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
 
     const dir = mkdtempSync(join(tmpdir(), 'kiosk-demo-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const dbFile = stringOption(ctx, 'db') ?? join(dir, 'kiosk.db');
+    const dbFile = dbGiven ?? join(dir, 'kiosk.db');
     const store = new KioskStore(dbFile);
     const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
 
@@ -86,9 +87,14 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
     for (const f of trustFiles(pki)) writeFileSync(join(trustDir, f.name), f.bytes);
 
     let reg: EmbeddedRegistry | null = null;
+    const enrolled = loadCredentials(store);
     try {
-      if (registryUrl) {
-        if (!store.getMeta('registry.credentials')) saveCredentials(store, await enrol(registryUrl, code!, `demo ${kind}`));
+      if (enrolled) {
+        // A kiosk database given with --db that is enrolled already syncs with its own registry.
+        say(`the kiosk in ${dbFile} is enrolled with ${enrolled.registryUrl} (site ${enrolled.site})`);
+      } else if (registryUrl) {
+        if (!code) throw new CliError('--registry needs --code (kiosk registry enrol-code --site SITE on the registry)');
+        saveCredentials(store, await enrol(registryUrl, code, `demo ${kind}`));
       } else {
         say('starting an embedded registry (PGlite) on loopback');
         reg = await startEmbeddedRegistry(null, log);
@@ -98,6 +104,7 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
       }
     } catch (err) {
       await reg?.close();
+      if (err instanceof CliError) throw err;
       throw new CliError(`cannot enrol with the registry: ${(err as Error).message}`);
     }
 
@@ -124,7 +131,7 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
       });
       const k = kiosk;
       await waitFor(
-        () => k.readers.readers.length > 0 && (k.sync === null || k.reference.status()['roster']!.version > 0 || registryUrl !== undefined),
+        () => k.readers.readers.length > 0 && (reg === null || k.reference.status()['roster']!.version > 0),
         15_000,
         'the kiosk did not see the virtual reader or the roster in 15 s',
       );

@@ -94,6 +94,32 @@ describe('reference data from the registry', () => {
   });
 });
 
+describe('a registry that cannot be reached', () => {
+  it("keeps the kiosk running when the registry's name does not resolve, and says why", async () => {
+    const store = new KioskStore(join(dir, 'dns.db'));
+    const creds = await enrolWithEmbedded(store, reg, 'site-e', 'kiosk e');
+    store.setMeta('registry.credentials', JSON.stringify({ ...creds, registryUrl: 'http://registry.invalid:8080' }));
+    const kiosk = await kioskOn(store);
+    try {
+      await waitFor(() => kiosk.status().sync.lastError !== null, 'the kiosk notices');
+      expect(kiosk.status().sync).toMatchObject({ enrolled: true, online: false, lastError: expect.stringMatching(/registry/) });
+      store.record({
+        site: creds.site,
+        workflow: 'hospital-checkin',
+        decision: 'admitted',
+        reasons: [],
+        matchScore: null,
+        verification: {},
+        identity: null,
+      });
+      expect(kiosk.status().sync.queued).toBe(1);
+    } finally {
+      await kiosk.stop();
+      store.close();
+    }
+  });
+});
+
 describe("the kiosk's own chain", () => {
   it('finds a record altered while offline at start, and reports it to the registry', async () => {
     const store = new KioskStore(join(dir, 'c.db'));

@@ -62,6 +62,18 @@ export const CheckInRecord = z.strictObject({
 });
 export type CheckInRecord = z.infer<typeof CheckInRecord>;
 
+/** What a kiosk decides and records; the store adds the id, time, sequence and hashes. */
+export const CheckInRow = CheckInRecord.pick({
+  site: true,
+  workflow: true,
+  decision: true,
+  reasons: true,
+  matchScore: true,
+  verification: true,
+  identity: true,
+});
+export type CheckInRow = z.infer<typeof CheckInRow>;
+
 /** The chain starts from this "previous hash". */
 export const GENESIS_HASH = '0'.repeat(64);
 

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import {
   canonicalJson,
+  CheckInRow,
   GENESIS_HASH,
   hashInput,
   type CheckInRecord,
@@ -152,6 +153,12 @@ export class KioskStore {
 
   /** Records a check-in and queues it for upload, in one durable transaction. */
   record(input: CheckInInput, now: number = Date.now()): CheckInRecord {
+    // A row the registry would refuse never enters the chain or the outbox: it is refused here, in words.
+    const checked = CheckInRow.safeParse(input);
+    if (!checked.success) {
+      const i = checked.error.issues[0]!;
+      throw new StoreError(`a check-in that does not fit the record format was not written (${i.path.join('.') || 'row'}: ${i.message})`);
+    }
     return this.db
       .transaction((): CheckInRecord => {
         const head = this.s.head.get() as { seq: number; hash: string } | undefined;

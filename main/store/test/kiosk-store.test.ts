@@ -77,6 +77,26 @@ describe('kiosk store', () => {
     store.close();
   });
 
+  it.each([
+    ['a reason the registry would refuse', { reasons: ['Not A Code'] }, /reasons\.0/],
+    ['a score out of range', { matchScore: 7 }, /matchScore/],
+    ['an ID number that is not 12 digits', { identity: { idNumber: '123' } }, /identity\.idNumber/],
+    ['an unknown identity field', { identity: { photo: 'base64…' } }, /identity/],
+    ['a site with spaces', { site: 'a site' }, /site/],
+  ] as [string, Partial<CheckInInput>, RegExp][])(
+    'refuses a malformed check-in before it enters the chain or the outbox: %s',
+    (_n, change, field) => {
+      const store = new KioskStore(dbPath());
+      store.record(SAMPLE);
+      expect(() => store.record({ ...SAMPLE, ...change } as CheckInInput)).toThrow(StoreError);
+      expect(() => store.record({ ...SAMPLE, ...change } as CheckInInput)).toThrow(field);
+      expect(store.page(0, 10).length).toBe(1);
+      expect(store.queue().length).toBe(1);
+      expect(store.verifyChain()).toMatchObject({ ok: true, count: 1 });
+      store.close();
+    },
+  );
+
   it('verifies its hash chain, and finds an altered, a deleted or a re-identified row', () => {
     const store = new KioskStore(dbPath());
     for (let i = 0; i < 5; i++) store.record(SAMPLE);
