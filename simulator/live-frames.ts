@@ -1,6 +1,7 @@
 // Camera frames of a citizen's face for the simulator, tests and benchmarks: the same person
 // as the chip photo, seen the way the kiosk camera sees them (640x480, the face filling the
-// middle, small shifts and light changes from frame to frame), or another citizen, or nobody.
+// middle, anyone behind out of focus, small shifts and light changes from frame to frame), or
+// another citizen, or nobody.
 // Frames are raw RGB so the face worker gets them as a camera would hand them over.
 import { existsSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
@@ -16,7 +17,13 @@ export interface RawFrame {
 const W = 640;
 const H = 480;
 
-/** `count` frames of face `faceIndex` (CHIP_FACES), or null when the test photos are not fetched. */
+/**
+ * `count` frames of face `faceIndex` (CHIP_FACES), or null when the test photos are not fetched.
+ * Most source photos are group photos: cropped with a camera's margin, a frame would show the
+ * neighbours too, and the capture gate rightly refuses a frame with several faces. So the frame
+ * is what a kiosk camera focused on the person in front of it sees: the person sharp, the
+ * people behind out of focus (a strong blur, which no detector takes for a face).
+ */
 export async function faceFrames(faceIndex: number, count: number): Promise<RawFrame[] | null> {
   const f = CHIP_FACES[faceIndex % CHIP_FACES.length]!;
   const path = TEST_PHOTOS_DIR + f.file;
@@ -33,16 +40,36 @@ export async function faceFrames(faceIndex: number, count: number): Promise<RawF
     const cy = f.top + f.height / 2;
     const left = Math.max(0, Math.min(meta.width! - w, Math.round(cx - w / 2)));
     const top = Math.max(0, Math.min(meta.height! - h, Math.round(cy - h / 2)));
-    const data = await sharp(src)
+    const inFocus = await sharp(src)
       .extract({ left, top, width: w, height: h })
       .resize(W, H, { fit: 'cover' })
       .modulate({ brightness: 1 + ((i % 4) - 1.5) * 0.03 })
       .removeAlpha()
       .raw()
       .toBuffer();
+    // Where the chip photo's box landed in the frame ('cover' scales by the larger ratio and centres).
+    const scale = Math.max(W / w, H / h);
+    const box = { x: (f.left - left) * scale - (w * scale - W) / 2, y: (f.top - top) * scale - (h * scale - H) / 2, w: f.width * scale, h: f.height * scale };
+    const raw = { raw: { width: W, height: H, channels: 3 as const } };
+    const background = await sharp(inFocus, raw).blur(BACKGROUND_BLUR).toBuffer();
+    const person = await sharp(inFocus, raw).joinChannel(await focusMask(box), { raw: { width: W, height: H, channels: 1 } }).png().toBuffer();
+    const data = await sharp(background, raw).composite([{ input: person }]).removeAlpha().raw().toBuffer();
     frames.push({ width: W, height: H, channels: 3, data: new Uint8Array(data) });
   }
   return frames;
+}
+
+/** Gaussian sigma of the out-of-focus background, in frame pixels. */
+const BACKGROUND_BLUR = 30;
+
+/** One channel, W×H: opaque over the head (an ellipse inscribed in the chip photo's box), fading out at its rim. */
+function focusMask(box: { x: number; y: number; w: number; h: number }): Promise<Buffer> {
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><defs><radialGradient id="f">` +
+    `<stop offset="80%" stop-color="#fff"/><stop offset="100%" stop-color="#000"/></radialGradient></defs>` +
+    `<rect width="${W}" height="${H}" fill="#000"/>` +
+    `<ellipse cx="${box.x + box.w / 2}" cy="${box.y + box.h / 2}" rx="${box.w / 2}" ry="${box.h / 2}" fill="url(#f)"/></svg>`;
+  return sharp(Buffer.from(svg)).resize(W, H).extractChannel(0).raw().toBuffer();
 }
 
 /** Frames of the holder of the simulator's card `seed`/`index`. */
