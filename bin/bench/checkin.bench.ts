@@ -29,7 +29,7 @@ import { createTestPki, trustFiles, type TestPki } from '../../simulator/pki.js'
 import { hidPosReports, SYMBOLOGY, VirtualScanner } from '../../simulator/scanner.js';
 import { simFlights, simRoster, simSiteConfig } from '../../simulator/site-data.js';
 import { VpcdCard } from '../../simulator/vpcd.js';
-import { enrolWithEmbedded, startEmbeddedRegistry } from '../embedded-registry.js';
+import { enrolWithEmbedded, startEmbeddedRegistry, type EmbeddedRegistry } from '../embedded-registry.js';
 import { benchPcscd } from './pcsc-stack.js';
 import type { BenchRow, Benchmark } from './types.js';
 
@@ -202,24 +202,30 @@ async function checkIn(k: Kiosk, scanner: VirtualScanner, camera: LoopingCamera,
  * that both see the same machine. The first passenger warms up (the first check-in after start
  * loads the face models in the kiosk's worker: reported apart).
  */
-async function measure(pki: TestPki, trust: TrustStore, trustDir: string, port: number): Promise<{ runs: Run[]; cold: Run; bares: Bare[]; othersBusy: number | null }> {
+async function measure(pki: TestPki, trust: TrustStore, dir: string, port: number): Promise<{ runs: Run[]; cold: Run; bares: Bare[]; othersBusy: number | null }> {
   const log = createLogger('bench', process.env['KIOSK_LOG_LEVEL'] ?? 'warn');
-  const dir = mkdtempSync(join(tmpdir(), 'kiosk-bench-checkin-'));
-  const store = new KioskStore(join(dir, 'kiosk.db'));
   const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-  const reg = await startEmbeddedRegistry(null, log);
-  const readers = new PcscReaders({ allowVirtualReaders: true });
+  // The test CSCA as the kiosk's local trust folder.
+  const trustDir = join(dir, 'trust');
+  mkdirSync(trustDir);
+  for (const f of trustFiles(pki)) writeFileSync(join(trustDir, f.name), f.bytes);
+  const store = new KioskStore(join(dir, 'kiosk.db'));
   const service = new FaceService();
+  let reg: EmbeddedRegistry | null = null;
+  let readers: PcscReaders | null = null;
   let kiosk: Kiosk | null = null;
   let scanner: VirtualScanner | null = null;
   try {
+    reg = await startEmbeddedRegistry(null, log);
+    readers = new PcscReaders({ allowVirtualReaders: true });
+    const bareReaders = readers;
     await enrolWithEmbedded(store, reg, 'bench-airport', 'bench airport gate');
     await publishDataset(reg.db, 'site-config', [{ key: SITE_CONFIG_KEY, value: airportConfig() }]);
     await publishDataset(reg.db, 'roster', simRoster('airport', SEED, today));
     const camera = new LoopingCamera(await frames(RUNS));
     kiosk = await startKiosk({ simulator: true, log, db: store, siteKind: 'airport', defaultSiteConfig: airportConfig(), trustDir, ui: false, scanner: { socketPort: 0 }, frames: camera });
     const k = kiosk;
-    await waitFor(() => k.readers.readers.includes(READER) && readers.readers.includes(READER) && k.reference.status()['roster']!.version > 0 && k.reference.status()['site-config']!.version > 0, 15_000, 'the kiosk did not see the reader, roster and site configuration');
+    await waitFor(() => k.readers.readers.includes(READER) && bareReaders.readers.includes(READER) && k.reference.status()['roster']!.version > 0 && k.reference.status()['site-config']!.version > 0, 15_000, 'the kiosk did not see the reader, roster and site configuration');
     if (!k.reference.siteConfig.face.required || k.runner.kind !== 'airport') throw new Error('checkin bench: the kiosk does not run the airport workflow with the face required');
     scanner = await VirtualScanner.connect(k.scanners!.socketPort!);
     const runs: Run[] = [];
@@ -231,8 +237,9 @@ async function measure(pki: TestPki, trust: TrustStore, trustDir: string, port: 
       // i = -1 warms up, with a citizen of its own.
       const n = i < 0 ? RUNS : i;
       const f = await frames(n);
-      const b = await bare(k, readers, service, trust, await card(pki, n), f, port, i + 1);
-      const r = await checkIn(k, scanner, camera, await card(pki, n), f, port, today, i + 1);
+      const who = i < 0 ? `warm-up passenger ${RUNS}` : `passenger ${i}`;
+      const b = await bare(k, bareReaders, service, trust, await card(pki, n), f, port, i + 1).catch((err: Error) => Promise.reject(new Error(`${who}, bare: ${err.message}`)));
+      const r = await checkIn(k, scanner, camera, await card(pki, n), f, port, today, i + 1).catch((err: Error) => Promise.reject(new Error(`${who}, at the kiosk: ${err.message}`)));
       if (i < 0) cold = r;
       else {
         bares.push(b);
@@ -253,11 +260,10 @@ async function measure(pki: TestPki, trust: TrustStore, trustDir: string, port: 
     await kiosk?.stop();
     await service.close();
     // Not closed: the binding's close can block (drivers/pcsc/pcsc.ts); `kiosk bench` ends the process.
-    readers.removeAllListeners();
-    readers.on('error', () => undefined);
+    readers?.removeAllListeners();
+    readers?.on('error', () => undefined);
     store.close();
-    await reg.close();
-    rmSync(dir, { recursive: true, force: true });
+    await reg?.close();
   }
 }
 
@@ -307,14 +313,10 @@ export const benchmarks: Benchmark[] = [
       const { port } = await benchPcscd();
       const pki = await createTestPki();
       const trust = TrustStore.fromFiles(trustFiles(pki)).store;
-      // The test CSCA as the kiosk's local trust folder.
-      const dir = mkdtempSync(join(tmpdir(), 'kiosk-bench-trust-'));
+      const dir = mkdtempSync(join(tmpdir(), 'kiosk-bench-checkin-'));
       try {
-        const trustDir = join(dir, 'trust');
-        mkdirSync(trustDir);
-        for (const f of trustFiles(pki)) writeFileSync(join(trustDir, f.name), f.bytes);
         say(`${RUNS} passengers + one to warm up, each read and matched bare, then checked in at the kiosk`);
-        const { runs, cold, bares, othersBusy } = await measure(pki, trust, trustDir, port);
+        const { runs, cold, bares, othersBusy } = await measure(pki, trust, dir, port);
         return rows(runs, cold, bares, othersBusy);
       } finally {
         rmSync(dir, { recursive: true, force: true });
