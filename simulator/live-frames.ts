@@ -1,6 +1,7 @@
 // Camera frames of a citizen's face for the simulator, tests and benchmarks: the same person
 // as the chip photo, seen the way the kiosk camera sees them (640x480, the face filling the
-// middle, small shifts and light changes from frame to frame), or another citizen, or nobody.
+// middle, anyone behind out of focus, small shifts and light changes from frame to frame), or
+// another citizen, or nobody.
 // Frames are raw RGB so the face worker gets them as a camera would hand them over.
 import { existsSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
@@ -16,7 +17,13 @@ export interface RawFrame {
 const W = 640;
 const H = 480;
 
-/** `count` frames of face `faceIndex` (CHIP_FACES), or null when the test photos are not fetched. */
+/**
+ * `count` frames of face `faceIndex` (CHIP_FACES), or null when the test photos are not fetched.
+ * Most source photos are group photos: cropped with a camera's margin, a frame would show the
+ * neighbours too, and the capture gate rightly refuses a frame with several faces. So the frame
+ * is what a kiosk camera focused on the person in front of it sees: the person sharp, the
+ * people behind out of focus (a strong blur, which no detector takes for a face).
+ */
 export async function faceFrames(faceIndex: number, count: number): Promise<RawFrame[] | null> {
   const f = CHIP_FACES[faceIndex % CHIP_FACES.length]!;
   const path = TEST_PHOTOS_DIR + f.file;
@@ -24,35 +31,57 @@ export async function faceFrames(faceIndex: number, count: number): Promise<RawF
   const src = readFileSync(path);
   const meta = await sharp(src).metadata();
   const frames: RawFrame[] = [];
-  // The face's own rectangle (a little wider), so that people beside it in a group photo stay
-  // out of view: one person in front of the kiosk, on a plain background.
-  const mx = Math.round(f.width * 0.08);
-  const my = Math.round(f.height * 0.05);
-  const left = Math.max(0, f.left - mx);
-  const top = Math.max(0, f.top - my);
-  const width = Math.min(meta.width! - left, f.width + 2 * mx);
-  const height = Math.min(meta.height! - top, f.height + 2 * my);
-  const faceH = 400;
-  const faceW = Math.round((width * faceH) / height);
   for (let i = 0; i < count; i++) {
-    const face = await sharp(src)
-      .extract({ left, top, width, height })
-      .resize(faceW, faceH)
+    // Around the face with a camera's margin, nudged a little each frame.
+    const grow = 1.5 + 0.05 * (i % 3);
+    const w = Math.min(meta.width!, Math.round(f.width * grow * 1.1));
+    const h = Math.min(meta.height!, Math.round((w * 3) / 4));
+    const cx = f.left + f.width / 2 + ((i % 5) - 2) * f.width * 0.01;
+    const cy = f.top + f.height / 2;
+    const left = Math.max(0, Math.min(meta.width! - w, Math.round(cx - w / 2)));
+    const top = Math.max(0, Math.min(meta.height! - h, Math.round(cy - h / 2)));
+    const inFocus = await sharp(src)
+      .extract({ left, top, width: w, height: h })
+      .resize(W, H, { fit: 'cover' })
       .modulate({ brightness: 1 + ((i % 4) - 1.5) * 0.03 })
       .removeAlpha()
+      .raw()
+      .toBuffer();
+    // Where the chip photo's box landed in the frame ('cover' scales by the larger ratio and centres).
+    const scale = Math.max(W / w, H / h);
+    const box = {
+      x: (f.left - left) * scale - (w * scale - W) / 2,
+      y: (f.top - top) * scale - (h * scale - H) / 2,
+      w: f.width * scale,
+      h: f.height * scale,
+    };
+    const raw = { raw: { width: W, height: H, channels: 3 as const } };
+    const background = await sharp(inFocus, raw).blur(BACKGROUND_BLUR).toBuffer();
+    const person = await sharp(inFocus, raw)
+      .joinChannel(await focusMask(box), { raw: { width: W, height: H, channels: 1 } })
       .png()
       .toBuffer();
-    // Small shifts from frame to frame, as a person standing still still moves.
-    const dx = ((i % 5) - 2) * 4;
-    const dy = ((i % 3) - 1) * 3;
-    const data = await sharp({ create: { width: W, height: H, channels: 3, background: { r: 128, g: 126, b: 122 } } })
-      .composite([{ input: face, left: Math.round((W - faceW) / 2) + dx, top: Math.round((H - faceH) / 2) + dy }])
+    const data = await sharp(background, raw)
+      .composite([{ input: person }])
       .removeAlpha()
       .raw()
       .toBuffer();
     frames.push({ width: W, height: H, channels: 3, data: new Uint8Array(data) });
   }
   return frames;
+}
+
+/** Gaussian sigma of the out-of-focus background, in frame pixels. */
+const BACKGROUND_BLUR = 30;
+
+/** One channel, W×H: opaque over the head (an ellipse inscribed in the chip photo's box), fading out at its rim. */
+function focusMask(box: { x: number; y: number; w: number; h: number }): Promise<Buffer> {
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><defs><radialGradient id="f">` +
+    `<stop offset="80%" stop-color="#fff"/><stop offset="100%" stop-color="#000"/></radialGradient></defs>` +
+    `<rect width="${W}" height="${H}" fill="#000"/>` +
+    `<ellipse cx="${box.x + box.w / 2}" cy="${box.y + box.h / 2}" rx="${box.w / 2}" ry="${box.h / 2}" fill="url(#f)"/></svg>`;
+  return sharp(Buffer.from(svg)).resize(W, H).extractChannel(0).raw().toBuffer();
 }
 
 /** Frames of the holder of the simulator's card `seed`/`index`. */

@@ -14,9 +14,9 @@ import { PcscReaders } from '../../drivers/pcsc/pcsc.js';
 import { pcscChannel, summariseRead } from '../../main/core/card-reading.js';
 import { createVirtualCard, InProcessChannel, type VirtualCard } from '../../simulator/card.js';
 import { LINK_PROFILES, type LinkProfile } from '../../simulator/link.js';
-import { freePortPair, missingPcscStack, startPrivatePcscd, type PrivatePcscd } from '../../simulator/pcscd.js';
 import { createTestPki, trustFiles, type TestPki } from '../../simulator/pki.js';
 import { VpcdCard } from '../../simulator/vpcd.js';
+import { benchPcscd } from './pcsc-stack.js';
 import type { BenchRow, Benchmark } from './types.js';
 
 const READS = 3;
@@ -37,25 +37,23 @@ function minimumApdus(card: VirtualCard, r: ReturnType<typeof summariseRead>, li
 }
 
 /**
- * One private pcscd for every profile, and the reader in this process, warm (a kiosk runs for
- * days): one warm-up read, then READS measured ones. The readers are not closed (the binding's
- * close can block, drivers/pcsc/pcsc.ts); `kiosk bench` ends the process.
+ * The process's private pcscd (bench/pcsc-stack.ts) for every profile, and the reader in this
+ * process, warm (a kiosk runs for days): one warm-up read, then READS measured ones. The readers
+ * are not closed (the binding's close can block, drivers/pcsc/pcsc.ts); `kiosk bench` ends the process.
  */
-async function pcscStack(): Promise<{ pcscd: PrivatePcscd; readers: PcscReaders }> {
-  const pcscd = await startPrivatePcscd(await freePortPair());
-  process.once('exit', () => void pcscd.stop());
-  process.env['PCSCLITE_CSOCK_NAME'] = pcscd.socket;
+async function pcscStack(): Promise<{ port: number; readers: PcscReaders }> {
+  const { port } = await benchPcscd();
   const readers = new PcscReaders({ allowVirtualReaders: true });
-  return { pcscd, readers };
+  return { port, readers };
 }
 
 async function readOverPcscd(
   pki: TestPki,
   trust: TrustStore,
-  stack: { pcscd: PrivatePcscd; readers: PcscReaders },
+  stack: { port: number; readers: PcscReaders },
   link: LinkProfile,
 ): Promise<BenchRow[]> {
-  const { pcscd, readers } = stack;
+  const { port, readers } = stack;
   const walls: number[] = [];
   const apdus: number[] = [];
   const bounds: number[] = [];
@@ -63,7 +61,7 @@ async function readOverPcscd(
   for (let i = 0; i <= READS; i++) {
     process.stderr.write(`bench: ${link.name} read ${i === 0 ? 'warm-up' : `${i}/${READS}`}\n`);
     const card = await createVirtualCard({ pki, seed: 'bench', index: 0, link });
-    const vpcd = await VpcdCard.insert({ port: pcscd.ports[0], card, delays: true });
+    const vpcd = await VpcdCard.insert({ port, card, delays: true });
     const info = await readers.waitForCard({ reader: 'Virtual PCD 00 00', timeoutMs: 10_000 });
     const pc = await readers.connect(info.reader);
     const r = await readDocument(pcscChannel(pc), {
@@ -163,8 +161,6 @@ export const benchmarks: Benchmark[] = [
   {
     name: 'chip-read',
     async run() {
-      const missing = missingPcscStack();
-      if (missing) throw new Error(missing);
       const pki = await createTestPki();
       const trust = TrustStore.fromFiles(trustFiles(pki)).store;
       const stack = await pcscStack();
