@@ -120,6 +120,40 @@ describe('a registry that cannot be reached', () => {
   });
 });
 
+describe('a kiosk whose clock is wrong', () => {
+  it('keeps checking people in when the registry refuses its stale requests, and says why', async () => {
+    const store = new KioskStore(join(dir, 'skew.db'));
+    await enrolWithEmbedded(store, reg, 'site-f', 'kiosk f');
+    const skewed = () => Date.now() + 20 * 60_000;
+    const kiosk = await startKiosk({
+      simulator: true,
+      log,
+      db: store,
+      siteKind: 'hospital',
+      ui: false,
+      scanner: false,
+      sync: { baseDelayMs: 50, maxDelayMs: 300, idleMs: 50, now: skewed },
+    });
+    try {
+      await waitFor(() => kiosk.status().sync.lastError !== null, 'the kiosk notices');
+      expect(kiosk.status().sync.lastError).toMatch(/stale|clock|time/i);
+      store.record({
+        site: 'site-f',
+        workflow: 'hospital-checkin',
+        decision: 'admitted',
+        reasons: [],
+        matchScore: null,
+        verification: {},
+        identity: null,
+      });
+      expect(kiosk.status().sync.queued).toBe(1);
+    } finally {
+      await kiosk.stop();
+      store.close();
+    }
+  });
+});
+
 describe("the kiosk's own chain", () => {
   it('finds a record altered while offline at start, and reports it to the registry', async () => {
     const store = new KioskStore(join(dir, 'c.db'));

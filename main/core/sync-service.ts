@@ -32,7 +32,7 @@ export function startSyncService(
   onOnline: (online: boolean) => void,
   options: Partial<SyncOptions> = {},
 ): SyncEngine {
-  const engine = new SyncEngine(store, new RegistryClient(credentials), options);
+  const engine = new SyncEngine(store, new RegistryClient(credentials, undefined, options.now), options);
   // Failures are statuses (logged below when they change); the kiosk goes on offline.
   engine.on('error', () => undefined);
   engine.on('dataset-refused', (r: { dataset: string; version: number; problem: string }) =>

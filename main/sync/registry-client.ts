@@ -103,13 +103,15 @@ export class RegistryClient {
   constructor(
     readonly credentials: KioskCredentials,
     private readonly timeoutMs = 15_000,
+    /** The kiosk's clock (the signed time); tests give a skewed one. */
+    private readonly now: () => number = Date.now,
   ) {
     this.key = createPrivateKey({ key: Buffer.from(credentials.privateKey, 'base64'), format: 'der', type: 'pkcs8' });
   }
 
   async request<T extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: T): Promise<z.infer<T>> {
     const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
-    const time = String(Date.now());
+    const time = String(this.now());
     const nonce = randomBytes(18).toString('base64url');
     const digest = createHash('sha256').update(bytes).digest('hex');
     const signature = sign(null, Buffer.from(signingText(method, path, digest, time, nonce)), this.key).toString('base64');
