@@ -2,7 +2,9 @@
 // virtual scanner, chips behind a private pcscd + vpcd, a looping camera, the engine, its
 // store and the registry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simFlights } from '../../simulator/site-data.js';
+import type { FlightEntry } from '../../main/protocol/datasets.js';
+import { publishDataset } from '../../registry/datasets.js';
+import { simFlights, simRoster } from '../../simulator/site-data.js';
 import { SEED, SHARP_FACES, startSite, type TestSite } from './fixtures/site.js';
 
 let site: TestSite;
@@ -88,6 +90,30 @@ describe('airport boarding through pcscd, the virtual scanner and the camera', (
     const d = await decided;
     await site.remove(vpcd);
     expect(d.decision).toMatchObject({ decision: 'refused', reasons: ['no-boarding-pass'] });
+  });
+
+  it('refuses boarding when a new roster closes the flights, and at a gate the site configuration moves', async () => {
+    const siteId = `test-airport`;
+    const open = simRoster('airport', SEED, site.today);
+    const version = () => site.kiosk.reference.status();
+    // Every flight closes: published on the registry, applied on the kiosk without a restart.
+    const closed = open.map((i) => ({ key: i.key, value: { ...(i.value as FlightEntry), status: 'closed' as const } }));
+    let v = version()['roster']!.version;
+    await publishDataset(site.registry.db, 'roster', siteId, closed);
+    await site.waitFor(() => version()['roster']!.version > v, 'the kiosk applies the new roster');
+    await site.show(P[9]!);
+    expect((await site.checkIn(P[9]!)).decision).toMatchObject({ decision: 'refused', reasons: ['flight-closed'] });
+    v = version()['roster']!.version;
+    await publishDataset(site.registry.db, 'roster', siteId, open);
+    await site.waitFor(() => version()['roster']!.version > v, 'the flights open again');
+    // This kiosk now stands at gate Z9; no flight boards there.
+    const c = version()['site-config']!.version;
+    await publishDataset(site.registry.db, 'site-config', siteId, [
+      { key: 'site', value: { ...site.kiosk.reference.siteConfig, airport: { code: 'HAN', gate: 'Z9' } } },
+    ]);
+    await site.waitFor(() => version()['site-config']!.version > c, 'the kiosk applies the new configuration');
+    await site.show(P[10]!);
+    expect((await site.checkIn(P[10]!)).decision).toMatchObject({ decision: 'refused', reasons: ['wrong-gate'] });
   });
 
   it('sent every decision to the registry once, and the chain holds', async () => {
