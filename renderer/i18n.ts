@@ -16,7 +16,8 @@ export interface Messages {
   decisions: Record<'admitted' | 'refused' | 'referred', string>;
   /** Reason, notice and guidance codes in words; an unknown code is shown as it is. */
   codes: Record<string, string>;
-  offline: (queued: number) => string;
+  /** Offline, with the queue and the age of its oldest check-in in minutes (null: none queued). */
+  offline: (queued: number, oldestMinutes: number | null) => string;
   cancel: string;
 }
 
@@ -90,7 +91,7 @@ export const messages: Record<Language, Messages> = {
       'several-faces': 'Chỉ một người trước camera',
       'no-face': 'Đứng trước camera',
     },
-    offline: (n) => `Đang ngoại tuyến; ${n} lượt chờ gửi`,
+    offline: (n, m) => `Đang ngoại tuyến; ${n} lượt chờ gửi${m === null ? '' : `, lâu nhất ${m} phút`}`,
     cancel: 'Hủy',
   },
   en: {
@@ -162,7 +163,7 @@ export const messages: Record<Language, Messages> = {
       'several-faces': 'One person only',
       'no-face': 'Stand in front of the camera',
     },
-    offline: (n) => `Offline; ${n} check-ins waiting to be sent`,
+    offline: (n, m) => `Offline; ${n} check-ins waiting to be sent${m === null ? '' : `, oldest ${m} min`}`,
     cancel: 'Cancel',
   },
 };

@@ -92,7 +92,16 @@ function render(kiosk: KioskApi): void {
     ...(state.disconnected ? [el('div', { className: 'banner', role: 'alert', textContent: t.disconnected, testid: 'disconnected' })] : []),
     checkinSection(kiosk),
     ...(state.status && state.status.sync.enrolled && !state.status.sync.online
-      ? [el('p', { className: 'offline', textContent: t.offline(state.status.sync.queued), testid: 'offline' })]
+      ? [
+          el('p', {
+            className: 'offline',
+            textContent: t.offline(
+              state.status.sync.queued,
+              state.status.sync.oldestUnsyncedAgeMs === null ? null : Math.floor(state.status.sync.oldestUnsyncedAgeMs / 60_000),
+            ),
+            testid: 'offline',
+          }),
+        ]
       : []),
     el('ul', { className: 'devices', testid: 'devices' }, deviceItems),
     el('footer', {}, [
