@@ -50,7 +50,6 @@ export class WorkflowRunner extends EventEmitter<Events> {
   private generation = 0;
   private read: { abort: AbortController } | null = null;
   private capture: AbortController | null = null;
-  private photo: Uint8Array | null = null;
   private timings: { read: number | null; face: number | null; faceStart: number } = { read: null, face: null, faceStart: 0 };
   private readonly queue: WorkflowEvent[] = [];
   private busy = false;
@@ -162,7 +161,6 @@ export class WorkflowRunner extends EventEmitter<Events> {
           this.timings.read = performance.now() - started;
           const facts = chipFacts(doc);
           if (doc.face && this.o.face) {
-            this.photo = doc.face.bytes;
             this.o.face.prepareChip(doc.face.bytes);
           }
           wipe(doc);
@@ -265,8 +263,6 @@ export class WorkflowRunner extends EventEmitter<Events> {
     this.read = null;
     this.capture?.abort();
     this.capture = null;
-    this.photo?.fill(0);
-    this.photo = null;
     this.o.face?.forget();
     this.timings = { read: null, face: null, faceStart: 0 };
   }
