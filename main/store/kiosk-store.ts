@@ -4,6 +4,7 @@
 // reads). A check-in and its outbox row commit together, durably (WAL, synchronous=FULL),
 // before the UI may say "done".
 import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
   canonicalJson,
@@ -92,13 +93,22 @@ export class KioskStore {
   private readonly s;
 
   constructor(path: string, options: { readonly?: boolean } = {}) {
+    const onDisk = path !== ':memory:' && path !== '' && !path.startsWith('file:');
     try {
+      // Personal data: the file is the owner's alone (0600). SQLite gives its -wal and -shm
+      // files the mode of the database file; a file an older kiosk made 0644 is tightened.
+      if (onDisk && !options.readonly) {
+        if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+        for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+      }
       this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     } catch (err) {
       throw new StoreError(`cannot open the kiosk database ${path}: ${(err as Error).message}`);
     }
     this.db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
+      // Deleted content is overwritten with zeros (purgeIdentities also rewrites the file).
+      this.db.pragma('secure_delete = ON');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
@@ -238,11 +248,23 @@ export class KioskStore {
     return { length: q.n, oldestRecordedAt: first?.recorded_at ?? null, lastError: e?.last_error ?? null };
   }
 
-  /** Retention: personal fields of acknowledged check-ins older than `olderThanMs` go; the decision record stays. */
+  /**
+   * Retention: personal fields of acknowledged check-ins older than `olderThanMs` go; the
+   * decision record stays. What they held does not stay on disk either. secure_delete zeroes
+   * the cells a purge rewrites, but a page split leaves stale copies of cells in the free
+   * space of the pages it rebuilt, so the file is rewritten whole (VACUUM: about 1 s for
+   * 200,000 check-ins), and the WAL, which still holds pages as they were, is checkpointed
+   * and truncated to nothing.
+   */
   purgeIdentities(olderThanMs: number, now: number = Date.now()): number {
     const cutoff = new Date(now - olderThanMs).toISOString();
     const n = this.s.purge.run(new Date(now).toISOString(), cutoff).changes;
-    if (n) this.audit('retention.purge', { checkins: n, olderThan: cutoff }, now);
+    if (n) {
+      this.audit('retention.purge', { checkins: n, olderThan: cutoff }, now);
+      this.db.exec('VACUUM');
+      // A reader (kiosk sync status) on an old snapshot can keep the WAL for now; the next purge truncates it.
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
     return n;
   }
 
