@@ -3,7 +3,7 @@
 // log. One process owns it and is its only writer (the kiosk core; `kiosk sync status` only
 // reads). A check-in and its outbox row commit together, durably (WAL, synchronous=FULL),
 // before the UI may say "done".
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
@@ -173,7 +173,10 @@ export class KioskStore {
       .transaction((): CheckInRecord => {
         const head = this.s.head.get() as { seq: number; hash: string } | undefined;
         const { id, ms } = uuidv7(now);
-        const identityDigest = input.identity ? sha256(canonicalJson(input.identity)) : null;
+        // The salt makes the digest that outlives the identity (in the chain, here and at the
+        // registry) impossible to open by trying every ID number.
+        const identity: Identity | null = input.identity ? { ...input.identity, salt: randomBytes(16).toString('hex') } : null;
+        const identityDigest = identity ? sha256(canonicalJson(identity)) : null;
         const base = {
           id,
           site: input.site,
@@ -198,13 +201,13 @@ export class KioskStore {
           reasons: JSON.stringify(base.reasons),
           match_score: base.matchScore,
           verification: JSON.stringify(base.verification),
-          identity: input.identity ? JSON.stringify(input.identity) : null,
+          identity: identity ? JSON.stringify(identity) : null,
           identity_digest: identityDigest,
           prev_hash: base.prevHash,
           hash,
         });
         this.s.enqueue.run(base.seq);
-        return { ...base, identity: input.identity, hash };
+        return { ...base, identity, hash };
       })
       .immediate();
   }

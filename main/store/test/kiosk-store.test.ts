@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { uuid7Time } from '../../protocol/registry-protocol.js';
+import { canonicalJson, uuid7Time } from '../../protocol/registry-protocol.js';
 import { KioskStore, migrate, StoreError, type CheckInInput } from '../kiosk-store.js';
 import { MIGRATIONS } from '../migrations.js';
 
@@ -240,6 +240,24 @@ describe('personal data at rest on the kiosk', () => {
     expect(store.db.pragma('freelist_count', { simple: true })).toBe(0);
     expect(store.db.pragma('page_count', { simple: true }) as number).toBeLessThan(before);
     expect(statSync(`${path}-wal`).size).toBe(0);
+    store.close();
+  });
+
+  it('salts the identity digest, so the digest a purge leaves cannot be opened by trying ID numbers', () => {
+    const store = new KioskStore(dbPath());
+    const now = Date.parse('2026-11-23T00:00:00Z');
+    const a = store.record(SAMPLE, now - 40 * day);
+    const b = store.record(SAMPLE, now - 40 * day);
+    expect(a.identity).toEqual({ ...SAMPLE.identity, salt: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(a.identityDigest).not.toBe(b.identityDigest); // the same person twice: unlinkable digests
+    store.markSynced([a.id, b.id], now);
+    store.purgeIdentities(30 * day, now);
+    const [row] = store.page(0, 1);
+    expect(row).toMatchObject({ identity: null, identityDigest: a.identityDigest });
+    // What an attacker holding the file would try: the digest of the guessed identity.
+    const guess = createHash('sha256').update(canonicalJson(SAMPLE.identity)).digest('hex');
+    expect(row!.identityDigest).not.toBe(guess);
+    expect(store.verifyChain()).toMatchObject({ ok: true, count: 2 });
     store.close();
   });
 
