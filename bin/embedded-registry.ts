@@ -6,6 +6,8 @@ import { enrol, type KioskCredentials } from '../main/sync/registry-client.js';
 import type { Db } from '../registry/db.js';
 import { issueEnrolCode } from '../registry/enrolment.js';
 import { openRegistryDb } from '../registry/open.js';
+import { loadPersonKeyFile } from '../registry/person-key.js';
+import { startRetention } from '../registry/retention.js';
 import { startRegistryServer, type RegistryServer } from '../registry/server.js';
 import { lockDataDir } from './paths.js';
 
@@ -17,13 +19,17 @@ export interface EmbeddedRegistry {
 
 export async function startEmbeddedRegistry(dir: string | null, log: Logger, port = 0): Promise<EmbeddedRegistry> {
   if (dir) lockDataDir(dir);
+  // The person-digest key beside the folder, as `kiosk registry --data DIR` keeps it; an in-memory registry's lives with it.
+  const personKey = dir ? loadPersonKeyFile(`${dir.replace(/\/+$/, '')}.person-key`) : undefined;
   const db = await openRegistryDb({ kind: 'pglite', dir });
-  const server = await startRegistryServer({ db, log, port });
+  const stopRetention = startRetention(db, log);
+  const server = await startRegistryServer({ db, log, port, ...(personKey ? { personKey } : {}) });
   return {
     db,
     server,
     async close() {
       await server.close();
+      await stopRetention();
       await db.close();
     },
   };

@@ -1,5 +1,6 @@
 // The registry's database: PostgreSQL through `pg`, or PGlite (the same SQL, in process) for
 // `npm start` and quick use. Both behind one small interface.
+import { chmodSync, mkdirSync } from 'node:fs';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Pool, PoolClient } from 'pg';
 
@@ -46,8 +47,12 @@ export async function openPostgres(url: string): Promise<Db> {
   };
 }
 
-/** PGlite in memory (`dir` undefined) or in a folder. */
+/** PGlite in memory (`dir` undefined) or in a folder, which is its owner's alone (0700: it holds personal data). */
 export async function openPglite(dir?: string): Promise<Db> {
+  if (dir) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+  }
   const { PGlite: PGliteClass } = await import('@electric-sql/pglite');
   const db: PGlite = await PGliteClass.create(dir);
   const run = async <T>(c: PGlite | Transaction, sql: string, params?: unknown[]) => (await c.query<T>(sql, params)).rows;

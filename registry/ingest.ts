@@ -2,7 +2,7 @@
 // batch changes nothing and is acknowledged again), the kiosk's hash chain followed with
 // gaps and breaks recorded as alerts, and an answer per record. Only the sending kiosk's
 // row is locked.
-import { hash as oneShotHash } from 'node:crypto';
+import { createHmac, hash as oneShotHash } from 'node:crypto';
 import { canonicalJson, CheckInRecord, hashInput, uuid7Time, type RecordOutcome } from '../main/protocol/registry-protocol.js';
 import type { AuthedKiosk } from './auth.js';
 import type { Db } from './db.js';
@@ -49,9 +49,20 @@ export const CHECKIN_COLUMNS = [
   'identity_digest',
   'prev_hash',
   'hash',
+  'person_digest',
 ];
 
-export function checkinRowValues(r: CheckInRecord, kioskId: string): unknown[] {
+/**
+ * The registry's own digest of the person, for telling repeat visits apart: HMAC-SHA-256 of
+ * the ID number under the registry's secret (`personKey`), which is kept out of the database.
+ * Null without an ID number or a key.
+ */
+export function personDigest(r: CheckInRecord, personKey: Buffer | undefined): string | null {
+  const idNumber = r.identity?.idNumber;
+  return idNumber && personKey ? createHmac('sha256', personKey).update(`idNumber:${idNumber}`).digest('hex') : null;
+}
+
+export function checkinRowValues(r: CheckInRecord, kioskId: string, personKey?: Buffer): unknown[] {
   return [
     r.id,
     r.recordedAt,
@@ -67,6 +78,7 @@ export function checkinRowValues(r: CheckInRecord, kioskId: string): unknown[] {
     r.identityDigest,
     r.prevHash,
     r.hash,
+    personDigest(r, personKey),
   ];
 }
 
@@ -109,13 +121,13 @@ function wakeAll(kioskId: string): void {
   for (const wake of [...(sleepers.get(kioskId) ?? [])]) wake();
 }
 
-export async function ingest(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Promise<RecordOutcome[]> {
+export async function ingest(db: Db, kiosk: AuthedKiosk, batch: IngestInput, personKey?: Buffer): Promise<RecordOutcome[]> {
   const deadline = Date.now() + WAIT_FOR_PREVIOUS_MS;
   const after = batch.batch?.after ?? null;
   for (;;) {
     if (after && lastBatchSeen.get(kiosk.id) !== after) await nap(kiosk.id, 50);
     try {
-      const results = await ingestOnce(db, kiosk, batch);
+      const results = await ingestOnce(db, kiosk, batch, personKey);
       if (batch.batch) {
         lastBatchSeen.set(kiosk.id, batch.batch.id);
         wakeAll(kiosk.id);
@@ -127,7 +139,7 @@ export async function ingest(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Pr
   }
 }
 
-async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Promise<RecordOutcome[]> {
+async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput, personKey?: Buffer): Promise<RecordOutcome[]> {
   const results: RecordOutcome[] = new Array(batch.records.length);
   const valid: { rec: CheckInRecord; at: number }[] = [];
   const seen = new Map<string, string>();
@@ -158,7 +170,7 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput): Promi
       const params: unknown[] = [];
       const rows = valid.map(({ rec: r }) => {
         const base = params.length;
-        params.push(...checkinRowValues(r, kiosk.id));
+        params.push(...checkinRowValues(r, kiosk.id, personKey));
         return `(${CHECKIN_COLUMNS.map((_, i) => `$${base + i + 1}`).join(',')})`;
       });
       const got = await q.query<{ id: string }>(

@@ -113,6 +113,21 @@ export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }
       DELETE FROM dataset_versions WHERE site = '' AND dataset IN ('site-config', 'roster');
     `,
   },
+  {
+    version: 4,
+    name: 'personal data: retention per site, keyed person digest',
+    // person_digest: HMAC-SHA-256 of the ID number under the registry's secret (duplicate
+    // detection without a digest anyone can open). purged_at: when retention removed the
+    // identity. match_score as double precision: the kiosk hashed the score it sent, and a
+    // real (float4) could not give it back, so a stored row's hash could not be checked again.
+    sql: `
+      ALTER TABLE checkins ADD COLUMN person_digest text;
+      ALTER TABLE checkins ADD COLUMN purged_at timestamptz;
+      ALTER TABLE checkins ALTER COLUMN match_score TYPE double precision;
+      CREATE INDEX checkins_unpurged ON checkins (recorded_at) WHERE identity IS NOT NULL;
+      CREATE TABLE site_retention (site text PRIMARY KEY, days integer NOT NULL CHECK (days BETWEEN 1 AND 3650));
+    `,
+  },
 ];
 
 /** Brings the schema up to `upTo` (all by default; tests stop earlier to migrate old data). */

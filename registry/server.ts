@@ -2,6 +2,7 @@
 // reference-data deltas, the fleet page. Bodies are read as bytes (the signature covers
 // them), bounded, parsed as JSON and validated; each refusal has its own status and reason,
 // and is logged.
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -20,6 +21,8 @@ export interface RegistryServerOptions {
   log: Logger;
   port?: number;
   host?: string;
+  /** The secret of the keyed person digest (registry/person-key.ts); a random one for this process if left out. */
+  personKey?: Buffer;
 }
 
 export interface RegistryServer {
@@ -59,6 +62,7 @@ function parseBody<T extends z.ZodType>(req: FastifyRequest, reply: FastifyReply
 
 export async function startRegistryServer(o: RegistryServerOptions): Promise<RegistryServer> {
   const { db, log } = o;
+  const personKey = o.personKey ?? randomBytes(32);
   const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false, requestTimeout: 30_000, connectionTimeout: 60_000 });
   // Keep the exact bytes: the kiosk signed them.
   app.removeAllContentTypeParsers();
@@ -115,7 +119,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     if (!body) return reply;
     let results;
     try {
-      results = await ingest(db, req.kiosk!, body);
+      results = await ingest(db, req.kiosk!, body, personKey);
     } catch (err) {
       if (err instanceof BatchPendingError) return refuse(reply, 409, 'previous-batch-pending', err.message);
       throw err;

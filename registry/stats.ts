@@ -4,6 +4,10 @@ import type { Db } from './db.js';
 export interface RegistryStats {
   checkins: number;
   distinctIds: number;
+  /** People told apart by the keyed person digest (check-ins with an ID number). */
+  distinctPeople: number;
+  /** Check-ins whose identity retention has removed. */
+  purgedIdentities: number;
   kiosks: number;
   duplicatesAcknowledged: number;
   chainBreaks: number;
@@ -11,7 +15,9 @@ export interface RegistryStats {
 }
 
 export async function registryStats(db: Db): Promise<RegistryStats> {
-  const [c] = await db.query<{ n: string; d: string }>('SELECT count(*) AS n, count(DISTINCT id) AS d FROM checkins');
+  const [c] = await db.query<{ n: string; d: string; p: string; purged: string }>(
+    'SELECT count(*) AS n, count(DISTINCT id) AS d, count(DISTINCT person_digest) AS p, count(purged_at) AS purged FROM checkins',
+  );
   const [k] = await db.query<{ n: string; dup: string }>(
     'SELECT count(*) AS n, coalesce(sum(duplicates_acknowledged), 0) AS dup FROM kiosks',
   );
@@ -21,6 +27,8 @@ export async function registryStats(db: Db): Promise<RegistryStats> {
   return {
     checkins: Number(c!.n),
     distinctIds: Number(c!.d),
+    distinctPeople: Number(c!.p),
+    purgedIdentities: Number(c!.purged),
     kiosks: Number(k!.n),
     duplicatesAcknowledged: Number(k!.dup),
     chainBreaks: Number(a!.chain),

@@ -1,5 +1,6 @@
 // `kiosk registry …`: run the registry service and administer it.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DatasetFile, DatasetName } from '../../main/protocol/registry-protocol.js';
 import { createLogger } from '../../main/core/logger.js';
 import { DatasetRefusal, isPerSite, publicationLine, publishDataset } from '../../registry/datasets.js';
@@ -7,14 +8,30 @@ import type { Db } from '../../registry/db.js';
 import { redactUrl } from '../../registry/db.js';
 import { issueEnrolCode, revokeKiosk } from '../../registry/enrolment.js';
 import { openRegistryDb } from '../../registry/open.js';
+import { loadPersonKey, PERSON_KEY_ENV } from '../../registry/person-key.js';
+import {
+  DEFAULT_REGISTRY_RETENTION_DAYS,
+  purgeIdentities,
+  retentionSettings,
+  setRetention,
+  startRetention,
+} from '../../registry/retention.js';
 import { startRegistryServer } from '../../registry/server.js';
 import { registryStats } from '../../registry/stats.js';
 import { CliError, intOption, printJson, stringOption, type Command, type CommandContext } from '../command.js';
-import { lockDataDir, REGISTRY_DATA } from '../paths.js';
+import { DATA_ROOT, lockDataDir, REGISTRY_DATA } from '../paths.js';
 
 const STORAGE_HELP = `  --db URL     PostgreSQL (postgres://user:password@host:port/database)
   --data DIR   embedded PGlite in DIR (default ${REGISTRY_DATA}); one process at a time`;
 const STORAGE_OPTIONS = { db: { type: 'string' }, data: { type: 'string' } } as const;
+
+/** Where the person-digest key is kept unless REGISTRY_PERSON_KEY gives it: beside the PGlite folder, or in the data root for PostgreSQL. */
+function personKeyFile(ctx: CommandContext): string {
+  const given = stringOption(ctx, 'person-key');
+  if (given) return given;
+  if (stringOption(ctx, 'db') ?? process.env['REGISTRY_DATABASE_URL']) return join(DATA_ROOT, 'registry.person-key');
+  return `${(stringOption(ctx, 'data') ?? REGISTRY_DATA).replace(/\/+$/, '')}.person-key`;
+}
 
 async function openFromOptions(ctx: CommandContext): Promise<Db> {
   const url = stringOption(ctx, 'db') ?? process.env['REGISTRY_DATABASE_URL'];
@@ -36,22 +53,36 @@ export const registryServe: Command = {
   name: 'registry',
   summary: 'run the registry service (check-in ingest, reference data, fleet page)',
   help: `
-Usage: kiosk registry [--db postgres://… | --data DIR] [--port N] [--host ADDRESS] [--json]
+Usage: kiosk registry [--db postgres://… | --data DIR] [--port N] [--host ADDRESS] [--person-key FILE] [--json]
 
 ${STORAGE_HELP}
   --port N        HTTP port (default 8440; 0 = any free one)
   --host ADDRESS  address to listen on (default 127.0.0.1; put a TLS proxy in front
                   of it before exposing it to kiosks on a network)
+  --person-key FILE  the secret of the keyed person digest (made, 0600, if missing;
+                  default DIR.person-key beside the PGlite folder, or
+                  ${join(DATA_ROOT, 'registry.person-key')} with --db); ${PERSON_KEY_ENV}
+                  (base64, 32 bytes or more) overrides it. Keep it out of database backups.
   --json          print {"url","db"} once serving
 
-The fleet page is at /fleet. Ctrl+C stops the service.`,
-  options: { ...STORAGE_OPTIONS, port: { type: 'string' }, host: { type: 'string' } },
+Identities of check-ins older than their site's retention are removed at start and every
+hour (kiosk registry retention; docs/PRIVACY.md). The fleet page is at /fleet. Ctrl+C stops
+the service.`,
+  options: { ...STORAGE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'person-key': { type: 'string' } },
   async run(ctx) {
+    let personKey: Buffer;
+    try {
+      personKey = loadPersonKey(personKeyFile(ctx));
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
     const db = await openFromOptions(ctx);
     const log = createLogger('registry');
+    const stopRetention = startRetention(db, log);
     const server = await startRegistryServer({
       db,
       log,
+      personKey,
       port: intOption(ctx, 'port', 8440, 0, 65535),
       host: stringOption(ctx, 'host') ?? '127.0.0.1',
     });
@@ -65,6 +96,7 @@ The fleet page is at /fleet. Ctrl+C stops the service.`,
       process.once('SIGTERM', resolve);
     });
     await server.close();
+    await stopRetention();
     await db.close();
     return 0;
   },
@@ -169,7 +201,8 @@ Usage: kiosk registry stats [--db … | --data DIR] [--json]
 
 ${STORAGE_HELP}
 
-JSON: {"checkins","distinctIds","kiosks","duplicatesAcknowledged","chainBreaks","alerts"}`,
+JSON: {"checkins","distinctIds","distinctPeople","purgedIdentities","kiosks","duplicatesAcknowledged","chainBreaks","alerts"}
+(distinctIds counts check-in ids; distinctPeople, ID numbers by their keyed digest)`,
   options: { ...STORAGE_OPTIONS },
   async run(ctx) {
     const db = await openFromOptions(ctx);
@@ -178,7 +211,7 @@ JSON: {"checkins","distinctIds","kiosks","duplicatesAcknowledged","chainBreaks",
       if (ctx.json) printJson(s);
       else
         process.stdout.write(
-          `${s.checkins} check-ins (${s.distinctIds} distinct ids) from ${s.kiosks} kiosks; ${s.duplicatesAcknowledged} duplicates acknowledged; ${s.chainBreaks} chain breaks or gaps (found by the registry or reported by kiosks); ${s.alerts} alerts\n`,
+          `${s.checkins} check-ins (${s.distinctIds} distinct ids, ${s.distinctPeople} distinct people, ${s.purgedIdentities} identities purged) from ${s.kiosks} kiosks; ${s.duplicatesAcknowledged} duplicates acknowledged; ${s.chainBreaks} chain breaks or gaps (found by the registry or reported by kiosks); ${s.alerts} alerts\n`,
         );
     } finally {
       await db.close();
@@ -204,6 +237,79 @@ ${STORAGE_HELP}`,
       const done = await revokeKiosk(db, id);
       if (!done) throw new CliError(`no active kiosk ${id}`);
       process.stdout.write(`kiosk ${id} revoked\n`);
+    } finally {
+      await db.close();
+    }
+    return 0;
+  },
+};
+
+export const registryRetention: Command = {
+  name: 'registry retention',
+  summary: 'show or set how long the registry keeps identities, by default and per site',
+  help: `
+Usage: kiosk registry retention [--site SITE] [--days N] [--db … | --data DIR] [--json]
+
+Without --days, shows the default and each site's own retention. With --days, sets the
+site's (or, without --site, the default for every site without its own). After that many
+days a check-in's identity (ID number, name, birth date, …) is removed; its decision record,
+identity digest and hash stay. The default until set: ${DEFAULT_REGISTRY_RETENTION_DAYS} days.
+
+  --site SITE  the site
+  --days N     1 to 3650
+
+${STORAGE_HELP}`,
+  options: { ...STORAGE_OPTIONS, site: { type: 'string' }, days: { type: 'string' } },
+  async run(ctx) {
+    const site = stringOption(ctx, 'site') ?? null;
+    const days = stringOption(ctx, 'days') === undefined ? null : intOption(ctx, 'days', 0, 1, 3650);
+    if (days === null && site !== null) throw new CliError('give --days N to set the retention of a site');
+    const db = await openFromOptions(ctx);
+    try {
+      if (days !== null) await setRetention(db, site, days);
+      const r = await retentionSettings(db);
+      if (ctx.json) printJson(r);
+      else
+        process.stdout.write(
+          `default: ${r.defaultDays} days\n${Object.entries(r.sites)
+            .map(([s, d]) => `${s}: ${d} days\n`)
+            .join('')}`,
+        );
+    } finally {
+      await db.close();
+    }
+    return 0;
+  },
+};
+
+export const registryPurge: Command = {
+  name: 'registry purge',
+  summary: 'remove now the identities of check-ins older than their site retention',
+  help: `
+Usage: kiosk registry purge [--db … | --data DIR] [--json]
+
+What the running service does every hour (kiosk registry retention sets how long).
+Prints the number of check-ins whose identity was removed, by site.
+
+${STORAGE_HELP}`,
+  options: { ...STORAGE_OPTIONS },
+  async run(ctx) {
+    const db = await openFromOptions(ctx);
+    try {
+      const bySite = await purgeIdentities(db);
+      if (ctx.json) printJson({ purged: bySite });
+      else {
+        const total = Object.values(bySite).reduce((a, b) => a + b, 0);
+        process.stdout.write(
+          `${total} check-ins lost their identity${
+            total
+              ? `: ${Object.entries(bySite)
+                  .map(([s, n]) => `${s} ${n}`)
+                  .join(', ')}`
+              : ''
+          }\n`,
+        );
+      }
     } finally {
       await db.close();
     }

@@ -34,7 +34,11 @@ describe('airport boarding through pcscd, the virtual scanner and the camera', (
       workflow: 'airport-boarding',
       verification: { name: expect.stringMatching(/^match/), flight: 'boarding' },
     });
-    expect(d.record.identity).toEqual({ idNumber: expect.stringMatching(/^\d{12}$/), flight: d.decision.flight!.id });
+    expect(d.record.identity).toEqual({
+      idNumber: expect.stringMatching(/^\d{12}$/),
+      flight: d.decision.flight!.id,
+      salt: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
   });
 
   it('boards a passenger who places the card first and scans the pass after', async () => {

@@ -1,7 +1,7 @@
 // The registry and sync commands as separate processes, on an embedded registry in a
 // temporary folder, and `kiosk demo` end to end.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,10 @@ describe('kiosk registry / sync / demo commands', () => {
         });
         server.once('exit', (c) => reject(new Error(`registry exited ${c}`)));
       });
+      // Personal data at rest: the folder, its lock and the person-digest key are the owner's alone.
+      expect(statSync(data).mode & 0o777).toBe(0o700);
+      expect(statSync(`${data}.lock`).mode & 0o777).toBe(0o600);
+      expect(statSync(`${data}.person-key`).mode & 0o777).toBe(0o600);
       // The folder is in use: admin commands on it are refused with words, not corrupted.
       expect(run('registry', 'stats', '--data', data).stderr).toMatch(/in use by process \d+/);
       const db = join(dir, 'kiosk.db');
@@ -75,6 +79,8 @@ describe('kiosk registry / sync / demo commands', () => {
     expect(JSON.parse(stats.stdout)).toEqual({
       checkins: 0,
       distinctIds: 0,
+      distinctPeople: 0,
+      purgedIdentities: 0,
       kiosks: 1,
       duplicatesAcknowledged: 0,
       chainBreaks: 1,
@@ -83,6 +89,13 @@ describe('kiosk registry / sync / demo commands', () => {
     expect(run('registry', 'stats', '--data', data).stdout).toMatch(
       /; 1 chain breaks or gaps \(found by the registry or reported by kiosks\); 1 alerts/,
     );
+    // Retention: the default, a site's own, and a purge on demand.
+    expect(JSON.parse(run('registry', 'retention', '--data', data, '--json').stdout)).toEqual({ defaultDays: 90, sites: {} });
+    const set = run('registry', 'retention', '--site', 'hospital-x', '--days', '30', '--data', data, '--json');
+    expect(JSON.parse(set.stdout)).toEqual({ defaultDays: 90, sites: { 'hospital-x': 30 } });
+    expect(run('registry', 'retention', '--days', '0', '--data', data).stderr).toMatch(/--days/);
+    const purge = run('registry', 'purge', '--data', data, '--json');
+    expect([purge.status, JSON.parse(purge.stdout)]).toEqual([0, { purged: {} }]);
     const offline = run('sync', 'status', '--db', join(dir, 'kiosk.db'), '--json');
     expect(offline.status).toBe(2);
     expect(JSON.parse(offline.stdout)).toMatchObject({ online: false, lastError: expect.stringMatching(/cannot reach the registry/) });

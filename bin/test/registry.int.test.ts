@@ -1,7 +1,7 @@
 // Lives in bin/test: it joins the kiosk side (main/store, main/sync) and the registry, as bin does.
 // The registry over HTTP on loopback, against PGlite and against a real PostgreSQL server
 // (a throwaway cluster): enrolment, ingest, every refusal, the chain, reference data, stats.
-import { createHash, randomBytes, sign } from 'node:crypto';
+import { createHash, createHmac, randomBytes, sign } from 'node:crypto';
 import { createPrivateKey } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  canonicalJson,
   DatasetDelta,
+  hashInput,
   H_KIOSK,
   H_NONCE,
   H_SIGNATURE,
@@ -27,6 +29,7 @@ import { migrateRegistry, REGISTRY_MIGRATIONS } from '../../registry/migrations.
 import { openRegistryDb } from '../../registry/open.js';
 import { startPostgresCluster, type PostgresCluster } from '../../registry/postgres-cluster.js';
 import { startRegistryServer, type RegistryServer } from '../../registry/server.js';
+import { purgeIdentities, retentionSettings, setRetention } from '../../registry/retention.js';
 import { registryStats } from '../../registry/stats.js';
 import { airportConfig, csca, flight, hospitalConfig, patient } from './fixtures/dataset-items.js';
 
@@ -46,11 +49,12 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
   let server: RegistryServer;
   let dir: string;
   const stores: KioskStore[] = [];
+  const personKey = randomBytes(32);
 
   beforeAll(async () => {
     if (backend === 'postgres') cluster = await startPostgresCluster();
     db = await openRegistryDb(cluster ? { kind: 'postgres', url: cluster.url } : { kind: 'pglite', dir: null });
-    server = await startRegistryServer({ db, log: pino({ level: 'silent' }) });
+    server = await startRegistryServer({ db, log: pino({ level: 'silent' }), personKey });
     dir = mkdtempSync(join(tmpdir(), 'registry-test-'));
   }, 120_000);
   afterAll(async () => {
@@ -437,6 +441,87 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     expect(html).toMatch(/<svg[^>]*aria-label="check-ins per hour per site/);
     expect(html).toMatch(/chain-gap/);
     expect(html).not.toMatch(/<script/);
+  });
+
+  /** A stored check-in as the kiosk sent it, read back from the registry's columns, and whether its hash still checks. */
+  async function storedRows(kioskId: string) {
+    const rows = await db.query<Record<string, unknown>>('SELECT * FROM checkins WHERE kiosk_id = $1 ORDER BY seq', [kioskId]);
+    return rows.map((r) => {
+      const base = {
+        id: r['id'] as string,
+        site: r['site'] as string,
+        workflow: r['workflow'] as CheckInRecord['workflow'],
+        recordedAt: new Date(r['recorded_at'] as string).toISOString(),
+        seq: Number(r['seq']),
+        decision: r['decision'] as CheckInRecord['decision'],
+        reasons: r['reasons'] as string[],
+        matchScore: r['match_score'] as number | null,
+        verification: r['verification'] as Record<string, string>,
+        identityDigest: r['identity_digest'] as string | null,
+        prevHash: r['prev_hash'] as string,
+      };
+      return {
+        row: r,
+        hashChecks: createHash('sha256').update(hashInput(base)).digest('hex') === r['hash'],
+      };
+    });
+  }
+
+  it("removes identities older than their site's retention, keeping the decision record, its digest and a chain that still checks", async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    const short = await kiosk('retention-short');
+    const other = await kiosk('retention-default');
+    await setRetention(db, 'retention-short', 10);
+    expect(await retentionSettings(db)).toMatchObject({ defaultDays: 90, sites: { 'retention-short': 10 } });
+    const input = {
+      ...SAMPLE,
+      matchScore: 0.7231,
+      identity: { idNumber: '001099012345', fullName: 'Trần Thị Bình', dateOfBirth: '1999-01-02' },
+    };
+    for (const k of [short, other]) {
+      k.store.record({ ...input, site: k.creds.site }, now - 100 * day); // past every retention
+      k.store.record({ ...input, site: k.creds.site }, now - 20 * day); // past the short one only
+      k.store.record({ ...input, site: k.creds.site }, now - day);
+      expect(await k.engine.uploadOnce()).toMatchObject({ accepted: 3 });
+    }
+    const purged = await purgeIdentities(db, new Date(now));
+    expect(purged).toMatchObject({ 'retention-short': 2, 'retention-default': 1 });
+    for (const [k, kept] of [
+      [short, [false, false, true]],
+      [other, [false, true, true]],
+    ] as const) {
+      const rows = await storedRows(k.creds.kioskId);
+      expect(rows.map((r) => r.row['identity'] !== null)).toEqual(kept);
+      expect(rows.map((r) => r.row['purged_at'] !== null)).toEqual(kept.map((x) => !x));
+      // The decision record stays, with the digest: every row's hash still checks, and each names the one before.
+      expect(rows.every((r) => r.hashChecks && r.row['decision'] === 'admitted' && r.row['identity_digest'])).toBe(true);
+      rows.forEach((r, i) => i && expect(r.row['prev_hash']).toBe(rows[i - 1]!.row['hash']));
+    }
+    expect(await purgeIdentities(db, new Date(now))).toEqual({}); // nothing left to purge
+    expect((await registryStats(db)).purgedIdentities).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps a keyed person digest for repeat visits; the database alone cannot confirm a guessed ID number', async () => {
+    const k = await kiosk('person-digest');
+    const before = (await registryStats(db)).distinctPeople;
+    const id = '079188000123';
+    for (const idNumber of [id, id, '079188000124']) k.store.record({ ...SAMPLE, site: 'person-digest', identity: { idNumber } });
+    k.store.record({ ...SAMPLE, site: 'person-digest', identity: null });
+    expect(await k.engine.uploadOnce()).toMatchObject({ accepted: 4 });
+    const rows = (await storedRows(k.creds.kioskId)).map((r) => r.row);
+    const keyed = createHmac('sha256', personKey).update(`idNumber:${id}`).digest('hex');
+    expect(rows.map((r) => r['person_digest'])).toEqual([keyed, keyed, expect.stringMatching(/^[0-9a-f]{64}$/), null]);
+    expect((await registryStats(db)).distinctPeople).toBe(before + 2);
+    // An attacker with the database tries the guessed number the ways an unkeyed digest would allow.
+    await setRetention(db, 'person-digest', 1);
+    await purgeIdentities(db, new Date(Date.now() + 2 * 86_400_000));
+    const after = (await storedRows(k.creds.kioskId)).map((r) => r.row);
+    const guesses = [id, canonicalJson({ idNumber: id }), `idNumber:${id}`].map((t) => createHash('sha256').update(t).digest('hex'));
+    for (const r of after) {
+      expect(r['identity']).toBeNull();
+      for (const g of guesses) expect([r['identity_digest'], r['person_digest']]).not.toContain(g);
+    }
   });
 
   it('types client-side failures: nobody listening is "offline"', async () => {

@@ -36,6 +36,15 @@ export const Identity = z.strictObject({
     .optional(),
   flight: z.string().max(16).optional(),
   appointment: z.string().max(64).optional(),
+  /**
+   * 128 random bits the kiosk adds to every identity it records, so that identityDigest is a
+   * commitment nobody can open once the identity is purged: without it an ID number is found
+   * from its SHA-256 by trying them all (docs/PRIVACY.md). Optional for records made before.
+   */
+  salt: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
 });
 export type Identity = z.infer<typeof Identity>;
 
@@ -55,7 +64,7 @@ export const CheckInRecord = z.strictObject({
     .refine((v) => Object.keys(v).length <= 16, 'at most 16 checks'),
   /** Null once purged by retention, or when the site keeps none. */
   identity: Identity.nullable(),
-  /** SHA-256 of the canonical identity (kept after a purge, so the chain still verifies). */
+  /** SHA-256 of the canonical identity, salt included (kept after a purge, so the chain still verifies). */
   identityDigest: hex64.nullable(),
   prevHash: hex64,
   hash: hex64,

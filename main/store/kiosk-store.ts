@@ -3,7 +3,8 @@
 // log. One process owns it and is its only writer (the kiosk core; `kiosk sync status` only
 // reads). A check-in and its outbox row commit together, durably (WAL, synchronous=FULL),
 // before the UI may say "done".
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
   canonicalJson,
@@ -92,13 +93,22 @@ export class KioskStore {
   private readonly s;
 
   constructor(path: string, options: { readonly?: boolean } = {}) {
+    const onDisk = path !== ':memory:' && path !== '' && !path.startsWith('file:');
     try {
+      // Personal data: the file is the owner's alone (0600). SQLite gives its -wal and -shm
+      // files the mode of the database file; a file an older kiosk made 0644 is tightened.
+      if (onDisk && !options.readonly) {
+        if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+        for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+      }
       this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     } catch (err) {
       throw new StoreError(`cannot open the kiosk database ${path}: ${(err as Error).message}`);
     }
     this.db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
+      // Deleted content is overwritten with zeros (purgeIdentities also rewrites the file).
+      this.db.pragma('secure_delete = ON');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
@@ -163,7 +173,10 @@ export class KioskStore {
       .transaction((): CheckInRecord => {
         const head = this.s.head.get() as { seq: number; hash: string } | undefined;
         const { id, ms } = uuidv7(now);
-        const identityDigest = input.identity ? sha256(canonicalJson(input.identity)) : null;
+        // The salt makes the digest that outlives the identity (in the chain, here and at the
+        // registry) impossible to open by trying every ID number.
+        const identity: Identity | null = input.identity ? { ...input.identity, salt: randomBytes(16).toString('hex') } : null;
+        const identityDigest = identity ? sha256(canonicalJson(identity)) : null;
         const base = {
           id,
           site: input.site,
@@ -188,13 +201,13 @@ export class KioskStore {
           reasons: JSON.stringify(base.reasons),
           match_score: base.matchScore,
           verification: JSON.stringify(base.verification),
-          identity: input.identity ? JSON.stringify(input.identity) : null,
+          identity: identity ? JSON.stringify(identity) : null,
           identity_digest: identityDigest,
           prev_hash: base.prevHash,
           hash,
         });
         this.s.enqueue.run(base.seq);
-        return { ...base, identity: input.identity, hash };
+        return { ...base, identity, hash };
       })
       .immediate();
   }
@@ -238,11 +251,23 @@ export class KioskStore {
     return { length: q.n, oldestRecordedAt: first?.recorded_at ?? null, lastError: e?.last_error ?? null };
   }
 
-  /** Retention: personal fields of acknowledged check-ins older than `olderThanMs` go; the decision record stays. */
+  /**
+   * Retention: personal fields of acknowledged check-ins older than `olderThanMs` go; the
+   * decision record stays. What they held does not stay on disk either. secure_delete zeroes
+   * the cells a purge rewrites, but a page split leaves stale copies of cells in the free
+   * space of the pages it rebuilt, so the file is rewritten whole (VACUUM: about 1 s for
+   * 200,000 check-ins), and the WAL, which still holds pages as they were, is checkpointed
+   * and truncated to nothing.
+   */
   purgeIdentities(olderThanMs: number, now: number = Date.now()): number {
     const cutoff = new Date(now - olderThanMs).toISOString();
     const n = this.s.purge.run(new Date(now).toISOString(), cutoff).changes;
-    if (n) this.audit('retention.purge', { checkins: n, olderThan: cutoff }, now);
+    if (n) {
+      this.audit('retention.purge', { checkins: n, olderThan: cutoff }, now);
+      this.db.exec('VACUUM');
+      // A reader (kiosk sync status) on an old snapshot can keep the WAL for now; the next purge truncates it.
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
     return n;
   }
 

@@ -1,11 +1,11 @@
 // The kiosk store on real SQLite files.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { uuid7Time } from '../../protocol/registry-protocol.js';
+import { canonicalJson, uuid7Time } from '../../protocol/registry-protocol.js';
 import { KioskStore, migrate, StoreError, type CheckInInput } from '../kiosk-store.js';
 import { MIGRATIONS } from '../migrations.js';
 
@@ -195,5 +195,82 @@ describe('hashedText', () => {
     expect(hashInput(base)).toBe(`${r.prevHash}\n${canonicalJson(base)}`);
     expect(createHash('sha256').update(hashInput(base)).digest('hex')).toBe(hash);
     store.close();
+  });
+});
+
+describe('personal data at rest on the kiosk', () => {
+  const day = 86_400_000;
+  const files = (path: string) => [path, `${path}-wal`, `${path}-shm`];
+  const onDisk = (path: string, text: string) =>
+    files(path).some((f) => existsSync(f) && readFileSync(f).includes(Buffer.from(text, 'utf8')));
+
+  it('leaves no purged name in kiosk.db, its -wal or its -shm', () => {
+    const path = dbPath();
+    const store = new KioskStore(path);
+    const now = Date.parse('2026-11-23T00:00:00Z');
+    // Enough rows to split pages, each with its own distinctive name.
+    const names = Array.from({ length: 300 }, (_, i) => `Zyxwquor Vexlantha ${String(i).padStart(3, '0')}`);
+    const ids = names.map((fullName) => store.record({ ...SAMPLE, identity: { ...SAMPLE.identity, fullName } }, now - 40 * day).id);
+    store.markSynced(ids, now - 40 * day);
+    const kept = store.record({ ...SAMPLE, identity: { ...SAMPLE.identity, fullName: 'Keptname Recentia' } }, now - day);
+    store.markSynced([kept.id], now);
+    expect(names.every((n) => onDisk(path, n))).toBe(true); // the test can see a name when it is there
+    expect(store.purgeIdentities(30 * day, now)).toBe(300);
+    expect(names.filter((n) => onDisk(path, n))).toEqual([]);
+    expect(onDisk(path, 'Zyxwquor')).toBe(false);
+    expect(onDisk(path, 'Keptname Recentia')).toBe(true); // not yet due: still there
+    expect(store.verifyChain()).toMatchObject({ ok: true, count: 301 });
+    store.close();
+    expect(names.filter((n) => onDisk(path, n))).toEqual([]);
+  });
+
+  it('zeroes deleted content and gives the pages a purge freed back to the file system', () => {
+    const path = dbPath();
+    const store = new KioskStore(path);
+    expect(store.db.pragma('secure_delete', { simple: true })).toBe(1);
+    const now = Date.parse('2026-11-23T00:00:00Z');
+    const long = 'Q'.repeat(100);
+    const ids = Array.from(
+      { length: 2000 },
+      () => store.record({ ...SAMPLE, identity: { ...SAMPLE.identity, fullName: long } }, now - 40 * day).id,
+    );
+    store.markSynced(ids, now);
+    const before = store.db.pragma('page_count', { simple: true }) as number;
+    store.purgeIdentities(30 * day, now);
+    expect(store.db.pragma('freelist_count', { simple: true })).toBe(0);
+    expect(store.db.pragma('page_count', { simple: true }) as number).toBeLessThan(before);
+    expect(statSync(`${path}-wal`).size).toBe(0);
+    store.close();
+  });
+
+  it('salts the identity digest, so the digest a purge leaves cannot be opened by trying ID numbers', () => {
+    const store = new KioskStore(dbPath());
+    const now = Date.parse('2026-11-23T00:00:00Z');
+    const a = store.record(SAMPLE, now - 40 * day);
+    const b = store.record(SAMPLE, now - 40 * day);
+    expect(a.identity).toEqual({ ...SAMPLE.identity, salt: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(a.identityDigest).not.toBe(b.identityDigest); // the same person twice: unlinkable digests
+    store.markSynced([a.id, b.id], now);
+    store.purgeIdentities(30 * day, now);
+    const [row] = store.page(0, 1);
+    expect(row).toMatchObject({ identity: null, identityDigest: a.identityDigest });
+    // What an attacker holding the file would try: the digest of the guessed identity.
+    const guess = createHash('sha256').update(canonicalJson(SAMPLE.identity)).digest('hex');
+    expect(row!.identityDigest).not.toBe(guess);
+    expect(store.verifyChain()).toMatchObject({ ok: true, count: 2 });
+    store.close();
+  });
+
+  it('creates kiosk.db and its -wal and -shm for its owner only (0600), and tightens an older 0644 file', () => {
+    const path = dbPath();
+    const store = new KioskStore(path);
+    store.record(SAMPLE);
+    for (const f of files(path)) expect(statSync(f).mode & 0o777, f).toBe(0o600);
+    store.close();
+    const old = dbPath();
+    writeFileSync(old, '', { mode: 0o644 });
+    chmodSync(old, 0o644);
+    new KioskStore(old).close();
+    expect(statSync(old).mode & 0o777).toBe(0o600);
   });
 });
