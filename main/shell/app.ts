@@ -2,9 +2,10 @@
 // the kiosk core as a utilityProcess, and hands the window a MessagePort to the core.
 // Nothing else crosses into the renderer.
 import { BrowserWindow, MessageChannelMain, app, ipcMain, net, protocol, utilityProcess, type IpcMainEvent } from 'electron';
-import { join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { APP_CSP, APP_ENTRY, APP_SCHEME, hardenWebContents, isTrustedSender, kioskWindowOptions } from './security.js';
+import { resolveAppPath } from './kiosk-protocol.js';
 
 const distDir = fileURLToPath(new URL('../../', import.meta.url));
 const rendererDir = join(distDir, 'renderer');
@@ -17,10 +18,9 @@ app.enableSandbox();
 
 function serveRenderer(): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const { host, pathname } = new URL(request.url);
-    const file = normalize(join(rendererDir, decodeURIComponent(pathname)));
-    if (host !== 'app' || !file.startsWith(rendererDir + sep)) return new Response('not found', { status: 404 });
-    const res = await net.fetch(pathToFileURL(file).href);
+    const resolved = resolveAppPath(request.url, rendererDir);
+    if (!('file' in resolved)) return new Response(resolved.reason, { status: resolved.status, headers: { 'content-type': 'text/plain' } });
+    const res = await net.fetch(pathToFileURL(resolved.file).href);
     const headers = new Headers(res.headers);
     headers.set('content-security-policy', APP_CSP);
     headers.set('x-content-type-options', 'nosniff');
