@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCANNER_SOCKET_DEFAULT_PORT } from '../../drivers/hid/socket-transport.js';
@@ -10,6 +9,7 @@ import { createLogger } from '../../main/core/logger.js';
 import { loadScannerConfig } from '../../main/core/scanner-service.js';
 import { KioskStore } from '../../main/store/kiosk-store.js';
 import { simSiteConfig } from '../../simulator/site-data.js';
+import { CHROMIUM, openChromiumApp } from '../chromium-app.js';
 import { CliError, intOption, printJson, stringOption, type Command } from '../command.js';
 import { ensureDirFor, KIOSK_DB, SIM_KIOSK_DB, SIM_REGISTRY_DATA } from '../paths.js';
 import { simulatorPcsc, simulatorRegistry, type SimulatorPcsc, type SimulatorRegistry } from '../simulator-site.js';
@@ -17,7 +17,6 @@ import { VPCD_DEFAULT_PORT } from '../../simulator/vpcd.js';
 import { DEFAULT_SIM_PKI } from './sim.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 
 /** The Electron binary's path when it was downloaded, else null (the usual case here). */
 function electronBinary(): string | null {
@@ -29,26 +28,6 @@ function electronBinary(): string | null {
   } catch {
     return null;
   }
-}
-
-function openChromiumApp(url: string): () => void {
-  const profile = mkdtempSync(join(tmpdir(), 'kiosk-chromium-'));
-  const args = [
-    `--app=${url}`,
-    `--user-data-dir=${profile}`,
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-  ];
-  if (process.getuid?.() === 0) args.push('--no-sandbox');
-  const child = spawn(CHROMIUM, args, { stdio: 'ignore' });
-  child.on('error', () => undefined);
-  return () => {
-    child.kill();
-    rmSync(profile, { recursive: true, force: true });
-  };
 }
 
 export const start: Command = {

@@ -1,10 +1,11 @@
 // Electron main process: a thin shell. It opens the kiosk window on our own scheme, starts
 // the kiosk core as a utilityProcess, and hands the window a MessagePort to the core.
 // Nothing else crosses into the renderer.
-import { BrowserWindow, MessageChannelMain, app, ipcMain, net, protocol, utilityProcess, type IpcMainEvent } from 'electron';
-import { join, normalize, sep } from 'node:path';
+import { BrowserWindow, Menu, MessageChannelMain, app, ipcMain, net, protocol, utilityProcess, type IpcMainEvent } from 'electron';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { APP_CSP, APP_ENTRY, APP_SCHEME, hardenWebContents, isTrustedSender, kioskWindowOptions } from './security.js';
+import { APP_CSP, APP_ENTRY, APP_SCHEME, createHelloGate, hardenApp, kioskWindowOptions } from './security.js';
+import { resolveAppPath } from './kiosk-protocol.js';
 
 const distDir = fileURLToPath(new URL('../../', import.meta.url));
 const rendererDir = join(distDir, 'renderer');
@@ -13,14 +14,13 @@ const simulator = process.env['KIOSK_SIMULATOR'] === '1' || process.argv.include
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } },
 ]);
-app.enableSandbox();
+hardenApp(app, Menu);
 
 function serveRenderer(): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const { host, pathname } = new URL(request.url);
-    const file = normalize(join(rendererDir, decodeURIComponent(pathname)));
-    if (host !== 'app' || !file.startsWith(rendererDir + sep)) return new Response('not found', { status: 404 });
-    const res = await net.fetch(pathToFileURL(file).href);
+    const resolved = resolveAppPath(request.url, rendererDir);
+    if (!('file' in resolved)) return new Response(resolved.reason, { status: resolved.status, headers: { 'content-type': 'text/plain' } });
+    const res = await net.fetch(pathToFileURL(resolved.file).href);
     const headers = new Headers(res.headers);
     headers.set('content-security-policy', APP_CSP);
     headers.set('x-content-type-options', 'nosniff');
@@ -54,18 +54,20 @@ async function main(): Promise<void> {
   serveRenderer();
   const core = startCore();
   const win = new BrowserWindow(kioskWindowOptions(join(distDir, 'main/shell/preload.cjs'), !simulator));
-  hardenWebContents(win.webContents);
 
-  // The preload asks for its port once the page has loaded; only our page's main frame gets one.
-  ipcMain.on('kiosk:hello', (event: IpcMainEvent) => {
-    if (event.sender !== win.webContents || !isTrustedSender(event.senderFrame)) {
-      console.error('refused kiosk:hello from an untrusted frame');
-      return;
-    }
-    const { port1, port2 } = new MessageChannelMain();
-    core.postMessage({ type: 'ui-port' }, [port1]);
-    event.sender.postMessage('kiosk:port', null, [port2]);
-  });
+  // The preload asks for its port once the page has loaded: only our page's main frame in
+  // this window gets one, once per page load (security.ts, createHelloGate).
+  const hello = createHelloGate<IpcMainEvent>(
+    win.webContents.id,
+    (event) => {
+      const { port1, port2 } = new MessageChannelMain();
+      core.postMessage({ type: 'ui-port' }, [port1]);
+      event.sender.postMessage('kiosk:port', null, [port2]);
+    },
+    (reason) => console.error(reason),
+  );
+  win.webContents.on('did-navigate', () => hello.newPage());
+  ipcMain.on('kiosk:hello', (event: IpcMainEvent) => hello.hello(event));
 
   win.once('ready-to-show', () => win.show());
   await win.loadURL(APP_ENTRY);

@@ -1,7 +1,9 @@
 // The kiosk window's security policy, as plain functions so tests can assert it without an
 // Electron binary. app.ts wires them to the real session and webContents.
 import type {
+  App,
   BrowserWindowConstructorOptions,
+  Menu,
   HandlerDetails,
   PermissionCheckHandlerHandlerDetails,
   PermissionRequest,
@@ -99,7 +101,7 @@ export function isTrustedSender(frame: Pick<WebFrameMain, 'url' | 'parent'> | nu
   return !!frame && frame.parent === null && isAppUrl(frame.url);
 }
 
-/** Wires the handlers above to one window's webContents. */
+/** Wires the handlers above to one webContents: app.ts does it for every one (hardenApp). */
 export function hardenWebContents(contents: WebContents): void {
   contents.setWindowOpenHandler(denyWindowOpen);
   contents.on('will-navigate', (event, url) => {
@@ -113,4 +115,65 @@ export function hardenWebContents(contents: WebContents): void {
     callback(allowPermissionRequest(permission, details as PermissionRequest & { mediaTypes?: string[] }));
   });
   contents.session.setPermissionCheckHandler((_wc, permission, origin, details) => allowPermissionCheck(permission, origin, details));
+}
+
+/**
+ * The app-wide policy, applied before anything is created: the renderer sandbox everywhere,
+ * no application menu (Electron's default one has reload, dev tools and quit), and every
+ * webContents hardened the moment it exists — not only the kiosk window's: a devtools
+ * window, a webview or a popup that slipped through gets the same rules.
+ */
+export function hardenApp(
+  app: Pick<App, 'enableSandbox' | 'on'>,
+  menu: Pick<typeof Menu, 'setApplicationMenu'>,
+  harden: (contents: WebContents) => void = hardenWebContents,
+): void {
+  app.enableSandbox();
+  menu.setApplicationMenu(null);
+  app.on('web-contents-created', (_event, contents) => harden(contents));
+}
+
+/** What of an IPC event the hello gate reads. */
+export interface HelloEvent {
+  sender: Pick<WebContents, 'id'>;
+  senderFrame: Pick<WebFrameMain, 'url' | 'parent'> | null;
+}
+
+export interface HelloGate<E extends HelloEvent = HelloEvent> {
+  /** One `kiosk:hello`: `grant` is called for the first from our page's main frame per page load; every other is refused and logged. */
+  hello(event: E): boolean;
+  /** The window's main frame committed a new document (did-navigate): it may say hello once more. */
+  newPage(): void;
+}
+
+/**
+ * The preload asks for its port to the core once per page load. A second hello from the same
+ * page (a compromised renderer asking for more ports) is refused; a reload is a new page and
+ * gets a new port. The gate opens again when a new document commits in the main frame, not
+ * when a navigation starts: until the commit the old page is still there and could ask again.
+ */
+export function createHelloGate<E extends HelloEvent>(
+  windowContentsId: number,
+  grant: (event: E) => void,
+  refuse: (reason: string) => void,
+): HelloGate<E> {
+  let answered = false;
+  return {
+    hello(event) {
+      let reason: string | null = null;
+      if (event.sender.id !== windowContentsId) reason = `refused kiosk:hello from webContents ${event.sender.id}, not the kiosk window`;
+      else if (!isTrustedSender(event.senderFrame)) reason = 'refused kiosk:hello from an untrusted frame';
+      else if (answered) reason = 'refused a second kiosk:hello from the same page load';
+      if (reason) {
+        refuse(reason);
+        return false;
+      }
+      answered = true;
+      grant(event);
+      return true;
+    },
+    newPage() {
+      answered = false;
+    },
+  };
 }

@@ -7,7 +7,9 @@ import {
   allowPermissionCheck,
   allowPermissionRequest,
   blocksNavigation,
+  createHelloGate,
   denyWindowOpen,
+  hardenApp,
   hardenWebContents,
   isTrustedSender,
   kioskWindowOptions,
@@ -108,5 +110,96 @@ describe('hardenWebContents', () => {
     const cb = vi.fn();
     request(null, 'media', cb, { requestingUrl: APP_ENTRY, mediaTypes: ['audio'] });
     expect(cb).toHaveBeenCalledWith(false);
+  });
+});
+
+describe('hardenApp', () => {
+  function fakeApp() {
+    const listeners = new Map<string, (...args: unknown[]) => void>();
+    return {
+      enableSandbox: vi.fn(),
+      on: vi.fn((name: string, l: (...args: unknown[]) => void) => listeners.set(name, l)),
+      listeners,
+    };
+  }
+
+  it('removes the default application menu', () => {
+    const menu = { setApplicationMenu: vi.fn() };
+    hardenApp(fakeApp() as never, menu as never);
+    expect(menu.setApplicationMenu).toHaveBeenCalledWith(null);
+  });
+
+  it('sandboxes every renderer and hardens every webContents as it is created, not only the window', () => {
+    const app = fakeApp();
+    const harden = vi.fn();
+    hardenApp(app as never, { setApplicationMenu: vi.fn() } as never, harden);
+    expect(app.enableSandbox).toHaveBeenCalled();
+    const created = app.listeners.get('web-contents-created');
+    expect(created).toBeDefined();
+    const popup = { id: 7 };
+    const devtools = { id: 8 };
+    created!({}, popup);
+    created!({}, devtools);
+    expect(harden.mock.calls).toEqual([[popup], [devtools]]);
+  });
+
+  it('hardens with hardenWebContents by default', () => {
+    const app = fakeApp();
+    hardenApp(app as never, { setApplicationMenu: vi.fn() } as never);
+    const contents = {
+      setWindowOpenHandler: vi.fn(),
+      on: vi.fn(),
+      session: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() },
+    };
+    app.listeners.get('web-contents-created')!({}, contents);
+    expect(contents.setWindowOpenHandler).toHaveBeenCalledWith(denyWindowOpen);
+    expect(contents.on.mock.calls.map((c) => c[0])).toEqual(expect.arrayContaining(['will-navigate', 'will-attach-webview']));
+  });
+});
+
+describe('kiosk:hello', () => {
+  const WINDOW = 3;
+  const ourPage = { url: APP_ENTRY, parent: null };
+  const event = (id = WINDOW, frame: { url: string; parent: null | object } | null = ourPage) => ({
+    sender: { id },
+    senderFrame: frame as never,
+  });
+
+  function gate() {
+    const grant = vi.fn();
+    const refuse = vi.fn();
+    return { grant, refuse, gate: createHelloGate(WINDOW, grant, refuse) };
+  }
+
+  it('answers our page once per page load and refuses, with a log line, a second hello', () => {
+    const { grant, refuse, gate: g } = gate();
+    const first = event();
+    expect(g.hello(first)).toBe(true);
+    expect(grant).toHaveBeenCalledWith(first);
+    expect(g.hello(event())).toBe(false);
+    expect(g.hello(event())).toBe(false);
+    expect(grant).toHaveBeenCalledTimes(1);
+    expect(refuse).toHaveBeenCalledTimes(2);
+    expect(refuse.mock.calls[0]![0]).toMatch(/second kiosk:hello/);
+  });
+
+  it('gives a reloaded page a new port, once', () => {
+    const { grant, gate: g } = gate();
+    g.hello(event());
+    g.newPage();
+    expect(g.hello(event())).toBe(true);
+    expect(g.hello(event())).toBe(false);
+    expect(grant).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses other webContents and untrusted frames, without using up the page load', () => {
+    const { grant, refuse, gate: g } = gate();
+    expect(g.hello(event(9))).toBe(false);
+    expect(g.hello(event(WINDOW, { url: APP_ENTRY, parent: {} }))).toBe(false);
+    expect(g.hello(event(WINDOW, { url: 'https://evil.example/', parent: null }))).toBe(false);
+    expect(g.hello(event(WINDOW, null))).toBe(false);
+    expect(refuse).toHaveBeenCalledTimes(4);
+    expect(grant).not.toHaveBeenCalled();
+    expect(g.hello(event())).toBe(true);
   });
 });
