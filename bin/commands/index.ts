@@ -5,7 +5,14 @@ import { fuzz } from './fuzz.js';
 import { read } from './read.js';
 import { demo } from './demo.js';
 import { faceVerify } from './face.js';
-import { registryEnrolCode, registryPublish, registryRevoke, registryServe, registryStatsCommand } from './registry.js';
+import {
+  registryEnrolCode,
+  registryOperatorToken,
+  registryPublish,
+  registryRevoke,
+  registryServe,
+  registryStatsCommand,
+} from './registry.js';
 import { syncEnrol, syncStatus } from './sync.js';
 import { barcodeListen, simScanner } from './scanner.js';
 import { simChip, simCitizens } from './sim.js';
@@ -25,6 +32,7 @@ export const commands: Command[] = [
   registryPublish,
   registryStatsCommand,
   registryRevoke,
+  registryOperatorToken,
   syncStatus,
   syncEnrol,
   demo,
