@@ -1,4 +1,4 @@
-// The fleet page: plain server-rendered HTML (no script), kiosks with last seen, queue and
+// The fleet page and its login form: plain server-rendered HTML (no script), kiosks with last seen, queue and
 // sync lag, check-ins per hour per site as an SVG chart, and the latest alerts.
 import type { fleet } from './stats.js';
 
@@ -37,6 +37,19 @@ function chart(hourly: Fleet['hourly'], now: number): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${sites.length * rowH + 16}" role="img" aria-label="check-ins per hour per site, last 24 hours">${rows.join('')}<text x="0" y="${sites.length * rowH + 14}" font-size="11">24 h ago</text><text x="${W - 30}" y="${sites.length * rowH + 14}" font-size="11">now</text></svg><p>Tallest bar: ${max} check-ins in an hour.</p>`;
 }
 
+/** The pages' one style sheet; the Content-Security-Policy allows it by its hash, and no script at all. */
+export const FLEET_STYLE =
+  'body{font:14px system-ui,sans-serif;margin:1.5rem;color:#1f2328}table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border-bottom:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;vertical-align:top}tr.revoked{color:#8c959f}small{color:#656d76}h2{margin-top:1.5rem}p.problem{color:#d1242f}';
+
+/** The login form: the operator token (from `kiosk registry operator-token`) in, a session cookie out. */
+export function renderLoginPage(problem?: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cccd-kiosk fleet: log in</title><style>${FLEET_STYLE}</style></head><body>
+<h1>Kiosk fleet</h1>${problem ? `<p class="problem">${esc(problem)}</p>` : ''}
+<form method="post" action="/fleet/login"><label>Operator token <input type="password" name="token" autocomplete="off" size="60" required></label> <button>Log in</button></form>
+<p><small>An operator token is made on the registry's machine: <code>kiosk registry operator-token --name NAME</code>.</small></p>
+</body></html>`;
+}
+
 export function renderFleetPage(f: Fleet, now = Date.now()): string {
   const rows = f.kiosks
     .map(
@@ -51,8 +64,8 @@ export function renderFleetPage(f: Fleet, now = Date.now()): string {
     )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30"><title>cccd-kiosk fleet</title>
-<style>body{font:14px system-ui,sans-serif;margin:1.5rem;color:#1f2328}table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border-bottom:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;vertical-align:top}tr.revoked{color:#8c959f}small{color:#656d76}h2{margin-top:1.5rem}</style></head><body>
-<h1>Kiosk fleet</h1><p>${f.kiosks.length} kiosks; refreshed every 30 s.</p>
+<style>${FLEET_STYLE}</style></head><body>
+<h1>Kiosk fleet</h1><p>${f.kiosks.length} kiosks; refreshed every 30 s.</p><form method="post" action="/fleet/logout"><button>Log out</button></form>
 <h2>Kiosks</h2><table><thead><tr><th>Site</th><th>Kiosk</th><th>Last seen</th><th>Queue</th><th>Sync lag</th><th>Check-ins</th><th>State</th></tr></thead><tbody>${rows || '<tr><td colspan="7">No kiosk enrolled yet.</td></tr>'}</tbody></table>
 <h2>Check-ins per hour, by site</h2>${chart(f.hourly, now)}
 <h2>Alerts</h2><table><thead><tr><th>Time (UTC)</th><th>Kind</th><th>Kiosk</th><th>What</th></tr></thead><tbody>${alerts || '<tr><td colspan="4">None.</td></tr>'}</tbody></table>

@@ -90,53 +90,69 @@ export interface IngestInput {
 
 /** The batch this one must follow has not been stored yet (it is in flight, or failed). */
 export class BatchPendingError extends Error {
-  constructor() {
-    super('the batch this one follows has not arrived; send again');
+  constructor(message = 'the batch this one follows has not arrived; send again') {
+    super(message);
     this.name = 'BatchPendingError';
   }
 }
 
 /** How long a batch waits for the one it follows before the kiosk is told to send again. */
-const WAIT_FOR_PREVIOUS_MS = 20_000;
+export const WAIT_FOR_PREVIOUS_MS = 10_000;
+/** While waiting, how often the database is asked whether the batch followed has arrived (another registry process may store it). */
+const POLL_MS = 250;
 
 // Within this process, a batch that waits for the one it follows waits here, holding no
-// database connection (the database's last_batch stays the authority).
+// database connection and doing no work: it is woken when this process stores the batch it
+// follows, and otherwise looks at the database's last_batch (the authority) every POLL_MS.
+// At most one batch per kiosk waits; another is refused at once.
 const lastBatchSeen = new Map<string, string>();
-const sleepers = new Map<string, Set<() => void>>();
+const waiting = new Set<string>();
+const sleepers = new Map<string, () => void>();
 function nap(kioskId: string, ms: number): Promise<void> {
   return new Promise((resolve) => {
-    const set = sleepers.get(kioskId) ?? new Set<() => void>();
-    sleepers.set(kioskId, set);
     const done = () => {
       clearTimeout(timer);
-      set.delete(done);
-      if (set.size === 0) sleepers.delete(kioskId);
+      if (sleepers.get(kioskId) === done) sleepers.delete(kioskId);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    set.add(done);
+    sleepers.set(kioskId, done);
   });
 }
-function wakeAll(kioskId: string): void {
-  for (const wake of [...(sleepers.get(kioskId) ?? [])]) wake();
+function wake(kioskId: string): void {
+  sleepers.get(kioskId)?.();
 }
 
 export async function ingest(db: Db, kiosk: AuthedKiosk, batch: IngestInput, personKey?: Buffer): Promise<RecordOutcome[]> {
-  const deadline = Date.now() + WAIT_FOR_PREVIOUS_MS;
   const after = batch.batch?.after ?? null;
-  for (;;) {
-    if (after && lastBatchSeen.get(kiosk.id) !== after) await nap(kiosk.id, 50);
+  if (after && lastBatchSeen.get(kiosk.id) !== after) {
+    const deadline = Date.now() + WAIT_FOR_PREVIOUS_MS;
+    let holds = false;
     try {
-      const results = await ingestOnce(db, kiosk, batch, personKey);
-      if (batch.batch) {
-        lastBatchSeen.set(kiosk.id, batch.batch.id);
-        wakeAll(kiosk.id);
+      for (;;) {
+        const [k] = await db.query<{ last_batch: string | null }>('SELECT last_batch FROM kiosks WHERE id = $1', [kiosk.id]);
+        if (k?.last_batch === after || lastBatchSeen.get(kiosk.id) === after) break;
+        const left = deadline - Date.now();
+        if (left <= 0)
+          throw new BatchPendingError(`the batch this one follows has not arrived within ${WAIT_FOR_PREVIOUS_MS / 1000} s; send again`);
+        if (!holds) {
+          if (waiting.has(kiosk.id))
+            throw new BatchPendingError('another batch from this kiosk is already waiting for the one it follows; send again');
+          waiting.add(kiosk.id);
+          holds = true;
+        }
+        await nap(kiosk.id, Math.min(POLL_MS, left));
       }
-      return results;
-    } catch (err) {
-      if (!(err instanceof BatchPendingError) || Date.now() > deadline) throw err;
+    } finally {
+      if (holds) waiting.delete(kiosk.id);
     }
   }
+  const results = await ingestOnce(db, kiosk, batch, personKey);
+  if (batch.batch) {
+    lastBatchSeen.set(kiosk.id, batch.batch.id);
+    wake(kiosk.id);
+  }
+  return results;
 }
 
 async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput, personKey?: Buffer): Promise<RecordOutcome[]> {

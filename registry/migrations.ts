@@ -128,6 +128,21 @@ export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }
       CREATE TABLE site_retention (site text PRIMARY KEY, days integer NOT NULL CHECK (days BETWEEN 1 AND 3650));
     `,
   },
+  {
+    version: 5,
+    name: 'operator tokens for the fleet page',
+    // Only the scrypt hash of each token is kept; the token itself is printed once.
+    sql: `
+      CREATE TABLE operator_tokens (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        salt bytea NOT NULL,
+        hash bytea NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz
+      );
+    `,
+  },
 ];
 
 /** Brings the schema up to `upTo` (all by default; tests stop earlier to migrate old data). */

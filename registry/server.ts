@@ -1,5 +1,6 @@
 // The registry's HTTP service (fastify): enrolment, signed check-in ingest, kiosk alerts,
-// reference-data deltas, the fleet page. Bodies are read as bytes (the signature covers
+// reference-data deltas, the fleet page (behind an operator login, registry/operator.ts). JSON
+// bodies must say Content-Type: application/json. Bodies are read as bytes (the signature covers
 // them), bounded, parsed as JSON and validated; each refusal has its own status and reason,
 // and is logged.
 import { randomBytes } from 'node:crypto';
@@ -12,9 +13,8 @@ import { authenticate, pruneNonces, REFUSAL_WORDS, type AuthedKiosk } from './au
 import { datasetDelta, lineFor } from './datasets.js';
 import type { Db } from './db.js';
 import { enrolKiosk } from './enrolment.js';
-import { renderFleetPage } from './fleet-page.js';
 import { BatchPendingError, ingest } from './ingest.js';
-import { fleet } from './stats.js';
+import { registerFleet } from './operator.js';
 
 export interface RegistryServerOptions {
   db: Db;
@@ -43,6 +43,11 @@ function refuse(reply: FastifyReply, status: number, error: string, message: str
 }
 
 function parseBody<T extends z.ZodType>(req: FastifyRequest, reply: FastifyReply, schema: T): z.infer<T> | null {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    void refuse(reply, 415, 'unsupported-media-type', 'the body must be sent as Content-Type: application/json');
+    return null;
+  }
   const raw = req.rawBody ?? Buffer.alloc(0);
   let value: unknown;
   try {
@@ -155,8 +160,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
 
   app.get('/v1/ping', { preHandler: signed }, async (req) => ({ kioskId: req.kiosk!.id, time: new Date().toISOString() }));
 
-  app.get('/fleet', async (_req, reply) => reply.type('text/html; charset=utf-8').send(renderFleetPage(await fleet(db))));
-  app.get('/', async (_req, reply) => reply.redirect('/fleet'));
+  registerFleet(app, db, log);
 
   const timer = setInterval(() => void pruneNonces(db).catch(() => {}), 60_000);
   timer.unref();

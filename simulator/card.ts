@@ -15,6 +15,7 @@ export const FAULTS = [
   'wrong-mac',
   'corrupted-dg',
   'sod-hash-mismatch',
+  'sod-no-signer',
   'unknown-csca',
   'revoked-ds',
   'cloned',
@@ -59,7 +60,15 @@ export interface VirtualCard {
   removeAfter: number | null;
 }
 
-const CONTENT_FAULTS: ContentFault[] = ['corrupted-dg', 'sod-hash-mismatch', 'unknown-csca', 'revoked-ds', 'cloned', 'expired'];
+const CONTENT_FAULTS: ContentFault[] = [
+  'corrupted-dg',
+  'sod-hash-mismatch',
+  'sod-no-signer',
+  'unknown-csca',
+  'revoked-ds',
+  'cloned',
+  'expired',
+];
 
 export async function createVirtualCard(o: VirtualCardOptions): Promise<VirtualCard> {
   const index = o.index ?? 0;

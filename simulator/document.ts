@@ -1,6 +1,6 @@
 // Builds what a virtual CCCD chip holds for one citizen: EF.CardAccess, EF.COM, DG1, DG2,
 // DG13, DG14, DG15 and an EF.SOD signed by the test PKI's Document Signer, plus the chip's
-// private keys. Content faults (corrupted DG, SOD hash mismatch, unknown CSCA, revoked DS,
+// private keys. Content faults (corrupted DG, SOD hash mismatch, SOD without a signer, unknown CSCA, revoked DS,
 // cloned chip, expired card) are made here, the way a forged or broken card would hold them.
 import { createHash, generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
@@ -25,7 +25,7 @@ import type { TestPki } from './pki.js';
 type PkiCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'];
 pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as PkiCrypto }));
 
-export type ContentFault = 'corrupted-dg' | 'sod-hash-mismatch' | 'unknown-csca' | 'revoked-ds' | 'cloned' | 'expired';
+export type ContentFault = 'corrupted-dg' | 'sod-hash-mismatch' | 'sod-no-signer' | 'unknown-csca' | 'revoked-ds' | 'cloned' | 'expired';
 
 export interface DocumentOptions {
   /** Offer PACE through EF.CardAccess (CCCD cards do). */
@@ -88,6 +88,7 @@ function ldsSecurityObject(hashes: Map<number, Uint8Array>): Uint8Array {
 async function signSod(
   content: Uint8Array,
   signer: { cert: { rawData: ArrayBuffer }; keys: { privateKey: webcrypto.CryptoKey } },
+  withoutSigner = false,
 ): Promise<Uint8Array> {
   const asn = asn1js.fromBER(new Uint8Array(signer.cert.rawData));
   const cert = new pkijs.Certificate({ schema: asn.result });
@@ -117,6 +118,7 @@ async function signSod(
     certificates: [cert],
   });
   await cms.sign(signer.keys.privateKey as unknown as Parameters<typeof cms.sign>[0], 0, 'SHA-256');
+  if (withoutSigner) cms.signerInfos = []; // the 'sod-no-signer' fault: a SignedData whose signerInfos SET is empty
   const info = new pkijs.ContentInfo({ contentType: pkijs.ContentInfo.SIGNED_DATA, content: cms.toSchema(true) });
   return tlv(0x77, new Uint8Array(info.toSchema().toBER()));
 }
@@ -194,7 +196,7 @@ export async function buildChipDocument(citizen: Citizen, pki: TestPki, options:
   for (const [name, bytes] of dgs) hashes.set(fileByName(name).dg, new Uint8Array(createHash('sha256').update(bytes).digest()));
   if (faults.has('sod-hash-mismatch')) hashes.get(1)![0]! ^= 0xff;
   const signer = faults.has('unknown-csca') ? pki.rogueDs : faults.has('revoked-ds') ? pki.revokedDs : pki.ds;
-  files.set('SOD', await signSod(ldsSecurityObject(hashes), signer));
+  files.set('SOD', await signSod(ldsSecurityObject(hashes), signer, faults.has('sod-no-signer')));
   files.set('COM', encodeCom([...dgs.keys()].map((n) => fileByName(n).tag)));
   if (faults.has('corrupted-dg')) {
     const dg13Bytes = new Uint8Array(dgs.get('DG13')!);

@@ -7,6 +7,7 @@ import { demo } from './demo.js';
 import { faceVerify } from './face.js';
 import {
   registryEnrolCode,
+  registryOperatorToken,
   registryPublish,
   registryPurge,
   registryRetention,
@@ -35,6 +36,7 @@ export const commands: Command[] = [
   registryRevoke,
   registryRetention,
   registryPurge,
+  registryOperatorToken,
   syncStatus,
   syncEnrol,
   demo,

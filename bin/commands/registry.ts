@@ -16,6 +16,7 @@ import {
   setRetention,
   startRetention,
 } from '../../registry/retention.js';
+import { issueOperatorToken, listOperatorTokens, revokeOperatorToken } from '../../registry/operator.js';
 import { startRegistryServer } from '../../registry/server.js';
 import { registryStats } from '../../registry/stats.js';
 import { CliError, intOption, printJson, stringOption, type Command, type CommandContext } from '../command.js';
@@ -66,8 +67,9 @@ ${STORAGE_HELP}
   --json          print {"url","db"} once serving
 
 Identities of check-ins older than their site's retention are removed at start and every
-hour (kiosk registry retention; docs/PRIVACY.md). The fleet page is at /fleet. Ctrl+C stops
-the service.`,
+hour (kiosk registry retention; docs/PRIVACY.md). The fleet page is at /fleet, for operators
+only: log in there with a token from kiosk registry operator-token (or send it as
+Authorization: Bearer). Ctrl+C stops the service.`,
   options: { ...STORAGE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'person-key': { type: 'string' } },
   async run(ctx) {
     let personKey: Buffer;
@@ -309,6 +311,54 @@ ${STORAGE_HELP}`,
               : ''
           }\n`,
         );
+      }
+    } finally {
+      await db.close();
+    }
+    return 0;
+  },
+};
+
+export const registryOperatorToken: Command = {
+  name: 'registry operator-token',
+  summary: 'make an operator token for the fleet page (printed once), list them, or revoke one',
+  help: `
+Usage: kiosk registry operator-token [--name NAME | --list | --revoke ID] [--db … | --data DIR] [--json]
+
+${STORAGE_HELP}
+  --name NAME   who or what the new token is for (default "operator")
+  --list        the tokens' ids, names, dates and state (never the tokens)
+  --revoke ID   refuse that token from now on, and end its fleet page sessions
+
+A new token is printed once: the registry keeps only its scrypt hash. Log in on the fleet
+page (/fleet) with it, or send it as Authorization: Bearer. This command works on the
+database directly, on the registry's own machine; there is no remote admin interface.`,
+  options: { ...STORAGE_OPTIONS, name: { type: 'string' }, list: { type: 'boolean' }, revoke: { type: 'string' } },
+  async run(ctx) {
+    const revoke = stringOption(ctx, 'revoke');
+    const list = ctx.values['list'] === true;
+    if ([revoke !== undefined, list, stringOption(ctx, 'name') !== undefined].filter(Boolean).length > 1)
+      throw new CliError('give one of --name, --list, --revoke');
+    const db = await openFromOptions(ctx);
+    try {
+      if (list) {
+        const tokens = await listOperatorTokens(db);
+        if (ctx.json) printJson(tokens);
+        else for (const t of tokens) process.stdout.write(`${t.id}  ${t.createdAt}  ${t.revoked ? 'revoked' : 'active '}  ${t.name}\n`);
+      } else if (revoke !== undefined) {
+        if (!(await revokeOperatorToken(db, revoke))) throw new CliError(`no active operator token ${revoke}`);
+        if (ctx.json) printJson({ id: revoke, revoked: true });
+        else process.stdout.write(`operator token ${revoke} revoked\n`);
+      } else {
+        const name = stringOption(ctx, 'name') ?? 'operator';
+        let r;
+        try {
+          r = await issueOperatorToken(db, name);
+        } catch (err) {
+          throw new CliError((err as Error).message);
+        }
+        if (ctx.json) printJson({ id: r.id, name, token: r.token });
+        else process.stdout.write(`${r.token}\n(operator token ${r.id} for ${name}; shown this once, the registry keeps only its hash)\n`);
       }
     } finally {
       await db.close();

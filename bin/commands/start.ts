@@ -14,6 +14,7 @@ import { CliError, intOption, printJson, stringOption, type Command } from '../c
 import { ensureDirFor, KIOSK_DB, SIM_KIOSK_DB, SIM_REGISTRY_DATA } from '../paths.js';
 import { simulatorPcsc, simulatorRegistry, type SimulatorPcsc, type SimulatorRegistry } from '../simulator-site.js';
 import { VPCD_DEFAULT_PORT } from '../../simulator/vpcd.js';
+import { issueOperatorToken } from '../../registry/operator.js';
 import { DEFAULT_SIM_PKI } from './sim.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -184,7 +185,13 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     else {
       process.stdout.write(`Kiosk UI: ${url}\n`);
       process.stdout.write(`A ${kiosk.reference.siteConfig.kind} kiosk (${kiosk.reference.siteConfig.name}).\n`);
-      if (sim) process.stdout.write(`Registry (embedded): ${sim.registry.server.url}, fleet page ${sim.registry.server.url}/fleet\n`);
+      if (sim) {
+        // The embedded registry's database is held by this process: its operator token is made here, a new one each start.
+        const { token } = await issueOperatorToken(sim.registry.db, 'simulator');
+        process.stdout.write(
+          `Registry (embedded): ${sim.registry.server.url}, fleet page ${sim.registry.server.url}/fleet (operator token ${token})\n`,
+        );
+      }
       if (pcsc) {
         process.stdout.write(
           `Put a card on the reader:   ./bin/kiosk sim chip --index 0${pcsc.vpcdPort !== VPCD_DEFAULT_PORT ? ` --port ${pcsc.vpcdPort}` : ''}\n` +

@@ -1,7 +1,7 @@
 // Runs the fuzz targets with fast-check and reports, per target: inputs tried, the slowest
 // input's time, and any input that crashed (an untyped error) or took too long.
 import fc from 'fast-check';
-import { inputs, type FuzzTarget } from './targets.js';
+import { inputs, jsonInputs, type FuzzTarget } from './targets.js';
 
 export interface FuzzReport {
   target: string;
@@ -10,29 +10,32 @@ export interface FuzzReport {
   failure: string | null;
 }
 
-export function fuzzOne(target: FuzzTarget, runs: number, seed: number, maxMs = 1000): FuzzReport {
+export async function fuzzOne(target: FuzzTarget, runs: number, seed: number, maxMs = 1000): Promise<FuzzReport> {
   let slowest = 0;
   let failure: string | null = null;
   let cause = '';
   try {
-    fc.assert(
-      fc.property(inputs(target.seeds), (input) => {
-        const t = performance.now();
-        try {
-          target.run(input);
-        } catch (err) {
-          if (!target.typed(err)) {
-            cause = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-            throw err;
+    await fc.assert(
+      fc.asyncProperty(
+        target.jsonSeeds?.length ? fc.oneof(inputs(target.seeds), jsonInputs(target.jsonSeeds)) : inputs(target.seeds),
+        async (input) => {
+          const t = performance.now();
+          try {
+            await target.run(input);
+          } catch (err) {
+            if (!target.typed(err)) {
+              cause = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+              throw err;
+            }
           }
-        }
-        const ms = performance.now() - t;
-        slowest = Math.max(slowest, ms);
-        if (ms > maxMs) {
-          cause = `took ${ms.toFixed(0)} ms`;
-          throw new Error(cause);
-        }
-      }),
+          const ms = performance.now() - t;
+          slowest = Math.max(slowest, ms);
+          if (ms > maxMs) {
+            cause = `took ${ms.toFixed(0)} ms`;
+            throw new Error(cause);
+          }
+        },
+      ),
       { numRuns: runs, seed, endOnFailure: true },
     );
   } catch (err) {

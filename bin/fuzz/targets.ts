@@ -1,5 +1,6 @@
 // Fuzz targets: every parser that sees bytes from a chip (and the chip's own APDU parser),
-// the barcode and scanner decoders, and the ONNX reader behind the face models' CPU rewrites,
+// the barcode and scanner decoders, the ONNX reader behind the face models' CPU rewrites, and
+// the registry protocol both ways (registry-targets.ts),
 // fed with random bytes and with mutations of valid samples. A target passes an input when
 // it returns a value or throws the parser's typed error, within a time bound.
 import fc from 'fast-check';
@@ -27,15 +28,18 @@ import { createVirtualCard } from '../../simulator/card.js';
 import { createTestPki } from '../../simulator/pki.js';
 import { rewriteForCpu } from '../../models/cpu-rewrites.js';
 import { bottleneckModel } from '../../models/test/onnx-fixtures.js';
+import { registryFuzzTargets } from './registry-targets.js';
 
 export interface FuzzTarget {
   name: string;
   /** Valid inputs to mutate. */
   seeds: Uint8Array[];
-  /** Runs the parser; returns normally or throws. */
+  /** Runs the parser; returns (or resolves) normally or throws (rejects). */
   run(input: Uint8Array): unknown;
   /** The errors the parser is allowed to throw. */
   typed(err: unknown): boolean;
+  /** JSON values to mutate by structure as well (a field replaced by another JSON value, or dropped), for the JSON-reading targets. */
+  jsonSeeds?: unknown[];
   /** Runs per target are multiplied by this (default 1): the barcode targets get more, for the ≥100,000 cases of issue #6. */
   weight?: number;
 }
@@ -66,6 +70,34 @@ export function inputs(seeds: Uint8Array[]): fc.Arbitrary<Uint8Array> {
     return Uint8Array.from(b);
   });
   return fc.oneof({ weight: 1, arbitrary: random }, { weight: 4, arbitrary: mutated });
+}
+
+/** A JSON seed with one to three fields (found by a random walk) replaced by another JSON value, an edge number or string, or dropped. */
+export function jsonInputs(seeds: unknown[]): fc.Arbitrary<Uint8Array> {
+  const replacement = fc.oneof(
+    fc.constant(undefined),
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.constantFrom(-1, 0, 2 ** 53, -(2 ** 63), 1e308, 0.5, '', 'x'.repeat(300), '\u0000', [], {}, null, true),
+  );
+  return fc
+    .tuple(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.array(fc.nat(), { maxLength: 6 }), replacement), { minLength: 1, maxLength: 3 }))
+    .map(([seed, edits]) => {
+      let v = structuredClone(seed);
+      for (const [path, value] of edits) v = replaceAt(v, path, value);
+      return new TextEncoder().encode(JSON.stringify(v) ?? '');
+    });
+}
+
+function replaceAt(v: unknown, path: number[], value: unknown): unknown {
+  if (path.length === 0 || v === null || typeof v !== 'object') return value;
+  const keys = Object.keys(v);
+  if (keys.length === 0) return value;
+  const k = keys[path[0]! % keys.length]!;
+  const o = v as Record<string, unknown>;
+  const next = replaceAt(o[k], path.slice(1), value);
+  if (next === undefined && !Array.isArray(o)) delete o[k];
+  else o[k] = next ?? null;
+  return v;
 }
 
 export async function fuzzTargets(): Promise<FuzzTarget[]> {
@@ -201,6 +233,7 @@ export async function fuzzTargets(): Promise<FuzzTarget[]> {
       },
       typed: () => false,
     },
+    ...registryFuzzTargets(),
   ];
 }
 

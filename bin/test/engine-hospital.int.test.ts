@@ -84,6 +84,7 @@ describe('hospital check-in through pcscd, the virtual scanner and the camera', 
     ['expired', 'card-expired'],
     ['unknown-csca', 'chip-issuer-unknown'],
     ['sod-hash-mismatch', 'chip-data-not-authentic'],
+    ['sod-no-signer', 'chip-data-not-authentic'],
   ] as const)('refuses a card with the fault %s (%s)', async (fault, reason) => {
     await site.show(P6);
     const d = await site.checkIn(P6, { card: { faults: [fault] } });

@@ -100,6 +100,21 @@ describe('kiosk read against kiosk sim chip', () => {
     });
   });
 
+  it('exits 2, with the data groups and passive authentication failed for the reason, when the SOD has no signer', async () => {
+    await withSimChip(['--index', '1', '--link', 'instant', '--fault', 'sod-no-signer'], async () => {
+      const r = await run(['read', '--simulator', '--json', '--mrz', mrz, '--trust', join(pkiDir, 'trust'), '--wait', '20']);
+      expect(r.code).toBe(2);
+      const out = JSON.parse(r.stdout);
+      expect(out).toMatchObject({
+        documentNumber: c.documentNumber,
+        verification: {
+          verified: false,
+          passive: { verdict: 'failed', checks: { sodSignature: { status: 'failed', reason: expect.stringMatching(/0 signers/) } } },
+        },
+      });
+    });
+  });
+
   it('exits 1 with a one-line reason on a wrong MRZ', async () => {
     await withSimChip(['--index', '1', '--link', 'instant'], async () => {
       const r = await run([

@@ -28,6 +28,8 @@ import { issueEnrolCode, revokeKiosk } from '../../registry/enrolment.js';
 import { migrateRegistry, REGISTRY_MIGRATIONS } from '../../registry/migrations.js';
 import { openRegistryDb } from '../../registry/open.js';
 import { startPostgresCluster, type PostgresCluster } from '../../registry/postgres-cluster.js';
+import { WAIT_FOR_PREVIOUS_MS } from '../../registry/ingest.js';
+import { issueOperatorToken, revokeOperatorToken, SESSION_COOKIE } from '../../registry/operator.js';
 import { startRegistryServer, type RegistryServer } from '../../registry/server.js';
 import { purgeIdentities, retentionSettings, setRetention } from '../../registry/retention.js';
 import { registryStats } from '../../registry/stats.js';
@@ -76,6 +78,9 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     return { creds, store, client, engine: new SyncEngine(store, client) };
   }
 
+  let operator: string | null = null;
+  const operatorToken = async () => (operator ??= (await issueOperatorToken(db, 'tests')).token);
+
   /** An empty database on this backend, for migrating old data. */
   async function freshDb(): Promise<{ db: Db; close: () => Promise<void> }> {
     if (!cluster) {
@@ -92,7 +97,7 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
   function signedFetch(
     creds: KioskCredentials,
     body: string,
-    over: { time?: string; nonce?: string; signature?: string; path?: string; kioskId?: string } = {},
+    over: { time?: string; nonce?: string; signature?: string; path?: string; kioskId?: string; contentType?: string | null } = {},
   ) {
     const path = over.path ?? '/v1/checkins';
     const time = over.time ?? String(Date.now());
@@ -103,7 +108,7 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     return fetch(server.url + path, {
       method: 'POST',
       headers: {
-        'content-type': 'application/json',
+        ...(over.contentType === null ? {} : { 'content-type': over.contentType ?? 'application/json' }),
         [H_KIOSK]: over.kioskId ?? creds.kioskId,
         [H_TIME]: time,
         [H_NONCE]: nonce,
@@ -400,7 +405,7 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     expect([after.chainBreaks, after.alerts]).toEqual([before.chainBreaks + 1, before.alerts + 1]);
     const rows = await db.query<{ kind: string; detail: string }>('SELECT kind, detail FROM alerts WHERE kiosk_id = $1', [k.creds.kioskId]);
     expect(rows).toEqual([{ kind: 'chain-break', detail: 'reported by the kiosk: check-in 2: altered' }]);
-    const html = await (await fetch(server.url + '/fleet')).text();
+    const html = await (await fetch(server.url + '/fleet', { headers: { authorization: `Bearer ${await operatorToken()}` } })).text();
     expect(html).toContain(`<td>chain-break</td><td>${k.creds.kioskId}</td><td>reported by the kiosk: check-in 2: altered</td>`);
   });
 
@@ -434,7 +439,7 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
   });
 
   it('shows the fleet page with kiosks, the hourly chart and alerts', async () => {
-    const res = await fetch(server.url + '/fleet');
+    const res = await fetch(server.url + '/fleet', { headers: { authorization: `Bearer ${await operatorToken()}` } });
     const html = await res.text();
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect(html).toMatch(/Kiosk fleet/);
@@ -523,6 +528,113 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
       for (const g of guesses) expect([r['identity_digest'], r['person_digest']]).not.toContain(g);
     }
   });
+
+  it('shows the fleet page to an operator only: a login form, a session cookie or a bearer token; never to anyone else', async () => {
+    const k = await kiosk('site-secret');
+    k.store.record(SAMPLE);
+    await k.engine.uploadOnce();
+    const security = (res: Response) => {
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toMatch(/default-src 'none'/);
+      expect(csp).toMatch(/frame-ancestors 'none'/);
+      expect(csp).not.toMatch(/script-src|unsafe-inline/);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    };
+    // Nobody: the login form, and none of the fleet.
+    for (const headers of [{}, { authorization: 'Bearer nonsense' }, { authorization: `Bearer kop_${'0'.repeat(16)}_${'A'.repeat(43)}` }]) {
+      const res = await fetch(server.url + '/fleet', { headers });
+      security(res);
+      expect(res.status).toBe(401);
+      const html = await res.text();
+      expect(html).toMatch(/<form method="post" action="\/fleet\/login">/);
+      expect(html).not.toMatch(/site-secret|<script/);
+    }
+    const { id, token } = await issueOperatorToken(db, 'night shift');
+    // Kept as a scrypt hash only.
+    const [row] = await db.query<{ hash: Uint8Array }>('SELECT hash FROM operator_tokens WHERE id = $1', [id]);
+    expect(Buffer.from(row!.hash).toString('utf8')).not.toContain(token.slice(-43));
+    // A tool: the bearer token.
+    const byBearer = await fetch(server.url + '/fleet', { headers: { authorization: `Bearer ${token}` } });
+    security(byBearer);
+    expect([byBearer.status, await byBearer.text()]).toEqual([200, expect.stringContaining('site-secret')]);
+    // A browser: the login form, then the cookie.
+    const form = (t: string) =>
+      fetch(server.url + '/fleet/login', {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: t }).toString(),
+      });
+    const wrong = await form(token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'));
+    expect([wrong.status, wrong.headers.get('set-cookie')]).toEqual([401, null]);
+    const ok = await form(token);
+    expect(ok.status).toBe(303);
+    const cookie = ok.headers.get('set-cookie')!;
+    expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; Path=/fleet; HttpOnly; SameSite=Strict`));
+    const session = cookie.split(';')[0]!;
+    const byCookie = await fetch(server.url + '/fleet', { headers: { cookie: session } });
+    security(byCookie);
+    expect([byCookie.status, await byCookie.text()]).toEqual([200, expect.stringContaining('site-secret')]);
+    expect((await fetch(server.url + '/fleet', { headers: { cookie: `${SESSION_COOKIE}=${'x'.repeat(43)}` } })).status).toBe(401);
+    // Revoking the token ends its bearer use and its sessions.
+    expect(await revokeOperatorToken(db, id)).toBe(true);
+    expect((await fetch(server.url + '/fleet', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect((await fetch(server.url + '/fleet', { headers: { cookie: session } })).status).toBe(401);
+    // The kiosk protocol's answers carry the headers too.
+    security(await fetch(server.url + '/healthz'));
+  });
+
+  it('refuses a JSON body sent under any other content type with 415, storing nothing; the kiosk client passes', async () => {
+    const k = await kiosk();
+    k.store.record(SAMPLE);
+    const body = JSON.stringify({ records: k.store.dueBatch(Date.now(), 10, 1e6), queue: { length: 1, oldestAgeMs: 0 } });
+    const before = (await registryStats(db)).checkins;
+    const refusal = async (res: Response) => [res.status, ((await res.json()) as { error: string }).error];
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonp', null])
+      expect(await refusal(await signedFetch(k.creds, body, { contentType }))).toEqual([415, 'unsupported-media-type']);
+    expect(
+      await refusal(
+        await signedFetch(k.creds, '{"kind":"chain-break","seq":2,"problem":"x"}', { path: '/v1/alerts', contentType: 'text/plain' }),
+      ),
+    ).toEqual([415, 'unsupported-media-type']);
+    const enrolAs = await fetch(server.url + '/v1/enrol', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    expect(await refusal(enrolAs)).toEqual([415, 'unsupported-media-type']);
+    expect((await registryStats(db)).checkins).toBe(before);
+    expect(await refusal(await signedFetch(k.creds, body, { contentType: 'application/json; charset=utf-8' }))).toEqual([200, undefined]);
+    k.store.record(SAMPLE);
+    expect(await k.engine.uploadOnce()).toMatchObject({ sent: 2, accepted: 1, duplicate: 1 }); // the first went by hand above
+  });
+
+  it('bounds a batch waiting for one that never comes: one waiter per kiosk, answered 409 within the wait', async () => {
+    const k = await kiosk();
+    k.store.record(SAMPLE);
+    const records = k.store.dueBatch(Date.now(), 10, 1e6);
+    const post = (after: string) =>
+      signedFetch(k.creds, JSON.stringify({ records, queue: { length: 1, oldestAgeMs: 0 }, batch: { id: `b-${after}`, after } }));
+    const timed = async (p: Promise<Response>) => {
+      const t0 = Date.now();
+      const res = await p;
+      return { ms: Date.now() - t0, status: res.status, body: (await res.json()) as { error: string; message: string } };
+    };
+    const first = timed(post('never-comes-1'));
+    await new Promise((r) => setTimeout(r, 300));
+    const second = await timed(post('never-comes-2'));
+    expect(second).toMatchObject({
+      status: 409,
+      body: { error: 'previous-batch-pending', message: expect.stringMatching(/already waiting/) },
+    });
+    expect(second.ms).toBeLessThan(2000);
+    const one = await first;
+    expect(one).toMatchObject({ status: 409, body: { error: 'previous-batch-pending', message: expect.stringMatching(/within 10 s/) } });
+    expect(one.ms).toBeGreaterThanOrEqual(WAIT_FOR_PREVIOUS_MS - 500);
+    expect(one.ms).toBeLessThan(WAIT_FOR_PREVIOUS_MS + 3000);
+    // Nothing stored; the kiosk's own pipelined upload goes through afterwards.
+    expect(await db.query('SELECT 1 FROM checkins WHERE kiosk_id = $1', [k.creds.kioskId])).toEqual([]);
+    for (let i = 0; i < 1200; i++) k.store.record(SAMPLE);
+    expect(await k.engine.drain()).toMatchObject({ sent: 1201, accepted: 1201 });
+  }, 30_000);
 
   it('types client-side failures: nobody listening is "offline"', async () => {
     const k = await kiosk();

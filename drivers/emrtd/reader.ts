@@ -20,7 +20,7 @@ import type { Td1 } from './lds/mrz.js';
 import { parseSod, type Sod } from './lds/sod.js';
 import { paceSuite } from './oids.js';
 import { performPace, type PacePassword } from './protocol/pace.js';
-import { passiveAuthentication, type Check, type PassiveAuthResult } from './cert/passive-auth.js';
+import { passiveAuthentication, passiveAuthenticationUnreadableSod, type Check, type PassiveAuthResult } from './cert/passive-auth.js';
 import { parseSecurityInfos, type PaceInfo, type SecurityInfo } from './lds/security-infos.js';
 import type { TrustStore } from './cert/trust-store.js';
 
@@ -56,7 +56,8 @@ export interface DocumentRead {
   dg13: Dg13 | null;
   dg14: SecurityInfo[] | null;
   dg15: Dg15 | null;
-  sod: Sod;
+  /** Null when EF.SOD was read but does not parse; passive authentication then failed and says why. */
+  sod: Sod | null;
   /** Every file as read, by name (COM, SOD, DG1…). */
   files: Map<LdsFile, Uint8Array>;
   verification: Verification;
@@ -191,7 +192,16 @@ export async function readDocument(channel: CardChannel, options: ReadOptions): 
   for (const dg of wanted) if (!read.has(dg)) await readFile(dg);
 
   // 3. Parse what was read.
-  const sod = parseSod(sodBytes);
+  // A SOD that does not parse leaves the data groups read but unverifiable: the result says so
+  // (passive authentication failed, with the reason) rather than losing the read.
+  let sod: Sod | null = null;
+  let sodProblem: string | null = null;
+  try {
+    sod = parseSod(sodBytes);
+  } catch (err) {
+    if (!(err instanceof EmrtdError) || (err.code !== 'malformed-lds' && err.code !== 'unsupported')) throw err;
+    sodProblem = err.message;
+  }
   const mrz = parseDg1(read.get('DG1')!);
   const face = read.has('DG2') ? parseDg2(read.get('DG2')!) : null;
   const dg13 = read.has('DG13') ? parseDg13(read.get('DG13')!) : null;
@@ -204,10 +214,12 @@ export async function readDocument(channel: CardChannel, options: ReadOptions): 
     const f = fileByName(name);
     if (f.dg > 0) dgBytes.set(f.dg, bytes);
   }
-  const passive = passiveAuthentication(sod, dgBytes, options.trust, {
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.crlPolicy ? { crlPolicy: options.crlPolicy } : {}),
-  });
+  const passive = sod
+    ? passiveAuthentication(sod, dgBytes, options.trust, {
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.crlPolicy ? { crlPolicy: options.crlPolicy } : {}),
+      })
+    : passiveAuthenticationUnreadableSod(sodProblem ?? 'it does not parse', dgBytes.keys());
   if (chip.status === 'passed' && passive.dataGroups['DG14'] !== 'match')
     chip = { supported: true, status: 'failed', reason: 'DG14 is not authenticated by the SOD' };
 

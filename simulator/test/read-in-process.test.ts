@@ -151,6 +151,25 @@ describe('faults', () => {
       },
     ],
     [
+      'sod-no-signer',
+      (r) => {
+        // The data groups were read; nothing vouches for them.
+        expect(r.mrz.documentNumber).toMatch(/^\d{9}$/);
+        expect(r.dg13?.idNumber).toMatch(/^\d{12}$/);
+        expect(r.face?.bytes.length).toBeGreaterThan(0);
+        expect(r.sod).toBeNull();
+        expect(r.files.has('SOD')).toBe(true);
+        expect(r.verification.passive).toMatchObject({
+          verdict: 'failed',
+          checks: {
+            sodSignature: { status: 'failed', reason: 'the SOD cannot be used: SOD has 0 signers, not one' },
+            dataGroupHashes: { status: 'failed' },
+          },
+          dataGroups: { DG1: 'not-in-sod', DG2: 'not-in-sod', DG13: 'not-in-sod' },
+        });
+      },
+    ],
+    [
       'unknown-csca',
       (r) => {
         expect(r.verification.passive.verdict).toBe('csca-unknown');

@@ -174,6 +174,30 @@ export function passiveAuthentication(
   return finish(result);
 }
 
+/**
+ * Passive authentication of a chip whose EF.SOD was read but does not parse (no signer, not a
+ * SignedData, an unknown algorithm…): failed, with the reason; nothing could be checked
+ * against it, so every data group read is 'not-in-sod'.
+ */
+export function passiveAuthenticationUnreadableSod(reason: string, dataGroups: Iterable<number>): PassiveAuthResult {
+  const why = `the SOD cannot be used: ${reason}`;
+  const dgs: PassiveAuthResult['dataGroups'] = {};
+  for (const dg of dataGroups) dgs[`DG${dg}`] = 'not-in-sod';
+  return {
+    verdict: 'failed',
+    checks: {
+      sodSignature: { status: 'failed', reason: why },
+      documentSignerValidity: { status: 'not-checked', reason: 'no Document Signer certificate read' },
+      cscaChain: { status: 'not-checked', reason: 'no Document Signer certificate read' },
+      revocation: { status: 'not-checked', reason: 'no Document Signer certificate read' },
+      dataGroupHashes: { status: 'failed', reason: 'no data group hashes to check the data groups against' },
+    },
+    dataGroups: dgs,
+    documentSigner: null,
+    csca: null,
+  };
+}
+
 function finish(r: PassiveAuthResult, cscaUnknown = false): PassiveAuthResult {
   const c = r.checks;
   const failed = Object.values(c).some((x) => x.status === 'failed');
