@@ -1,7 +1,7 @@
 // The registry embedded in a kiosk process (npm start, kiosk demo): PGlite, on loopback.
 import type { Logger } from 'pino';
 import { type KioskStore } from '../main/store/kiosk-store.js';
-import { loadCredentials, saveCredentials } from '../main/sync/credentials.js';
+import { loadCredentials, saveCredentials, updateCredentials } from '../main/sync/credentials.js';
 import { enrol, type KioskCredentials } from '../main/sync/registry-client.js';
 import type { Db } from '../registry/db.js';
 import { issueEnrolCode } from '../registry/enrolment.js';
@@ -37,7 +37,7 @@ export async function enrolWithEmbedded(store: KioskStore, reg: EmbeddedRegistry
     const [known] = await reg.db.query('SELECT 1 FROM kiosks WHERE id = $1', [have.kioskId]);
     if (known) {
       const creds = { ...have, registryUrl: reg.server.url };
-      store.setMeta('registry.credentials', JSON.stringify(creds));
+      updateCredentials(store, creds);
       return creds;
     }
   }

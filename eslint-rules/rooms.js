@@ -53,7 +53,7 @@ export const ROOMS = [
   },
   { room: 'main/api', mayImport: [], packages: ['zod'] },
   { room: 'main/protocol', mayImport: [], packages: ['zod'] },
-  { room: 'main/store', mayImport: ['main/protocol'], packages: ['better-sqlite3', 'node:crypto'] },
+  { room: 'main/store', mayImport: ['main/protocol'], packages: ['better-sqlite3', 'node:crypto', 'node:fs'] },
   { room: 'main/sync', mayImport: ['main/store', 'main/protocol'], packages: ['zod', 'node:crypto', 'node:events'], mayFetch: true },
   {
     room: 'main/core',

@@ -113,6 +113,19 @@ export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }
       DELETE FROM dataset_versions WHERE site = '' AND dataset IN ('site-config', 'roster');
     `,
   },
+  {
+    version: 4,
+    name: 'check-ins signed by their kiosk; disputed rows kept beside the chain',
+    // kiosk_sig: the kiosk's signature over the record (recordSigningText). disputed: stored,
+    // but not on the kiosk's chain (it does not follow the chain's head); a row that does
+    // follow it later replaces a disputed one with the same id, never the other way round.
+    sql: `
+      ALTER TABLE checkins ADD COLUMN kiosk_sig text;
+      ALTER TABLE checkins ADD COLUMN disputed boolean NOT NULL DEFAULT false;
+      CREATE INDEX checkins_disputed ON checkins (kiosk_id, seq) WHERE disputed;
+      ALTER TABLE kiosks ADD COLUMN disputed_rows bigint NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** Brings the schema up to `upTo` (all by default; tests stop earlier to migrate old data). */

@@ -79,7 +79,8 @@ export const syncEnrol: Command = {
 Usage: kiosk sync enrol --registry URL --code CODE [--name NAME] [--db FILE] [--simulator]
 
 The code comes from the registry's administrator (kiosk registry enrol-code --site SITE)
-and works once. The private key stays in the kiosk database.`,
+and works once. The private key is written to a file beside the kiosk database
+(FILE.key, readable by the kiosk's user only), never into it; every check-in is signed with it.`,
   options: { db: { type: 'string' }, registry: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' } },
   async run(ctx) {
     const url = stringOption(ctx, 'registry');

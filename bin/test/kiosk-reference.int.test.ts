@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKiosk, type Kiosk } from '../../main/core/kiosk.js';
 import { silentLogger } from '../../main/core/logger.js';
 import { KioskStore } from '../../main/store/kiosk-store.js';
+import { updateCredentials } from '../../main/sync/credentials.js';
 import { publishDataset } from '../../registry/datasets.js';
 import { registryStats } from '../../registry/stats.js';
 import { simSiteConfig } from '../../simulator/site-data.js';
@@ -98,7 +99,7 @@ describe('a registry that cannot be reached', () => {
   it("keeps the kiosk running when the registry's name does not resolve, and says why", async () => {
     const store = new KioskStore(join(dir, 'dns.db'));
     const creds = await enrolWithEmbedded(store, reg, 'site-e', 'kiosk e');
-    store.setMeta('registry.credentials', JSON.stringify({ ...creds, registryUrl: 'http://registry.invalid:8080' }));
+    updateCredentials(store, { ...creds, registryUrl: 'http://registry.invalid:8080' });
     const kiosk = await kioskOn(store);
     try {
       await waitFor(() => kiosk.status().sync.lastError !== null, 'the kiosk notices');
