@@ -5,6 +5,7 @@ import { loadCredentials, saveCredentials, updateCredentials } from '../main/syn
 import { enrol, type KioskCredentials } from '../main/sync/registry-client.js';
 import type { Db } from '../registry/db.js';
 import { issueEnrolCode } from '../registry/enrolment.js';
+import { registryKey } from '../registry/keys.js';
 import { openRegistryDb } from '../registry/open.js';
 import { startRegistryServer, type RegistryServer } from '../registry/server.js';
 import { lockDataDir } from './paths.js';
@@ -36,7 +37,8 @@ export async function enrolWithEmbedded(store: KioskStore, reg: EmbeddedRegistry
     // Same registry data, new port this run: keep the identity, update the address.
     const [known] = await reg.db.query('SELECT 1 FROM kiosks WHERE id = $1', [have.kioskId]);
     if (known) {
-      const creds = { ...have, registryUrl: reg.server.url };
+      // The registry's key read from its own database (this process runs it): pinned soundly.
+      const creds = { ...have, registryUrl: reg.server.url, registryKey: (await registryKey(reg.db)).publicKey };
       updateCredentials(store, creds);
       return creds;
     }

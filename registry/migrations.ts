@@ -126,6 +126,17 @@ export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }
       ALTER TABLE kiosks ADD COLUMN disputed_rows bigint NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 5,
+    name: "the registry's signing key; dataset items signed",
+    // registry_keys: the registry's Ed25519 key (PKCS#8, base64), made on first use
+    // (registry/keys.ts). dataset_items.sig: the registry's signature over the item
+    // (datasetItemSigningText); items published before are signed at the next start.
+    sql: `
+      CREATE TABLE registry_keys (id integer PRIMARY KEY CHECK (id = 1), private_key text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+      ALTER TABLE dataset_items ADD COLUMN sig text;
+    `,
+  },
 ];
 
 /** Brings the schema up to `upTo` (all by default; tests stop earlier to migrate old data). */

@@ -36,17 +36,38 @@ export const registryServe: Command = {
   name: 'registry',
   summary: 'run the registry service (check-in ingest, reference data, fleet page)',
   help: `
-Usage: kiosk registry [--db postgres://… | --data DIR] [--port N] [--host ADDRESS] [--json]
+Usage: kiosk registry [--db postgres://… | --data DIR] [--port N] [--host ADDRESS]
+                      [--tls-cert FILE --tls-key FILE] [--json]
 
 ${STORAGE_HELP}
-  --port N        HTTP port (default 8440; 0 = any free one)
-  --host ADDRESS  address to listen on (default 127.0.0.1; put a TLS proxy in front
-                  of it before exposing it to kiosks on a network)
-  --json          print {"url","db"} once serving
+  --port N          port (default 8440; 0 = any free one)
+  --host ADDRESS    address to listen on (default 127.0.0.1). Kiosks refuse plain http to
+                    another machine: serve TLS (below) or put a TLS proxy in front of it
+  --tls-cert FILE   serve HTTPS with this certificate (PEM, the chain after it)
+  --tls-key FILE    and this private key (PEM)
+  --json            print {"url","db"} once serving
 
-The fleet page is at /fleet. Ctrl+C stops the service.`,
-  options: { ...STORAGE_OPTIONS, port: { type: 'string' }, host: { type: 'string' } },
+Every answer is signed with the registry's key (made on first start, kept in its database;
+kiosks pin it at enrolment). The fleet page is at /fleet. Ctrl+C stops the service.`,
+  options: {
+    ...STORAGE_OPTIONS,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+  },
   async run(ctx) {
+    const certFile = stringOption(ctx, 'tls-cert');
+    const keyFile = stringOption(ctx, 'tls-key');
+    if (!certFile !== !keyFile) throw new CliError('give --tls-cert FILE and --tls-key FILE together');
+    let tls: { cert: Buffer; key: Buffer } | undefined;
+    if (certFile && keyFile) {
+      try {
+        tls = { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+      } catch (err) {
+        throw new CliError(`cannot read the TLS certificate or key: ${(err as Error).message}`);
+      }
+    }
     const db = await openFromOptions(ctx);
     const log = createLogger('registry');
     const server = await startRegistryServer({
@@ -54,6 +75,7 @@ The fleet page is at /fleet. Ctrl+C stops the service.`,
       log,
       port: intOption(ctx, 'port', 8440, 0, 65535),
       host: stringOption(ctx, 'host') ?? '127.0.0.1',
+      ...(tls ? { tls } : {}),
     });
     if (ctx.json) printJson({ url: server.url, db: db.kind });
     else

@@ -10,6 +10,8 @@ export const H_KIOSK = 'x-kiosk-id';
 export const H_TIME = 'x-kiosk-time';
 export const H_NONCE = 'x-kiosk-nonce';
 export const H_SIGNATURE = 'x-kiosk-signature';
+/** The registry's signature over its answer (base64 Ed25519; see answerSigningText). */
+export const H_REGISTRY_SIGNATURE = 'x-registry-signature';
 /** A signed request older or newer than this (ms) is refused as stale. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 /** Largest request body the registry takes. */
@@ -136,6 +138,40 @@ export function signingText(method: string, path: string, bodySha256Hex: string,
   return [REGISTRY_PROTOCOL, method.toUpperCase(), path, bodySha256Hex, time, nonce].join('\n');
 }
 
+/**
+ * What the registry signs for every answer (Ed25519, its key, pinned by the kiosk at
+ * enrolment), bound to the request it answers: the request's method, path, nonce (the kiosk
+ * makes a fresh one for every request, enrolment included) and body digest, then the
+ * answer's status and body digest. A kiosk acts on no answer whose signature fails.
+ */
+export function answerSigningText(
+  method: string,
+  path: string,
+  nonce: string,
+  requestSha256Hex: string,
+  status: number,
+  answerSha256Hex: string,
+): string {
+  return [`${REGISTRY_PROTOCOL} answer`, method.toUpperCase(), path, nonce, requestSha256Hex, String(status), answerSha256Hex].join('\n');
+}
+
+/**
+ * What the registry signs for each dataset item when it is published (its key, as above): the
+ * dataset, its version line (the site; '' for trust), the key, the version that last changed
+ * it, and the canonical value (or "deleted"). A kiosk checks every item of a delta before
+ * applying it, so a delta is verified item by item.
+ */
+export function datasetItemSigningText(
+  dataset: string,
+  line: string,
+  key: string,
+  version: number,
+  value: unknown,
+  deleted: boolean,
+): string {
+  return ['cccd-kiosk-dataset/1', dataset, line, key, String(version), deleted ? 'deleted' : canonicalJson(value)].join('\n');
+}
+
 /** The millisecond timestamp in a UUIDv7. */
 export function uuid7Time(id: string): number {
   return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
@@ -149,7 +185,13 @@ export const EnrolRequest = z.strictObject({
   publicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a raw Ed25519 public key in base64'),
   name: z.string().min(1).max(64),
 });
-export const EnrolResponse = z.strictObject({ kioskId: Uuid7.or(z.uuid()), site: z.string() });
+const Ed25519PublicKey = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a raw Ed25519 public key in base64');
+export const EnrolResponse = z.strictObject({
+  kioskId: Uuid7.or(z.uuid()),
+  site: z.string(),
+  /** The registry's public key: the kiosk pins it and checks every answer and dataset item with it. */
+  registryKey: Ed25519PublicKey,
+});
 
 export const CheckInBatch = z.strictObject({
   records: z.array(z.unknown()).min(1).max(MAX_BATCH_RECORDS),
@@ -192,8 +234,19 @@ export const DatasetDelta = z.strictObject({
   dataset: DatasetName,
   from: z.number().int().min(0),
   to: z.number().int().min(0),
-  /** Items changed since `from`; `value: null` with `deleted: true` removes the key. */
-  changes: z.array(z.strictObject({ key: z.string().max(200), value: z.unknown(), deleted: z.boolean() })),
+  /**
+   * Items changed since `from`; `value: null` with `deleted: true` removes the key. `version`
+   * is the one that last changed the item; `sig` the registry's over datasetItemSigningText.
+   */
+  changes: z.array(
+    z.strictObject({
+      key: z.string().max(200),
+      value: z.unknown(),
+      deleted: z.boolean(),
+      version: z.number().int().min(1),
+      sig: Ed25519Signature,
+    }),
+  ),
 });
 export type DatasetDelta = z.infer<typeof DatasetDelta>;
 

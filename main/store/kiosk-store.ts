@@ -416,7 +416,10 @@ export class KioskStore {
   }
 
   /** Applies a registry delta atomically; a delta that does not start at our version is refused. */
-  applyDelta(delta: DatasetDelta, now: number = Date.now()): void {
+  applyDelta(
+    delta: Omit<DatasetDelta, 'changes'> & { changes: Pick<DatasetDelta['changes'][number], 'key' | 'value' | 'deleted'>[] },
+    now: number = Date.now(),
+  ): void {
     this.db.transaction(() => {
       const have = (this.s.version.get(delta.dataset) as { version: number } | undefined)?.version ?? 0;
       if (delta.from !== have) throw new StoreError(`dataset ${delta.dataset}: delta from version ${delta.from}, we have ${have}`);
