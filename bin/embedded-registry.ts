@@ -1,10 +1,11 @@
 // The registry embedded in a kiosk process (npm start, kiosk demo): PGlite, on loopback.
 import type { Logger } from 'pino';
 import { type KioskStore } from '../main/store/kiosk-store.js';
-import { loadCredentials, saveCredentials } from '../main/sync/credentials.js';
+import { loadCredentials, saveCredentials, updateCredentials } from '../main/sync/credentials.js';
 import { enrol, type KioskCredentials } from '../main/sync/registry-client.js';
 import type { Db } from '../registry/db.js';
 import { issueEnrolCode } from '../registry/enrolment.js';
+import { registryKey } from '../registry/keys.js';
 import { openRegistryDb } from '../registry/open.js';
 import { loadPersonKeyFile } from '../registry/person-key.js';
 import { startRetention } from '../registry/retention.js';
@@ -42,8 +43,9 @@ export async function enrolWithEmbedded(store: KioskStore, reg: EmbeddedRegistry
     // Same registry data, new port this run: keep the identity, update the address.
     const [known] = await reg.db.query('SELECT 1 FROM kiosks WHERE id = $1', [have.kioskId]);
     if (known) {
-      const creds = { ...have, registryUrl: reg.server.url };
-      store.setMeta('registry.credentials', JSON.stringify(creds));
+      // The registry's key read from its own database (this process runs it): pinned soundly.
+      const creds = { ...have, registryUrl: reg.server.url, registryKey: (await registryKey(reg.db)).publicKey };
+      updateCredentials(store, creds);
       return creds;
     }
   }

@@ -18,6 +18,8 @@ export const REFUSAL_WORDS: Record<AuthRefusal, string> = {
 export interface AuthedKiosk {
   id: string;
   site: string;
+  /** Raw Ed25519 public key: the one its requests and its records are signed with. */
+  publicKey: Uint8Array;
 }
 
 export type AuthResult = { ok: true; kiosk: AuthedKiosk } | { ok: false; refusal: AuthRefusal; kioskId: string | null };
@@ -72,7 +74,7 @@ export async function authenticate(
   // Checked last, so only genuine requests can fill the nonce table.
   const fresh = await db.query('INSERT INTO nonces (kiosk_id, nonce) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [kioskId, nonce]);
   if (fresh.length === 0) return { ok: false, refusal: 'replayed-nonce', kioskId };
-  return { ok: true, kiosk: { id: kioskId, site: k.site } };
+  return { ok: true, kiosk: { id: kioskId, site: k.site, publicKey: k.public_key } };
 }
 
 /** Nonces older than twice the allowed skew can no longer be replayed (the time check refuses them). */

@@ -4,8 +4,15 @@
 // for the whole fleet; site-config and roster have a line per site, and a kiosk is served
 // its enrolled site's line (never a site named in the request).
 import { parseDatasetItem, SITE_CONFIG_KEY } from '../main/protocol/datasets.js';
-import { canonicalJson, CheckInRecord, type DatasetDelta, type DatasetName } from '../main/protocol/registry-protocol.js';
-import type { Db } from './db.js';
+import {
+  canonicalJson,
+  CheckInRecord,
+  datasetItemSigningText,
+  type DatasetDelta,
+  type DatasetName,
+} from '../main/protocol/registry-protocol.js';
+import type { Db, Queryable } from './db.js';
+import { registryKey } from './keys.js';
 
 /** The `site` of the global version line; no site is named by the empty string. */
 export const GLOBAL_LINE = '';
@@ -68,6 +75,9 @@ export async function publishDataset(
   checkPublication(dataset, items);
   const keys = new Set(items.map((i) => i.key));
   return db.tx(async (q) => {
+    const key = await registryKey(q);
+    const signed = (k: string, v: number, value: unknown, deleted: boolean) =>
+      key.sign(datasetItemSigningText(dataset, line, k, v, value, deleted));
     await q.query('INSERT INTO dataset_versions (dataset, site, version) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [dataset, line]);
     const [v] = await q.query<{ version: string }>('SELECT version FROM dataset_versions WHERE dataset = $1 AND site = $2 FOR UPDATE', [
       dataset,
@@ -88,19 +98,17 @@ export async function publishDataset(
       const c = current.get(i.key);
       if (c && !c.deleted && canonicalJson(c.value) === canonicalJson(i.value)) continue;
       await q.query(
-        'INSERT INTO dataset_items (dataset, site, key, value, version, deleted) VALUES ($1, $2, $3, $4, $5, false) ON CONFLICT (dataset, site, key) DO UPDATE SET value = excluded.value, version = excluded.version, deleted = false',
-        [dataset, line, i.key, JSON.stringify(i.value), version],
+        'INSERT INTO dataset_items (dataset, site, key, value, version, deleted, sig) VALUES ($1, $2, $3, $4, $5, false, $6) ON CONFLICT (dataset, site, key) DO UPDATE SET value = excluded.value, version = excluded.version, deleted = false, sig = excluded.sig',
+        [dataset, line, i.key, JSON.stringify(i.value), version, signed(i.key, version, i.value, false)],
       );
       changed++;
     }
     for (const [key, c] of current) {
       if (c.deleted || keys.has(key)) continue;
-      await q.query('UPDATE dataset_items SET value = NULL, deleted = true, version = $4 WHERE dataset = $1 AND site = $2 AND key = $3', [
-        dataset,
-        line,
-        key,
-        version,
-      ]);
+      await q.query(
+        'UPDATE dataset_items SET value = NULL, deleted = true, version = $4, sig = $5 WHERE dataset = $1 AND site = $2 AND key = $3',
+        [dataset, line, key, version, signed(key, version, null, true)],
+      );
       removed++;
     }
     await q.query('UPDATE dataset_versions SET version = $3, published_at = now() WHERE dataset = $1 AND site = $2', [
@@ -121,10 +129,38 @@ export async function datasetDelta(db: Db, dataset: DatasetName, line: string, s
     ]);
     const to = v ? Number(v.version) : 0;
     if (since >= to) return { dataset, from: since, to: Math.max(to, since), changes: [] };
-    const rows = await q.query<{ key: string; value: unknown; deleted: boolean }>(
-      'SELECT key, value, deleted FROM dataset_items WHERE dataset = $1 AND site = $2 AND version > $3 ORDER BY key',
+    const rows = await q.query<{ key: string; value: unknown; deleted: boolean; version: string; sig: string | null }>(
+      'SELECT key, value, deleted, version, sig FROM dataset_items WHERE dataset = $1 AND site = $2 AND version > $3 ORDER BY key',
       [dataset, line, since],
     );
-    return { dataset, from: since, to, changes: rows.map((r) => ({ key: r.key, value: r.deleted ? null : r.value, deleted: r.deleted })) };
+    return {
+      dataset,
+      from: since,
+      to,
+      changes: rows.map((r) => ({
+        key: r.key,
+        value: r.deleted ? null : r.value,
+        deleted: r.deleted,
+        version: Number(r.version),
+        sig: r.sig ?? '',
+      })),
+    };
   });
+}
+
+/** Items published before the registry signed them (registry migration 5) get their signature. */
+export async function signUnsignedItems(db: Queryable): Promise<number> {
+  const rows = await db.query<{ dataset: string; site: string; key: string; value: unknown; version: string; deleted: boolean }>(
+    'SELECT dataset, site, key, value, version, deleted FROM dataset_items WHERE sig IS NULL',
+  );
+  if (rows.length === 0) return 0;
+  const key = await registryKey(db);
+  for (const r of rows)
+    await db.query('UPDATE dataset_items SET sig = $4 WHERE dataset = $1 AND site = $2 AND key = $3', [
+      r.dataset,
+      r.site,
+      r.key,
+      key.sign(datasetItemSigningText(r.dataset, r.site, r.key, Number(r.version), r.deleted ? null : r.value, r.deleted)),
+    ]);
+  return rows.length;
 }

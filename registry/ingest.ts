@@ -1,10 +1,17 @@
-// Check-in ingest: every record validated, stored once by its id (a retried or duplicated
-// batch changes nothing and is acknowledged again), the kiosk's hash chain followed with
-// gaps and breaks recorded as alerts, and an answer per record. Only the sending kiosk's
-// row is locked.
-import { createHmac, hash as oneShotHash } from 'node:crypto';
-import { canonicalJson, CheckInRecord, hashInput, uuid7Time, type RecordOutcome } from '../main/protocol/registry-protocol.js';
-import type { AuthedKiosk } from './auth.js';
+// Check-in ingest: every record validated (its kiosk's own, signed by it), stored once by its
+// id (a retried or duplicated batch changes nothing and is acknowledged again), the kiosk's
+// hash chain followed with gaps and breaks recorded as alerts and the rows that do not follow
+// it kept aside as disputed, and an answer per record. Only the sending kiosk's row is locked.
+import { createHmac, hash as oneShotHash, verify } from 'node:crypto';
+import {
+  canonicalJson,
+  CheckInRecord,
+  hashInput,
+  recordSigningText,
+  uuid7Time,
+  type RecordOutcome,
+} from '../main/protocol/registry-protocol.js';
+import { ed25519FromRaw, type AuthedKiosk } from './auth.js';
 import type { Db } from './db.js';
 
 // One-shot hashing (no Hash object per record): this runs twice for every record ingested.
@@ -24,12 +31,22 @@ export function checkRecord(
     return { ok: false, id, reason: `${i.path.join('.') || 'record'}: ${i.message}`.slice(0, 200) };
   }
   const rec = p.data;
+  // A kiosk uploads its own check-ins only: another kiosk's, even with its signature, is refused.
+  if (rec.kioskId !== kiosk.id) return { ok: false, id, reason: 'this check-in was made by another kiosk' };
   if (uuid7Time(rec.id) !== Date.parse(rec.recordedAt)) return { ok: false, id, reason: 'recordedAt differs from the time in the id' };
   if (rec.site !== kiosk.site) return { ok: false, id, reason: `site ${rec.site} is not the kiosk's enrolled site` };
   if (rec.identity && rec.identityDigest !== sha256(canonicalJson(rec.identity)))
     return { ok: false, id, reason: 'identityDigest does not match identity' };
-  const { hash, identity: _identity, ...base } = rec;
+  const { hash, identity: _identity, kioskId: _kioskId, sig, ...base } = rec;
   if (sha256(hashInput(base)) !== hash) return { ok: false, id, reason: 'hash does not match the content' };
+  // Signed by the kiosk when it wrote the row: a row edited (and re-hashed) without the key fails here.
+  let signed = false;
+  try {
+    signed = verify(null, Buffer.from(recordSigningText(rec.kioskId, hash)), ed25519FromRaw(kiosk.publicKey), Buffer.from(sig, 'base64'));
+  } catch {
+    signed = false;
+  }
+  if (!signed) return { ok: false, id, reason: "the record's signature is not its kiosk's (altered on the kiosk?)" };
   return { ok: true, rec };
 }
 
@@ -50,6 +67,7 @@ export const CHECKIN_COLUMNS = [
   'prev_hash',
   'hash',
   'person_digest',
+  'kiosk_sig',
 ];
 
 /**
@@ -79,6 +97,7 @@ export function checkinRowValues(r: CheckInRecord, kioskId: string, personKey?: 
     r.prevHash,
     r.hash,
     personDigest(r, personKey),
+    r.sig,
   ];
 }
 
@@ -174,13 +193,14 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput, person
   });
 
   await db.tx(async (q) => {
-    const [k] = await q.query<{ chain_seq: string; chain_hash: string; last_batch: string | null }>(
-      'SELECT chain_seq, chain_hash, last_batch FROM kiosks WHERE id = $1 FOR UPDATE',
+    const [k] = await q.query<{ chain_seq: string; chain_hash: string; last_batch: string | null; disputed_rows: string }>(
+      'SELECT chain_seq, chain_hash, last_batch, disputed_rows FROM kiosks WHERE id = $1 FOR UPDATE',
       [kiosk.id],
     );
     if (batch.batch?.after && k!.last_batch !== batch.batch.after) throw new BatchPendingError();
     let chainSeq = Number(k!.chain_seq);
     let chainHash = k!.chain_hash;
+    let disputedRows = Number(k!.disputed_rows);
     const inserted = new Set<string>();
     if (valid.length) {
       const params: unknown[] = [];
@@ -195,15 +215,17 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput, person
       );
       for (const g of got) inserted.add(g.id);
       const clash = valid.filter(({ rec }) => !inserted.has(rec.id));
-      const existing = new Map<string, { kiosk_id: string; hash: string }>();
+      const existing = new Map<string, { kiosk_id: string; hash: string; disputed: boolean }>();
       if (clash.length) {
-        const found = await q.query<{ id: string; kiosk_id: string; hash: string }>(
-          `SELECT id, kiosk_id, hash FROM checkins WHERE id IN (${clash.map((_, i) => `$${i + 1}`).join(',')})`,
+        const found = await q.query<{ id: string; kiosk_id: string; hash: string; disputed: boolean }>(
+          `SELECT id, kiosk_id, hash, disputed FROM checkins WHERE id IN (${clash.map((_, i) => `$${i + 1}`).join(',')})`,
           clash.map(({ rec }) => rec.id),
         );
         for (const f of found) existing.set(f.id, f);
       }
       let duplicates = 0;
+      // Rows whose id is held by a disputed row of this kiosk: they may replace it, if they follow the chain.
+      const contenders = new Set<string>();
       for (const { rec, at } of valid) {
         if (inserted.has(rec.id)) results[at] = { id: rec.id, status: 'accepted' };
         else {
@@ -211,33 +233,91 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput, person
           if (e && e.kiosk_id === kiosk.id && e.hash === rec.hash) {
             results[at] = { id: rec.id, status: 'duplicate' };
             duplicates++;
-          } else results[at] = { id: rec.id, status: 'rejected', reason: 'this id is already used by a different check-in' };
+          } else if (e && e.kiosk_id === kiosk.id && e.disputed) contenders.add(rec.id);
+          else results[at] = { id: rec.id, status: 'rejected', reason: 'this id is already used by a different check-in' };
         }
       }
-      // Follow the chain over what was newly stored, in sequence order.
+      // Follow the chain over what is new, in sequence order. The head moves only along rows
+      // that follow it; any other row is kept as disputed, with an alert, and never stands in
+      // the way of the genuine row: one with its sequence (and even its id) that does follow.
       const alerts: [string, string][] = [];
-      for (const { rec } of valid.filter(({ rec }) => inserted.has(rec.id)).sort((a, b) => a.rec.seq - b.rec.seq)) {
-        if (rec.seq === chainSeq + 1) {
-          if (rec.prevHash !== chainHash)
+      const stored = new Map<number, string>(); // seq → hash of rows stored by this batch
+      const advance = async (rec: { seq: number; hash: string }) => {
+        chainSeq = rec.seq;
+        chainHash = rec.hash;
+        // Disputed rows that follow the new head (they arrived before rows missing then) join the chain.
+        while (disputedRows > 0) {
+          const [next] = await q.query<{ id: string; hash: string }>(
+            'UPDATE checkins SET disputed = false WHERE id = (SELECT id FROM checkins WHERE kiosk_id = $1 AND disputed AND seq = $2 AND prev_hash = $3 LIMIT 1) RETURNING id, hash',
+            [kiosk.id, chainSeq + 1, chainHash],
+          );
+          if (!next) break;
+          disputedRows--;
+          chainSeq++;
+          chainHash = next.hash;
+        }
+      };
+      const fresh = valid.filter(({ rec }) => inserted.has(rec.id) || contenders.has(rec.id)).sort((a, b) => a.rec.seq - b.rec.seq);
+      for (const { rec, at } of fresh) {
+        const follows = rec.seq === chainSeq + 1 && rec.prevHash === chainHash;
+        if (contenders.has(rec.id)) {
+          if (!follows) {
+            results[at] = { id: rec.id, status: 'rejected', reason: 'this id is already used by a different check-in' };
+            continue;
+          }
+          const [old] = await q.query<{ hash: string; seq: string }>(
+            'DELETE FROM checkins WHERE id = $1 AND kiosk_id = $2 AND disputed RETURNING hash, seq',
+            [rec.id, kiosk.id],
+          );
+          const params = checkinRowValues(rec, kiosk.id);
+          await q.query(
+            `INSERT INTO checkins (${CHECKIN_COLUMNS.join(',')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(',')})`,
+            params,
+          );
+          disputedRows--;
+          alerts.push([
+            'disputed-replaced',
+            `check-in ${rec.seq} follows the chain and replaced the disputed row with its id (seq ${old?.seq}, hash ${old?.hash.slice(0, 16)}…)`,
+          ]);
+          results[at] = { id: rec.id, status: 'accepted' };
+        }
+        stored.set(rec.seq, rec.hash);
+        if (follows) {
+          await advance(rec);
+          continue;
+        }
+        await q.query('UPDATE checkins SET disputed = true WHERE id = $1 AND kiosk_id = $2', [rec.id, kiosk.id]);
+        disputedRows++;
+        if (rec.seq <= chainSeq) alerts.push(['chain-reuse', `check-in ${rec.seq} arrived with a new id after the chain had passed it`]);
+        else if (rec.seq === chainSeq + 1)
+          alerts.push([
+            'chain-break',
+            `check-in ${rec.seq} does not name check-in ${chainSeq} as its predecessor (altered or replaced row)`,
+          ]);
+        else {
+          // Beyond a gap: say so once, and say when it does not follow the row before it either.
+          let before = stored.get(rec.seq - 1);
+          if (before === undefined) {
+            const [b] = await q.query<{ hash: string }>('SELECT hash FROM checkins WHERE kiosk_id = $1 AND seq = $2 LIMIT 1', [
+              kiosk.id,
+              rec.seq - 1,
+            ]);
+            before = b?.hash;
+          }
+          if (before === undefined)
+            alerts.push(['chain-gap', `check-ins ${chainSeq + 1}-${rec.seq - 1} never arrived before ${rec.seq} (deleted or lost rows)`]);
+          else if (before !== rec.prevHash)
             alerts.push([
               'chain-break',
-              `check-in ${rec.seq} does not name check-in ${chainSeq} as its predecessor (altered or replaced row)`,
+              `check-in ${rec.seq} does not name check-in ${rec.seq - 1} as its predecessor (altered or replaced row)`,
             ]);
-        } else if (rec.seq > chainSeq + 1) {
-          alerts.push(['chain-gap', `check-ins ${chainSeq + 1}-${rec.seq - 1} never arrived before ${rec.seq} (deleted or lost rows)`]);
-        } else {
-          alerts.push(['chain-reuse', `check-in ${rec.seq} arrived with a new id after the chain had passed it`]);
-        }
-        if (rec.seq > chainSeq) {
-          chainSeq = rec.seq;
-          chainHash = rec.hash;
         }
       }
       for (const [kind, detail] of alerts)
         await q.query('INSERT INTO alerts (kiosk_id, kind, detail) VALUES ($1, $2, $3)', [kiosk.id, kind, detail]);
       await q.query(
-        'UPDATE kiosks SET chain_seq = $2, chain_hash = $3, duplicates_acknowledged = duplicates_acknowledged + $4, last_seen = now(), queue_length = $5, oldest_queued_ms = $6, last_batch = $7 WHERE id = $1',
-        [kiosk.id, chainSeq, chainHash, duplicates, batch.queue.length, batch.queue.oldestAgeMs, batch.batch?.id ?? null],
+        'UPDATE kiosks SET chain_seq = $2, chain_hash = $3, duplicates_acknowledged = duplicates_acknowledged + $4, last_seen = now(), queue_length = $5, oldest_queued_ms = $6, last_batch = $7, disputed_rows = $8 WHERE id = $1',
+        [kiosk.id, chainSeq, chainHash, duplicates, batch.queue.length, batch.queue.oldestAgeMs, batch.batch?.id ?? null, disputedRows],
       );
     } else {
       await q.query('UPDATE kiosks SET last_seen = now(), queue_length = $2, oldest_queued_ms = $3, last_batch = $4 WHERE id = $1', [

@@ -143,6 +143,30 @@ export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 6,
+    name: 'check-ins signed by their kiosk; disputed rows kept beside the chain',
+    // kiosk_sig: the kiosk's signature over the record (recordSigningText). disputed: stored,
+    // but not on the kiosk's chain (it does not follow the chain's head); a row that does
+    // follow it later replaces a disputed one with the same id, never the other way round.
+    sql: `
+      ALTER TABLE checkins ADD COLUMN kiosk_sig text;
+      ALTER TABLE checkins ADD COLUMN disputed boolean NOT NULL DEFAULT false;
+      CREATE INDEX checkins_disputed ON checkins (kiosk_id, seq) WHERE disputed;
+      ALTER TABLE kiosks ADD COLUMN disputed_rows bigint NOT NULL DEFAULT 0;
+    `,
+  },
+  {
+    version: 7,
+    name: "the registry's signing key; dataset items signed",
+    // registry_keys: the registry's Ed25519 key (PKCS#8, base64), made on first use
+    // (registry/keys.ts). dataset_items.sig: the registry's signature over the item
+    // (datasetItemSigningText); items published before are signed at the next start.
+    sql: `
+      CREATE TABLE registry_keys (id integer PRIMARY KEY CHECK (id = 1), private_key text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+      ALTER TABLE dataset_items ADD COLUMN sig text;
+    `,
+  },
 ];
 
 /** Brings the schema up to `upTo` (all by default; tests stop earlier to migrate old data). */

@@ -3,18 +3,28 @@
 // bodies must say Content-Type: application/json. Bodies are read as bytes (the signature covers
 // them), bounded, parsed as JSON and validated; each refusal has its own status and reason,
 // and is logged.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { CheckInBatch, DatasetName, EnrolRequest, KioskAlert, MAX_BODY_BYTES } from '../main/protocol/registry-protocol.js';
+import {
+  answerSigningText,
+  CheckInBatch,
+  DatasetName,
+  EnrolRequest,
+  H_NONCE,
+  H_REGISTRY_SIGNATURE,
+  KioskAlert,
+  MAX_BODY_BYTES,
+} from '../main/protocol/registry-protocol.js';
 import { recordKioskAlert } from './alerts.js';
 import { authenticate, pruneNonces, REFUSAL_WORDS, type AuthedKiosk } from './auth.js';
-import { datasetDelta, lineFor } from './datasets.js';
+import { datasetDelta, lineFor, signUnsignedItems } from './datasets.js';
 import type { Db } from './db.js';
 import { enrolKiosk } from './enrolment.js';
 import { BatchPendingError, ingest } from './ingest.js';
 import { registerFleet } from './operator.js';
+import { registryKey } from './keys.js';
 
 export interface RegistryServerOptions {
   db: Db;
@@ -23,6 +33,8 @@ export interface RegistryServerOptions {
   host?: string;
   /** The secret of the keyed person digest (registry/person-key.ts); a random one for this process if left out. */
   personKey?: Buffer;
+  /** Serve HTTPS with this certificate chain and key (PEM); plain HTTP without. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface RegistryServer {
@@ -68,7 +80,34 @@ function parseBody<T extends z.ZodType>(req: FastifyRequest, reply: FastifyReply
 export async function startRegistryServer(o: RegistryServerOptions): Promise<RegistryServer> {
   const { db, log } = o;
   const personKey = o.personKey ?? randomBytes(32);
-  const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false, requestTimeout: 30_000, connectionTimeout: 60_000 });
+  const key = await registryKey(db);
+  await signUnsignedItems(db);
+  const app = Fastify({
+    bodyLimit: MAX_BODY_BYTES,
+    logger: false,
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    ...(o.tls ? { https: { cert: o.tls.cert, key: o.tls.key } } : {}),
+  });
+  // Every answer is signed, bound to the request it answers (answerSigningText): a kiosk acts
+  // on no answer that is not the registry's own, so a server that only looks like it cannot
+  // acknowledge check-ins it never stored, or hand out data.
+  app.addHook('onSend', async (req, reply, payload) => {
+    const bytes = typeof payload === 'string' ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : null;
+    if (bytes === null && payload !== null && payload !== undefined) return payload; // streams: none here
+    const nonce = typeof req.headers[H_NONCE] === 'string' ? req.headers[H_NONCE].slice(0, 64) : '';
+    const digest = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const text = answerSigningText(
+      req.method,
+      req.url,
+      nonce,
+      digest(req.rawBody ?? Buffer.alloc(0)),
+      reply.statusCode,
+      digest(bytes ?? Buffer.alloc(0)),
+    );
+    void reply.header(H_REGISTRY_SIGNATURE, key.sign(text));
+    return payload;
+  });
   // Keep the exact bytes: the kiosk signed them.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
@@ -116,7 +155,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       );
     }
     log.info({ kiosk: r.kioskId, site: r.site, name: body.name }, 'kiosk enrolled');
-    return { kioskId: r.kioskId, site: r.site };
+    return { kioskId: r.kioskId, site: r.site, registryKey: key.publicKey };
   });
 
   app.post('/v1/checkins', { preHandler: signed }, async (req, reply) => {
@@ -170,7 +209,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
   const port = typeof addr === 'object' && addr ? addr.port : (o.port ?? 0);
   return {
     app,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${o.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     close: async () => {
       clearInterval(timer);
       await app.close();

@@ -17,6 +17,7 @@ import Database from 'better-sqlite3';
 import type { z } from 'zod';
 import type { CheckInRecord } from '../../main/protocol/registry-protocol.js';
 import { KioskStore, type CheckInInput } from '../../main/store/kiosk-store.js';
+import { saveCredentials } from '../../main/sync/credentials.js';
 import { enrol, RegistryClient, type KioskCredentials } from '../../main/sync/registry-client.js';
 import { SyncEngine } from '../../main/sync/sync-engine.js';
 import { openPostgres, type Db } from '../../registry/db.js';
@@ -184,6 +185,9 @@ export const benchmarks: Benchmark[] = [
         for (const n of [SMALL_BACKLOG, BACKLOG]) {
           say(`filling a backlog of ${n}`);
           const store = new KioskStore(join(dir, `backlog-${n}.db`));
+          // Enrolled first: each check-in is signed with the kiosk's key as it is written.
+          const creds = await enrolStore(admin, registry.url, 'bench-site', `drain ${n}`);
+          saveCredentials(store, creds);
           fill(store, n, 'bench-site');
           const records = n === BACKLOG ? rowsOf(store) : [];
           let baselineRate = 0;
@@ -194,7 +198,6 @@ export const benchmarks: Benchmark[] = [
             baselineRate = records.length / ((performance.now() - t) / 1000);
             await admin.query('TRUNCATE checkins');
           }
-          const creds = await enrolStore(admin, registry.url, 'bench-site', `drain ${n}`);
           const engine = new SyncEngine(store, new RegistryClient(creds, 60_000), { batchRecords: BATCH, batchBytes: 1_000_000 });
           say(`draining ${n} check-ins to the registry`);
           const d = await drain(engine);
@@ -238,9 +241,11 @@ export const benchmarks: Benchmark[] = [
         const allRows: CheckInRecord[][] = [];
         for (let i = 0; i < KIOSKS; i++) {
           const store = new KioskStore(join(dir, `fleet-${i}.db`));
+          const creds = await enrolStore(admin, registry.url, 'bench-site', `fleet ${i}`);
+          saveCredentials(store, creds);
           fill(store, PER_KIOSK, 'bench-site');
           allRows.push(rowsOf(store));
-          fleet.push({ store, client: new TimedClient(await enrolStore(admin, registry.url, 'bench-site', `fleet ${i}`), 60_000) });
+          fleet.push({ store, client: new TimedClient(creds, 60_000) });
         }
         say('baseline: the same rows straight into PostgreSQL over 50 parallel connections');
         const straight = await openPostgres(cluster.url);

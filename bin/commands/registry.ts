@@ -54,29 +54,51 @@ export const registryServe: Command = {
   name: 'registry',
   summary: 'run the registry service (check-in ingest, reference data, fleet page)',
   help: `
-Usage: kiosk registry [--db postgres://… | --data DIR] [--port N] [--host ADDRESS] [--person-key FILE] [--json]
+Usage: kiosk registry [--db postgres://… | --data DIR] [--port N] [--host ADDRESS]
+                      [--tls-cert FILE --tls-key FILE] [--person-key FILE] [--json]
 
 ${STORAGE_HELP}
-  --port N        HTTP port (default 8440; 0 = any free one)
-  --host ADDRESS  address to listen on (default 127.0.0.1; put a TLS proxy in front
-                  of it before exposing it to kiosks on a network)
-  --person-key FILE  the secret of the keyed person digest (made, 0600, if missing;
-                  default DIR.person-key beside the PGlite folder, or
-                  ${join(DATA_ROOT, 'registry.person-key')} with --db); ${PERSON_KEY_ENV}
-                  (base64, 32 bytes or more) overrides it. Keep it out of database backups.
-  --json          print {"url","db"} once serving
+  --port N          port (default 8440; 0 = any free one)
+  --host ADDRESS    address to listen on (default 127.0.0.1). Kiosks refuse plain http to
+                    another machine: serve TLS (below) or put a TLS proxy in front of it
+  --tls-cert FILE   serve HTTPS with this certificate (PEM, the chain after it)
+  --tls-key FILE    and this private key (PEM)
+  --person-key FILE the secret of the keyed person digest (made, 0600, if missing;
+                    default DIR.person-key beside the PGlite folder, or
+                    ${join(DATA_ROOT, 'registry.person-key')} with --db); ${PERSON_KEY_ENV}
+                    (base64, 32 bytes or more) overrides it. Keep it out of database backups.
+  --json            print {"url","db"} once serving
 
-Identities of check-ins older than their site's retention are removed at start and every
-hour (kiosk registry retention; docs/PRIVACY.md). The fleet page is at /fleet, for operators
-only: log in there with a token from kiosk registry operator-token (or send it as
-Authorization: Bearer). Ctrl+C stops the service.`,
-  options: { ...STORAGE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, 'person-key': { type: 'string' } },
+Every answer is signed with the registry's key (made on first start, kept in its database;
+kiosks pin it at enrolment). Identities of check-ins older than their site's retention are
+removed at start and every hour (kiosk registry retention; docs/PRIVACY.md). The fleet page
+is at /fleet, for operators only: log in there with a token from kiosk registry
+operator-token (or send it as Authorization: Bearer). Ctrl+C stops the service.`,
+  options: {
+    ...STORAGE_OPTIONS,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'person-key': { type: 'string' },
+  },
   async run(ctx) {
     let personKey: Buffer;
     try {
       personKey = loadPersonKey(personKeyFile(ctx));
     } catch (err) {
       throw new CliError((err as Error).message);
+    }
+    const certFile = stringOption(ctx, 'tls-cert');
+    const keyFile = stringOption(ctx, 'tls-key');
+    if (!certFile !== !keyFile) throw new CliError('give --tls-cert FILE and --tls-key FILE together');
+    let tls: { cert: Buffer; key: Buffer } | undefined;
+    if (certFile && keyFile) {
+      try {
+        tls = { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+      } catch (err) {
+        throw new CliError(`cannot read the TLS certificate or key: ${(err as Error).message}`);
+      }
     }
     const db = await openFromOptions(ctx);
     const log = createLogger('registry');
@@ -87,6 +109,7 @@ Authorization: Bearer). Ctrl+C stops the service.`,
       personKey,
       port: intOption(ctx, 'port', 8440, 0, 65535),
       host: stringOption(ctx, 'host') ?? '127.0.0.1',
+      ...(tls ? { tls } : {}),
     });
     if (ctx.json) printJson({ url: server.url, db: db.kind });
     else

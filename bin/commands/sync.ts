@@ -79,7 +79,11 @@ export const syncEnrol: Command = {
 Usage: kiosk sync enrol --registry URL --code CODE [--name NAME] [--db FILE] [--simulator]
 
 The code comes from the registry's administrator (kiosk registry enrol-code --site SITE)
-and works once. The private key stays in the kiosk database.`,
+and works once. The private key is written to a file beside the kiosk database
+(FILE.key, readable by the kiosk's user only), never into it; every check-in is signed with it.
+The registry's key comes with the answer and is pinned: every later answer must carry its
+signature. URL is https:// (a private CA: NODE_EXTRA_CA_CERTS=ca.pem), or http:// to this
+machine; http:// to another machine only in simulator mode.`,
   options: { db: { type: 'string' }, registry: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' } },
   async run(ctx) {
     const url = stringOption(ctx, 'registry');
@@ -90,7 +94,9 @@ and works once. The private key stays in the kiosk database.`,
     const store = new KioskStore(path);
     try {
       if (loadCredentials(store)) throw new CliError(`this kiosk (${path}) is already enrolled; use another --db to enrol a new one`);
-      const creds = await enrol(url, code, stringOption(ctx, 'name') ?? (await import('node:os')).hostname()).catch((err: unknown) => {
+      const creds = await enrol(url, code, stringOption(ctx, 'name') ?? (await import('node:os')).hostname(), undefined, {
+        simulator: ctx.simulator,
+      }).catch((err: unknown) => {
         throw new CliError((err as Error).message);
       });
       saveCredentials(store, creds);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../main/core/logger.js';
 import { KioskStore } from '../../main/store/kiosk-store.js';
+import { updateCredentials } from '../../main/sync/credentials.js';
 import { enrolWithEmbedded, startEmbeddedRegistry, type EmbeddedRegistry } from '../embedded-registry.js';
 import { startFaultProxy, type Fate, type FaultProxy } from './fixtures/fault-proxy.js';
 
@@ -25,7 +26,7 @@ beforeAll(async () => {
   proxy = await startFaultProxy(Number(new URL(reg.server.url).port), () => fates[n++ % fates.length]!);
   const store = new KioskStore(join(dir, 'kiosk.db'));
   const creds = await enrolWithEmbedded(store, reg, 'demo-faults', 'demo over a bad link');
-  store.setMeta('registry.credentials', JSON.stringify({ ...creds, registryUrl: `http://127.0.0.1:${proxy.port}` }));
+  updateCredentials(store, { ...creds, registryUrl: `http://127.0.0.1:${proxy.port}` });
   store.close();
 });
 

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKiosk, type Kiosk } from '../../main/core/kiosk.js';
 import { silentLogger } from '../../main/core/logger.js';
 import { KioskStore } from '../../main/store/kiosk-store.js';
+import { updateCredentials } from '../../main/sync/credentials.js';
+import { datasetItemSigningText } from '../../main/protocol/registry-protocol.js';
 import { publishDataset } from '../../registry/datasets.js';
+import { registryKey } from '../../registry/keys.js';
 import { registryStats } from '../../registry/stats.js';
 import { simSiteConfig } from '../../simulator/site-data.js';
 import { enrolWithEmbedded, startEmbeddedRegistry, type EmbeddedRegistry } from '../embedded-registry.js';
@@ -61,9 +64,13 @@ describe('reference data from the registry', () => {
         /clinics/,
       );
       // …so a bad version can only come from a damaged or hostile registry: written behind its back.
-      await reg.db.query("UPDATE dataset_items SET value = $1, version = 2 WHERE dataset = 'site-config' AND site = $2", [
-        JSON.stringify({ ...good, name: 'Bad', face: { retries: 99 } }),
+      // (Signed with the registry's own key, as a hostile registry would: what fails is the format.)
+      const bad = { ...good, name: 'Bad', face: { retries: 99 } };
+      const sig = (await registryKey(reg.db)).sign(datasetItemSigningText('site-config', creds.site, 'site', 2, bad, false));
+      await reg.db.query("UPDATE dataset_items SET value = $1, version = 2, sig = $3 WHERE dataset = 'site-config' AND site = $2", [
+        JSON.stringify(bad),
         creds.site,
+        sig,
       ]);
       await reg.db.query("UPDATE dataset_versions SET version = 2 WHERE dataset = 'site-config' AND site = $1", [creds.site]);
       await waitFor(() => kiosk.status().datasets['site-config']!.problem !== null, 'the kiosk reports the refusal');
@@ -98,7 +105,7 @@ describe('a registry that cannot be reached', () => {
   it("keeps the kiosk running when the registry's name does not resolve, and says why", async () => {
     const store = new KioskStore(join(dir, 'dns.db'));
     const creds = await enrolWithEmbedded(store, reg, 'site-e', 'kiosk e');
-    store.setMeta('registry.credentials', JSON.stringify({ ...creds, registryUrl: 'http://registry.invalid:8080' }));
+    updateCredentials(store, { ...creds, registryUrl: 'http://registry.invalid:8080' });
     const kiosk = await kioskOn(store);
     try {
       await waitFor(() => kiosk.status().sync.lastError !== null, 'the kiosk notices');

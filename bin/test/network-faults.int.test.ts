@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KioskStore } from '../../main/store/kiosk-store.js';
+import { saveCredentials } from '../../main/sync/credentials.js';
 import { enrol, RegistryClient } from '../../main/sync/registry-client.js';
 import { SyncEngine } from '../../main/sync/sync-engine.js';
 import type { Db } from '../../registry/db.js';
@@ -36,6 +37,7 @@ describe('network faults between kiosk and registry', () => {
     const { code } = await issueEnrolCode(db, 'hospital-b');
     const creds = await enrol(server.url, code, 'faulty network kiosk');
     const store = new KioskStore(join(dir, 'kiosk.db'));
+    saveCredentials(store, creds);
     const client = new RegistryClient({ ...creds, registryUrl: `http://127.0.0.1:${proxy.port}` }, 3000);
     const engine = new SyncEngine(store, client, { batchRecords: 60, baseDelayMs: 5, maxDelayMs: 40, idleMs: 5, datasetsEveryMs: 1e9 });
     for (let i = 0; i < 3000; i++)

@@ -11,15 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   canonicalJson,
   DatasetDelta,
-  hashInput,
   H_KIOSK,
   H_NONCE,
   H_SIGNATURE,
   H_TIME,
+  hashInput,
+  recordSigningText,
   signingText,
   type CheckInRecord,
 } from '../../main/protocol/registry-protocol.js';
 import { KioskStore, type CheckInInput } from '../../main/store/kiosk-store.js';
+import { saveCredentials } from '../../main/sync/credentials.js';
 import { enrol, RegistryClient, SyncError, type KioskCredentials } from '../../main/sync/registry-client.js';
 import { SyncEngine } from '../../main/sync/sync-engine.js';
 import { datasetDelta, DatasetRefusal, publishDataset } from '../../registry/datasets.js';
@@ -73,6 +75,7 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     const { code } = await issueEnrolCode(db, site);
     const creds = await enrol(server.url, code, `kiosk ${stores.length}`);
     const store = new KioskStore(join(dir, `k${stores.length}.db`));
+    saveCredentials(store, creds);
     stores.push(store);
     const client = new RegistryClient(creds);
     return { creds, store, client, engine: new SyncEngine(store, client) };
@@ -222,24 +225,106 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     expect((await registryStats(db)).checkins).toBe(before);
   });
 
-  it('follows each kiosk chain and records gaps and breaks as alerts', async () => {
+  /** A record changed by someone holding the kiosk's key: re-hashed and re-signed. */
+  function resigned(creds: KioskCredentials, r: CheckInRecord): CheckInRecord {
+    const { hash: _h, identity: _i, kioskId: _k, sig: _s, ...base } = r;
+    const hash = createHash('sha256').update(hashInput(base)).digest('hex');
+    const key = createPrivateKey({ key: Buffer.from(creds.privateKey, 'base64'), format: 'der', type: 'pkcs8' });
+    return { ...r, hash, sig: sign(null, Buffer.from(recordSigningText(r.kioskId, hash)), key).toString('base64') };
+  }
+  type Results = { results: { id: string; status: string; reason?: string }[] };
+  const post = async (creds: KioskCredentials, records: unknown[]) =>
+    ((await (await signedFetch(creds, JSON.stringify({ records, queue: { length: 0, oldestAgeMs: 0 } }))).json()) as Results).results;
+
+  it('follows each kiosk chain: rows that do not follow it are kept aside as disputed, with alerts, and never displace the genuine ones', async () => {
     const k = await kiosk();
     for (let i = 0; i < 6; i++) k.store.record(SAMPLE);
     const all = k.store.dueBatch(Date.now(), 10, 1e6);
     const before = (await registryStats(db)).chainBreaks;
-    const send = (records: CheckInRecord[]) => signedFetch(k.creds, JSON.stringify({ records, queue: { length: 0, oldestAgeMs: 0 } }));
-    await send(all.slice(0, 2));
-    await send(all.slice(3, 4)); // 3 never arrives: a gap
+    const statuses = async (records: CheckInRecord[]) => (await post(k.creds, records)).map((r) => r.status);
+    expect(await statuses(all.slice(0, 2))).toEqual(['accepted', 'accepted']);
+    expect(await statuses(all.slice(3, 4))).toEqual(['accepted']); // 3 never arrives: a gap; 4 is kept aside
     expect((await registryStats(db)).chainBreaks).toBe(before + 1);
-    // Row 5 replaced by a row that does not name row 4 (re-hashed, so it passes the record check).
-    const { createHash: h } = await import('node:crypto');
-    const { hashInput } = await import('../../main/protocol/registry-protocol.js');
-    const forged = { ...all[4]!, prevHash: 'f'.repeat(64) };
-    const { hash: _h, identity: _i, ...base } = forged;
-    forged.hash = h('sha256').update(hashInput(base)).digest('hex');
-    await send([forged]);
-    const alerts = await db.query<{ kind: string }>('SELECT kind FROM alerts WHERE kiosk_id = $1 ORDER BY id', [k.creds.kioskId]);
-    expect(alerts.map((a) => a.kind)).toEqual(['chain-gap', 'chain-break']);
+    // Row 5 replaced, by whoever holds the kiosk's key, with a row that does not name row 4.
+    expect(await statuses([resigned(k.creds, { ...all[4]!, prevHash: 'f'.repeat(64) })])).toEqual(['accepted']);
+    const kinds = async () =>
+      (await db.query<{ kind: string }>('SELECT kind FROM alerts WHERE kiosk_id = $1 ORDER BY id', [k.creds.kioskId])).map((a) => a.kind);
+    expect(await kinds()).toEqual(['chain-gap', 'chain-break']);
+    // 3 arrives: 3 and 4 join the chain; the genuine 5 (the disputed row's id) takes its place; 6 follows.
+    expect(await statuses([all[2]!, all[4]!, all[5]!])).toEqual(['accepted', 'accepted', 'accepted']);
+    const rows = await db.query<{ seq: string; hash: string; disputed: boolean }>(
+      'SELECT seq, hash, disputed FROM checkins WHERE kiosk_id = $1 ORDER BY seq',
+      [k.creds.kioskId],
+    );
+    expect(rows.map((r) => [Number(r.seq), r.hash, r.disputed])).toEqual(all.map((r) => [r.seq, r.hash, false]));
+    const [head] = await db.query<{ chain_seq: string; disputed_rows: string }>(
+      'SELECT chain_seq, disputed_rows FROM kiosks WHERE id = $1',
+      [k.creds.kioskId],
+    );
+    expect([Number(head!.chain_seq), Number(head!.disputed_rows)]).toEqual([6, 0]);
+    expect(await kinds()).toEqual(['chain-gap', 'chain-break', 'disputed-replaced']);
+    // The disputed row cannot come back over the genuine one.
+    expect(await statuses([resigned(k.creds, { ...all[4]!, prevHash: 'f'.repeat(64) })])).toEqual(['rejected']);
+  });
+
+  it("takes a check-in only from the kiosk that made it: another kiosk's upload is refused, the owner's still accepted", async () => {
+    const owner = await kiosk();
+    const other = await kiosk();
+    owner.store.record(SAMPLE);
+    const [rec] = owner.store.dueBatch(Date.now(), 10, 1e6) as [CheckInRecord];
+    expect(rec.kioskId).toBe(owner.creds.kioskId);
+    expect(await post(other.creds, [rec])).toEqual([{ id: rec.id, status: 'rejected', reason: 'this check-in was made by another kiosk' }]);
+    // Relabelled as the uploader's own: the signature is still the owner's.
+    expect(await post(other.creds, [{ ...rec, kioskId: other.creds.kioskId }])).toEqual([
+      { id: rec.id, status: 'rejected', reason: expect.stringMatching(/signature/) },
+    ]);
+    expect(await owner.engine.uploadOnce()).toMatchObject({ accepted: 1, rejected: 0 });
+    const [row] = await db.query<{ kiosk_id: string }>('SELECT kiosk_id FROM checkins WHERE id = $1', [rec.id]);
+    expect(row!.kiosk_id).toBe(owner.creds.kioskId);
+    const alerts = await db.query('SELECT 1 FROM alerts WHERE kiosk_id IN ($1, $2)', [owner.creds.kioskId, other.creds.kioskId]);
+    expect(alerts).toHaveLength(0);
+  });
+
+  it('refuses check-ins edited offline and re-hashed without the kiosk key, whose chain still verifies on the kiosk', async () => {
+    const k = await kiosk();
+    for (let i = 0; i < 3; i++) k.store.record(SAMPLE);
+    // What someone with the database file can do: change check-in 2, re-hash the chain from there.
+    let prev = k.store.page(1, 1)[0]!.prevHash;
+    for (const r of k.store.page(0, 10)) {
+      const edited = r.seq === 2 ? { ...r, decision: 'refused' as const } : r;
+      const { hash: _h, identity: _i, kioskId: _k, sig: _s, ...base } = { ...edited, prevHash: r.seq === 1 ? r.prevHash : prev };
+      const hash = createHash('sha256').update(hashInput(base)).digest('hex');
+      k.store.db
+        .prepare('UPDATE checkins SET decision = ?, prev_hash = ?, hash = ? WHERE seq = ?')
+        .run(base.decision, base.prevHash, hash, r.seq);
+      prev = hash;
+    }
+    expect(k.store.verifyChain()).toMatchObject({ ok: true, count: 3 });
+    expect(await k.engine.uploadOnce()).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(k.store.queue()).toMatchObject({ length: 2, lastError: expect.stringMatching(/signature is not its kiosk's/) });
+    const [n] = await db.query<{ n: string }>('SELECT count(*) AS n FROM checkins WHERE kiosk_id = $1', [k.creds.kioskId]);
+    expect(Number(n!.n)).toBe(1);
+  });
+
+  it('bounds sequence numbers and queue lengths: too large is refused with why, never stored, never a 500', async () => {
+    const k = await kiosk();
+    k.store.record(SAMPLE);
+    const [rec] = k.store.dueBatch(Date.now(), 10, 1e6) as [CheckInRecord];
+    expect(await post(k.creds, [resigned(k.creds, { ...rec, seq: 2 ** 53 - 1 })])).toEqual([
+      { id: rec.id, status: 'rejected', reason: expect.stringMatching(/^seq: /) },
+    ]);
+    const refusal = async (res: Response) => [res.status, ((await res.json()) as { error: string }).error];
+    expect(await refusal(await signedFetch(k.creds, JSON.stringify({ records: [rec], queue: { length: 3e9, oldestAgeMs: 0 } })))).toEqual([
+      400,
+      'invalid-body',
+    ]);
+    expect(
+      await refusal(
+        await signedFetch(k.creds, JSON.stringify({ kind: 'chain-break', seq: 2 ** 53 - 1, problem: 'x' }), { path: '/v1/alerts' }),
+      ),
+    ).toEqual([400, 'invalid-body']);
+    const [n] = await db.query<{ n: string }>('SELECT count(*) AS n FROM checkins WHERE kiosk_id = $1', [k.creds.kioskId]);
+    expect(Number(n!.n)).toBe(0);
   });
 
   it('serves reference data as deltas; a kiosk that missed many versions catches up in one pass', async () => {
@@ -373,11 +458,13 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
       ]);
       // A site-a kiosk at version 3 has nothing new; one from scratch gets the old content, tombstone included.
       expect(await datasetDelta(old, 'site-config', 'site-a', 3)).toEqual({ dataset: 'site-config', from: 3, to: 3, changes: [] });
-      expect((await datasetDelta(old, 'site-config', 'site-b', 0)).changes).toEqual([
+      expect(
+        (await datasetDelta(old, 'site-config', 'site-b', 0)).changes.map(({ key, value, deleted }) => ({ key, value, deleted })),
+      ).toEqual([
         { key: 'gone', value: null, deleted: true },
         { key: 'thresholds', value: { matchPercent: 42 }, deleted: false },
       ]);
-      expect((await datasetDelta(old, 'trust', '', 0)).changes).toEqual([
+      expect((await datasetDelta(old, 'trust', '', 0)).changes.map(({ key, value, deleted }) => ({ key, value, deleted }))).toEqual([
         { key: 'csca/old', value: { kind: 'csca', der: 'AA==' }, deleted: false },
       ]);
       // The next publication for site-a carries on from version 3 and removes the old keys there only.

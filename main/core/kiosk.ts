@@ -11,6 +11,7 @@ import type { CheckinView, KioskStatus, Language } from '../api/contract.js';
 import { SiteConfig, type SiteKind } from '../protocol/datasets.js';
 import { KioskStore } from '../store/kiosk-store.js';
 import { loadCredentials } from '../sync/credentials.js';
+import { registryUrlProblem } from '../sync/registry-client.js';
 import type { KioskCredentials } from '../sync/registry-client.js';
 import type { SyncEngine, SyncOptions } from '../sync/sync-engine.js';
 import { accessFromCan, accessFromQrFields } from './access-keys.js';
@@ -85,6 +86,12 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
   const ownStore = typeof config.db === 'string';
   const store = typeof config.db === 'string' ? new KioskStore(config.db) : config.db;
   const credentials = loadCredentials(store);
+  // Plain http to another machine would let anyone on the path read and answer for the registry.
+  const urlProblem = credentials ? registryUrlProblem(credentials.registryUrl, config.simulator) : null;
+  if (urlProblem) {
+    if (ownStore) store.close();
+    throw new Error(urlProblem);
+  }
   const core = new KioskCore({ simulator: config.simulator });
   const stops: (() => Promise<void> | void)[] = [];
 

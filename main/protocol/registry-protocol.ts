@@ -10,15 +10,26 @@ export const H_KIOSK = 'x-kiosk-id';
 export const H_TIME = 'x-kiosk-time';
 export const H_NONCE = 'x-kiosk-nonce';
 export const H_SIGNATURE = 'x-kiosk-signature';
+/** The registry's signature over its answer (base64 Ed25519; see answerSigningText). */
+export const H_REGISTRY_SIGNATURE = 'x-registry-signature';
 /** A signed request older or newer than this (ms) is refused as stale. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 /** Largest request body the registry takes. */
 export const MAX_BODY_BYTES = 1_048_576;
 export const MAX_BATCH_RECORDS = 500;
+/**
+ * The largest check-in sequence (and queue length) either side accepts: 2^31 − 1, a check-in
+ * a second for 68 years. Bounded so it fits the registry's integer columns and JSON numbers.
+ */
+export const MAX_SEQ = 2 ** 31 - 1;
+/** What a kiosk's record signature covers starts with this line (see recordSigningText). */
+export const RECORD_PROTOCOL = 'cccd-kiosk-record/1';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hex');
 export const Uuid7 = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a UUIDv7');
 const shortText = z.string().max(200);
+/** An Ed25519 signature (64 bytes) in base64. */
+export const Ed25519Signature = z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'an Ed25519 signature in base64');
 
 export const Decision = z.enum(['admitted', 'refused', 'referred']);
 export const Workflow = z.enum(['hospital-checkin', 'airport-checkin', 'airport-boarding']);
@@ -54,8 +65,8 @@ export const CheckInRecord = z.strictObject({
   workflow: Workflow,
   /** ISO time with milliseconds; equal to the UUIDv7's timestamp. */
   recordedAt: z.iso.datetime({ precision: 3 }),
-  /** This kiosk's monotonic sequence, 1, 2, 3, … */
-  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  /** This kiosk's monotonic sequence, 1, 2, 3, … (at most MAX_SEQ) */
+  seq: z.number().int().min(1).max(MAX_SEQ),
   decision: Decision,
   reasons: z.array(z.string().regex(/^[a-z0-9-]{1,48}$/)).max(16),
   matchScore: z.number().min(-1).max(1).nullable(),
@@ -68,6 +79,10 @@ export const CheckInRecord = z.strictObject({
   identityDigest: hex64.nullable(),
   prevHash: hex64,
   hash: hex64,
+  /** The kiosk that made the record (its registry id); inside what the kiosk signs. */
+  kioskId: z.uuid(),
+  /** The kiosk's Ed25519 signature over recordSigningText(kioskId, hash), made when the record was written. */
+  sig: Ed25519Signature,
 });
 export type CheckInRecord = z.infer<typeof CheckInRecord>;
 
@@ -101,7 +116,7 @@ export function canonicalJson(value: unknown): string {
  * as canonicalJson would write it. Written out by hand because it runs for every record on
  * both sides (a test holds it equal to canonicalJson).
  */
-export function hashedText(r: Omit<CheckInRecord, 'hash' | 'identity'>): string {
+export function hashedText(r: Omit<CheckInRecord, 'hash' | 'identity' | 'kioskId' | 'sig'>): string {
   const s = JSON.stringify;
   return (
     `{"decision":${s(r.decision)},"id":${s(r.id)},"identityDigest":${s(r.identityDigest)},"matchScore":${s(r.matchScore)},"prevHash":${s(r.prevHash)},` +
@@ -114,13 +129,56 @@ export function hashedText(r: Omit<CheckInRecord, 'hash' | 'identity'>): string 
  * The one place this is spelled out (kiosk record, kiosk verifyChain, registry ingest); this
  * room imports zod only, so callers hash it themselves.
  */
-export function hashInput(r: Omit<CheckInRecord, 'hash' | 'identity'>): string {
+export function hashInput(r: Omit<CheckInRecord, 'hash' | 'identity' | 'kioskId' | 'sig'>): string {
   return `${r.prevHash}\n${hashedText(r)}`;
+}
+
+/**
+ * What a kiosk signs for each check-in when it writes it (Ed25519, its enrolment key): the
+ * record's hash covers every field and the chain before it; the kiosk id binds it to its
+ * maker. The registry accepts a record only from that kiosk, with this signature good.
+ */
+export function recordSigningText(kioskId: string, hash: string): string {
+  return [RECORD_PROTOCOL, kioskId, hash].join('\n');
 }
 
 /** The text a kiosk signs for each request. */
 export function signingText(method: string, path: string, bodySha256Hex: string, time: string, nonce: string): string {
   return [REGISTRY_PROTOCOL, method.toUpperCase(), path, bodySha256Hex, time, nonce].join('\n');
+}
+
+/**
+ * What the registry signs for every answer (Ed25519, its key, pinned by the kiosk at
+ * enrolment), bound to the request it answers: the request's method, path, nonce (the kiosk
+ * makes a fresh one for every request, enrolment included) and body digest, then the
+ * answer's status and body digest. A kiosk acts on no answer whose signature fails.
+ */
+export function answerSigningText(
+  method: string,
+  path: string,
+  nonce: string,
+  requestSha256Hex: string,
+  status: number,
+  answerSha256Hex: string,
+): string {
+  return [`${REGISTRY_PROTOCOL} answer`, method.toUpperCase(), path, nonce, requestSha256Hex, String(status), answerSha256Hex].join('\n');
+}
+
+/**
+ * What the registry signs for each dataset item when it is published (its key, as above): the
+ * dataset, its version line (the site; '' for trust), the key, the version that last changed
+ * it, and the canonical value (or "deleted"). A kiosk checks every item of a delta before
+ * applying it, so a delta is verified item by item.
+ */
+export function datasetItemSigningText(
+  dataset: string,
+  line: string,
+  key: string,
+  version: number,
+  value: unknown,
+  deleted: boolean,
+): string {
+  return ['cccd-kiosk-dataset/1', dataset, line, key, String(version), deleted ? 'deleted' : canonicalJson(value)].join('\n');
 }
 
 /** The millisecond timestamp in a UUIDv7. */
@@ -136,7 +194,13 @@ export const EnrolRequest = z.strictObject({
   publicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a raw Ed25519 public key in base64'),
   name: z.string().min(1).max(64),
 });
-export const EnrolResponse = z.strictObject({ kioskId: Uuid7.or(z.uuid()), site: z.string() });
+const Ed25519PublicKey = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a raw Ed25519 public key in base64');
+export const EnrolResponse = z.strictObject({
+  kioskId: Uuid7.or(z.uuid()),
+  site: z.string(),
+  /** The registry's public key: the kiosk pins it and checks every answer and dataset item with it. */
+  registryKey: Ed25519PublicKey,
+});
 
 export const CheckInBatch = z.strictObject({
   records: z.array(z.unknown()).min(1).max(MAX_BATCH_RECORDS),
@@ -154,7 +218,11 @@ export const CheckInBatch = z.strictObject({
     })
     .optional(),
   /** The kiosk's own view, for the fleet page. */
-  queue: z.strictObject({ length: z.number().int().min(0), oldestAgeMs: z.number().int().min(0) }),
+  queue: z.strictObject({
+    length: z.number().int().min(0).max(MAX_SEQ),
+    /** At most 100 years. */
+    oldestAgeMs: z.number().int().min(0).max(3_155_760_000_000),
+  }),
 });
 
 export const RecordOutcome = z.discriminatedUnion('status', [
@@ -175,8 +243,19 @@ export const DatasetDelta = z.strictObject({
   dataset: DatasetName,
   from: z.number().int().min(0),
   to: z.number().int().min(0),
-  /** Items changed since `from`; `value: null` with `deleted: true` removes the key. */
-  changes: z.array(z.strictObject({ key: z.string().max(200), value: z.unknown(), deleted: z.boolean() })),
+  /**
+   * Items changed since `from`; `value: null` with `deleted: true` removes the key. `version`
+   * is the one that last changed the item; `sig` the registry's over datasetItemSigningText.
+   */
+  changes: z.array(
+    z.strictObject({
+      key: z.string().max(200),
+      value: z.unknown(),
+      deleted: z.boolean(),
+      version: z.number().int().min(1),
+      sig: Ed25519Signature,
+    }),
+  ),
 });
 export type DatasetDelta = z.infer<typeof DatasetDelta>;
 
@@ -188,7 +267,7 @@ export type DatasetDelta = z.infer<typeof DatasetDelta>;
 export const KioskAlert = z.strictObject({
   kind: z.enum(['chain-break']),
   /** The check-in where the walk stopped. */
-  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  seq: z.number().int().min(1).max(MAX_SEQ),
   /** In words; shown on the fleet page. */
   problem: z
     .string()

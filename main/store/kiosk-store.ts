@@ -3,14 +3,15 @@
 // log. One process owns it and is its only writer (the kiosk core; `kiosk sync status` only
 // reads). A check-in and its outbox row commit together, durably (WAL, synchronous=FULL),
 // before the UI may say "done".
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import { createHash, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, fchmodSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
   canonicalJson,
   CheckInRow,
   GENESIS_HASH,
   hashInput,
+  recordSigningText,
   type CheckInRecord,
   type DatasetDelta,
   type Identity,
@@ -43,7 +44,24 @@ interface Row {
   identity_digest: string | null;
   prev_hash: string;
   hash: string;
+  kiosk_id: string | null;
+  sig: string | null;
 }
+
+/**
+ * Where the kiosk's private key may be sealed before it is written to its file (and opened
+ * after it is read). The Electron shell can pass one backed by `safeStorage` (the OS
+ * keystore) when it opens the store; without one the file holds the key as is, 0600.
+ */
+export interface KeyVault {
+  seal(plain: Buffer): Buffer;
+  open(sealed: Buffer): Buffer;
+}
+
+/** Meta key of the kiosk's registry id, which signs its check-ins (the key itself is in the key file). */
+const DEVICE_ID_META = 'device.kiosk-id';
+/** Meta key where sync keeps the registry identity (older versions kept the private key in it too). */
+const CREDENTIALS_META = 'registry.credentials';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -78,6 +96,9 @@ function rowToRecord(r: Row): CheckInRecord {
     identityDigest: r.identity_digest,
     prevHash: r.prev_hash,
     hash: r.hash,
+    // Rows written before enrolment have neither: the registry refuses them, with that reason.
+    kioskId: r.kiosk_id as string,
+    sig: r.sig as string,
   };
 }
 
@@ -90,10 +111,17 @@ export interface QueueState {
 export class KioskStore {
   readonly db: Database.Database;
   readonly schemaVersion: number;
+  /** The kiosk's private key file: beside the database, 0600 (null for an in-memory database). */
+  readonly keyPath: string | null;
   private readonly s;
+  private readonly vault: KeyVault | null;
+  private memoryKey: string | null = null;
+  private signer: { kioskId: string; key: KeyObject } | null = null;
 
-  constructor(path: string, options: { readonly?: boolean } = {}) {
+  constructor(path: string, options: { readonly?: boolean; keyVault?: KeyVault } = {}) {
     const onDisk = path !== ':memory:' && path !== '' && !path.startsWith('file:');
+    this.keyPath = path === '' || path === ':memory:' ? null : `${path}.key`;
+    this.vault = options.keyVault ?? null;
     try {
       // Personal data: the file is the owner's alone (0600). SQLite gives its -wal and -shm
       // files the mode of the database file; a file an older kiosk made 0644 is tightened.
@@ -124,8 +152,10 @@ export class KioskStore {
     this.s = {
       head: db.prepare('SELECT seq, hash FROM checkins ORDER BY seq DESC LIMIT 1'),
       insert:
-        db.prepare(`INSERT INTO checkins (seq, id, site, workflow, recorded_at, decision, reasons, match_score, verification, identity, identity_digest, prev_hash, hash)
-                          VALUES (@seq, @id, @site, @workflow, @recorded_at, @decision, @reasons, @match_score, @verification, @identity, @identity_digest, @prev_hash, @hash)`),
+        db.prepare(`INSERT INTO checkins (seq, id, site, workflow, recorded_at, decision, reasons, match_score, verification, identity, identity_digest, prev_hash, hash, kiosk_id, sig)
+                          VALUES (@seq, @id, @site, @workflow, @recorded_at, @decision, @reasons, @match_score, @verification, @identity, @identity_digest, @prev_hash, @hash, @kiosk_id, @sig)`),
+      unsigned: db.prepare('SELECT c.seq, c.hash FROM outbox o JOIN checkins c ON c.seq = o.seq WHERE c.sig IS NULL'),
+      signRow: db.prepare('UPDATE checkins SET kiosk_id = ?, sig = ? WHERE seq = ?'),
       enqueue: db.prepare('INSERT INTO outbox (seq) VALUES (?)'),
       due: db.prepare(
         'SELECT c.* FROM outbox o JOIN checkins c ON c.seq = o.seq WHERE o.seq > ? AND o.next_try_at <= ? ORDER BY o.seq LIMIT ?',
@@ -159,6 +189,88 @@ export class KioskStore {
       ),
       all: db.prepare('SELECT * FROM checkins WHERE seq > ? ORDER BY seq LIMIT ?'),
     };
+    if (!options.readonly) this.moveKeyOutOfDatabase();
+    this.loadSigner();
+  }
+
+  // ---- the kiosk's key ----
+
+  /** The kiosk's private key (PKCS#8 DER, base64) from its key file; null before enrolment. */
+  deviceKey(): string | null {
+    if (!this.keyPath) return this.memoryKey;
+    if (!existsSync(this.keyPath)) return null;
+    const raw = readFileSync(this.keyPath);
+    return (this.vault ? this.vault.open(raw) : raw).toString('utf8').trim();
+  }
+
+  /**
+   * Enrolment: the private key goes to the key file (0600, beside the database, never in it)
+   * and every check-in written from now on is signed with it as this kiosk's.
+   */
+  setDeviceIdentity(kioskId: string, privateKeyPkcs8: string): void {
+    this.writeKeyFile(privateKeyPkcs8);
+    this.setMeta(DEVICE_ID_META, kioskId);
+    this.loadSigner();
+  }
+
+  private writeKeyFile(privateKeyPkcs8: string): void {
+    if (!this.keyPath) {
+      this.memoryKey = privateKeyPkcs8;
+      return;
+    }
+    const plain = Buffer.from(privateKeyPkcs8, 'utf8');
+    const fd = openSync(this.keyPath, 'w', 0o600);
+    try {
+      fchmodSync(fd, 0o600); // a file that was there before keeps its mode otherwise
+      writeSync(fd, this.vault ? this.vault.seal(plain) : plain);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private loadSigner(): void {
+    const kioskId = this.getMeta(DEVICE_ID_META);
+    const key = kioskId ? this.deviceKey() : null;
+    this.signer =
+      kioskId && key ? { kioskId, key: createPrivateKey({ key: Buffer.from(key, 'base64'), format: 'der', type: 'pkcs8' }) } : null;
+  }
+
+  /**
+   * Databases of earlier versions kept the private key in the meta table. It moves to the key
+   * file, and leaves the database. The unsent check-ins of such a database were written
+   * unsigned; they are signed now, once: only when the key file is first made from the
+   * database (later, with the key out of the database, nothing can ask for that again).
+   */
+  private moveKeyOutOfDatabase(): void {
+    const raw = this.getMeta(CREDENTIALS_META);
+    if (!raw) return;
+    let c: { kioskId?: unknown; privateKey?: unknown };
+    try {
+      c = JSON.parse(raw) as typeof c;
+    } catch {
+      return; // loadCredentials says so, in words
+    }
+    if (typeof c.privateKey !== 'string' || typeof c.kioskId !== 'string') return;
+    const fresh = this.deviceKey() === null;
+    if (fresh) this.writeKeyFile(c.privateKey);
+    const { privateKey: _key, ...rest } = c;
+    const kioskId = c.kioskId;
+    this.db.transaction(() => {
+      this.setMeta(CREDENTIALS_META, JSON.stringify(rest));
+      this.setMeta(DEVICE_ID_META, kioskId);
+      this.loadSigner();
+      if (fresh && this.signer) {
+        const rows = this.s.unsigned.all() as { seq: number; hash: string }[];
+        for (const r of rows) this.s.signRow.run(kioskId, this.signRecord(r.hash), r.seq);
+        this.audit('device-key.moved', { keyFile: this.keyPath, signedUnsent: rows.length });
+      }
+    })();
+  }
+
+  private signRecord(hash: string): string {
+    const s = this.signer!;
+    return sign(null, Buffer.from(recordSigningText(s.kioskId, hash)), s.key).toString('base64');
   }
 
   /** Records a check-in and queues it for upload, in one durable transaction. */
@@ -191,6 +303,9 @@ export class KioskStore {
           prevHash: head?.hash ?? GENESIS_HASH,
         };
         const hash = sha256(hashInput(base));
+        // Signed now, as it is written: an edit made later without the key shows at the registry.
+        const kioskId = this.signer?.kioskId ?? null;
+        const sig = this.signer ? this.signRecord(hash) : null;
         this.s.insert.run({
           seq: base.seq,
           id,
@@ -205,9 +320,11 @@ export class KioskStore {
           identity_digest: identityDigest,
           prev_hash: base.prevHash,
           hash,
+          kiosk_id: kioskId,
+          sig,
         });
         this.s.enqueue.run(base.seq);
-        return { ...base, identity, hash };
+        return { ...base, identity, hash, kioskId: kioskId as string, sig: sig as string };
       })
       .immediate();
   }
@@ -290,7 +407,7 @@ export class KioskStore {
         if (rec.prevHash !== prev) return { ok: false, seq: rec.seq, problem: 'does not name the previous check-in' };
         if (rec.identity && rec.identityDigest !== sha256(canonicalJson(rec.identity)))
           return { ok: false, seq: rec.seq, problem: 'identity altered' };
-        const { hash, identity: _identity, ...base } = rec;
+        const { hash, identity: _identity, kioskId: _kioskId, sig: _sig, ...base } = rec;
         if (sha256(hashInput(base)) !== hash) return { ok: false, seq: rec.seq, problem: 'altered' };
         prev = hash;
         expectedSeq++;
@@ -323,7 +440,10 @@ export class KioskStore {
   }
 
   /** Applies a registry delta atomically; a delta that does not start at our version is refused. */
-  applyDelta(delta: DatasetDelta, now: number = Date.now()): void {
+  applyDelta(
+    delta: Omit<DatasetDelta, 'changes'> & { changes: Pick<DatasetDelta['changes'][number], 'key' | 'value' | 'deleted'>[] },
+    now: number = Date.now(),
+  ): void {
     this.db.transaction(() => {
       const have = (this.s.version.get(delta.dataset) as { version: number } | undefined)?.version ?? 0;
       if (delta.from !== have) throw new StoreError(`dataset ${delta.dataset}: delta from version ${delta.from}, we have ${have}`);

@@ -1,14 +1,19 @@
 // The kiosk's HTTP client for the registry: every request signed with the kiosk's Ed25519
-// key, bounded in time and in response size, the answer parsed with the protocol schema.
-// Failures come back as SyncError with a kind and words a technician can act on.
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+// key, bounded in time and in response size; every answer's signature checked with the
+// registry's key pinned at enrolment (bound to the request it answers) before anything in it
+// is used; the answer parsed with the protocol schema. Failures come back as SyncError with a
+// kind and words a technician can act on.
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import {
+  answerSigningText,
+  datasetItemSigningText,
   EnrolRequest,
   EnrolResponse,
   ErrorBody,
   H_KIOSK,
   H_NONCE,
+  H_REGISTRY_SIGNATURE,
   H_SIGNATURE,
   H_TIME,
   KioskAlert,
@@ -16,7 +21,8 @@ import {
   signingText,
 } from '../protocol/registry-protocol.js';
 
-export type SyncErrorKind = 'offline' | 'timeout' | 'refused' | 'server' | 'protocol';
+/** 'unauthenticated': an answer that is not signed by the pinned registry key; nothing in it is used. */
+export type SyncErrorKind = 'offline' | 'timeout' | 'refused' | 'server' | 'protocol' | 'unauthenticated';
 
 export class SyncError extends Error {
   constructor(
@@ -34,8 +40,63 @@ export interface KioskCredentials {
   kioskId: string;
   site: string;
   registryUrl: string;
-  /** PKCS#8 DER, base64. */
+  /** PKCS#8 DER, base64 (kept in the key file beside the kiosk database, not in it). */
   privateKey: string;
+  /**
+   * The registry's Ed25519 public key (raw, base64), pinned at enrolment from the enrolment
+   * answer (trust on first use, with the one-time code). Kiosks enrolled before answers were
+   * signed have none and must enrol again.
+   */
+  registryKey?: string;
+}
+
+/** Whether a registry address may be used: https, or http to this machine only (loopback), or anything in simulator mode. */
+export function registryUrlProblem(url: string, simulator: boolean): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `the registry address "${url.slice(0, 100)}" is not a URL`;
+  }
+  if (u.protocol === 'https:') return null;
+  if (u.protocol !== 'http:') return `the registry address must be https:// (not ${u.protocol})`;
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+  if (loopback || simulator) return null;
+  return `the registry address ${u.origin} is plain http:// to another machine: use https:// (kiosk registry --tls-cert/--tls-key, or a TLS proxy); plain http is for loopback or simulator mode only`;
+}
+
+/** The answer's signature, checked before the answer is used. */
+interface AnswerCheck {
+  key: KeyObject;
+  method: string;
+  path: string;
+  nonce: string;
+  requestDigest: string;
+}
+
+export function registryPublicKey(raw: string): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw, 'base64').toString('base64url') }, format: 'jwk' });
+}
+
+function answerSigned(res: Response, text: string, check: AnswerCheck): boolean {
+  const sig = res.headers.get(H_REGISTRY_SIGNATURE);
+  if (!sig) return false;
+  const digest = createHash('sha256').update(text, 'utf8').digest('hex');
+  try {
+    const b = Buffer.from(sig, 'base64');
+    return (
+      b.length === 64 &&
+      verify(
+        null,
+        Buffer.from(answerSigningText(check.method, check.path, check.nonce, check.requestDigest, res.status, digest)),
+        check.key,
+        b,
+      )
+    );
+  } catch {
+    return false;
+  }
 }
 
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
@@ -58,7 +119,14 @@ async function readBounded(res: Response): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function call<T extends z.ZodType>(url: string, init: RequestInit, schema: T, timeoutMs: number): Promise<z.infer<T>> {
+async function call<T extends z.ZodType>(
+  url: string,
+  init: RequestInit,
+  schema: T,
+  timeoutMs: number,
+  /** A function: the key comes from the answer (enrolment); null takes a refusal unchecked, as words only. */
+  check: AnswerCheck | ((res: Response, json: unknown) => AnswerCheck | null),
+): Promise<z.infer<T>> {
   let res: Response;
   let text: string;
   try {
@@ -71,6 +139,26 @@ async function call<T extends z.ZodType>(url: string, init: RequestInit, schema:
       throw new SyncError('timeout', `the registry did not answer within ${timeoutMs / 1000} s`);
     throw new SyncError('offline', `cannot reach the registry (${e.cause?.code ?? e.message})`);
   }
+  // Before anything in it is used: is it the registry's answer, to this request?
+  let pre: unknown;
+  try {
+    pre = typeof check === 'function' && text ? JSON.parse(text) : undefined;
+  } catch {
+    pre = undefined;
+  }
+  let verified = false;
+  try {
+    const c = typeof check === 'function' ? check(res, pre) : check;
+    verified = c === null ? !res.ok : answerSigned(res, text, c);
+  } catch {
+    verified = false;
+  }
+  if (!verified)
+    throw new SyncError(
+      'unauthenticated',
+      `the answer (status ${res.status}) is not signed by the registry's key: not acted on (another server on the registry's address?)`,
+      res.status,
+    );
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;
@@ -99,6 +187,7 @@ async function call<T extends z.ZodType>(url: string, init: RequestInit, schema:
 
 export class RegistryClient {
   private readonly key: KeyObject;
+  private readonly registryKey: KeyObject | null;
 
   constructor(
     readonly credentials: KioskCredentials,
@@ -107,6 +196,7 @@ export class RegistryClient {
     private readonly now: () => number = Date.now,
   ) {
     this.key = createPrivateKey({ key: Buffer.from(credentials.privateKey, 'base64'), format: 'der', type: 'pkcs8' });
+    this.registryKey = credentials.registryKey ? registryPublicKey(credentials.registryKey) : null;
   }
 
   async request<T extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: T): Promise<z.infer<T>> {
@@ -122,12 +212,36 @@ export class RegistryClient {
       [H_SIGNATURE]: signature,
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (!this.registryKey)
+      throw new SyncError(
+        'unauthenticated',
+        'this kiosk has no pinned registry key (enrolled before the registry signed its answers): enrol it again (kiosk sync enrol) to sync',
+      );
     return call(
       new URL(path, this.credentials.registryUrl).toString(),
       { method, headers, ...(body !== undefined ? { body: bytes } : {}) },
       schema,
       this.timeoutMs,
+      { key: this.registryKey, method, path, nonce, requestDigest: digest },
     );
+  }
+
+  /** Whether a dataset item is signed by the pinned registry key, for this dataset, line (site; '' for trust) and version. */
+  datasetItemSigned(
+    dataset: string,
+    line: string,
+    c: { key: string; value: unknown; deleted: boolean; version: number; sig: string },
+  ): boolean {
+    if (!this.registryKey) return false;
+    try {
+      const b = Buffer.from(c.sig, 'base64');
+      return (
+        b.length === 64 &&
+        verify(null, Buffer.from(datasetItemSigningText(dataset, line, c.key, c.version, c.value, c.deleted)), this.registryKey, b)
+      );
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -139,21 +253,48 @@ export class RegistryClient {
   }
 }
 
-/** Makes the kiosk's key pair and enrols it with a one-time code from the registry's admin. */
-export async function enrol(registryUrl: string, code: string, name: string, timeoutMs = 15_000): Promise<KioskCredentials> {
+/**
+ * Makes the kiosk's key pair and enrols it with a one-time code from the registry's admin.
+ * The answer carries the registry's key, which the kiosk pins (trust on first use: the answer
+ * is checked against the key it carries, bound to this request; over https, or on loopback,
+ * that is the registry the technician named). Plain http to another machine is refused
+ * outside simulator mode.
+ */
+export async function enrol(
+  registryUrl: string,
+  code: string,
+  name: string,
+  timeoutMs = 15_000,
+  options: { simulator?: boolean } = {},
+): Promise<KioskCredentials> {
+  const problem = registryUrlProblem(registryUrl, options.simulator ?? false);
+  if (problem) throw new SyncError('refused', problem);
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = publicKey.export({ format: 'jwk' }).x!;
   const req = EnrolRequest.parse({ code: code.trim().toUpperCase(), publicKey: Buffer.from(raw, 'base64url').toString('base64'), name });
+  const body = JSON.stringify(req);
+  const nonce = randomBytes(18).toString('base64url');
+  const requestDigest = createHash('sha256').update(body).digest('hex');
+  let pinned = '';
   const r = await call(
     new URL('/v1/enrol', registryUrl).toString(),
-    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) },
+    { method: 'POST', headers: { 'content-type': 'application/json', [H_NONCE]: nonce }, body },
     EnrolResponse,
     timeoutMs,
+    (res, json) => {
+      // A refusal is checked against no key (there is none yet): nothing in it is kept, the words are shown.
+      if (!res.ok) return null;
+      const k = (json as { registryKey?: unknown } | undefined)?.registryKey;
+      pinned = typeof k === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(k) ? k : '';
+      if (!pinned) throw new Error('no key in the answer');
+      return { key: registryPublicKey(pinned), method: 'POST', path: '/v1/enrol', nonce, requestDigest };
+    },
   );
   return {
     kioskId: r.kioskId,
     site: r.site,
     registryUrl,
     privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    registryKey: r.registryKey,
   };
 }

@@ -174,8 +174,15 @@ export class SyncEngine extends EventEmitter {
       if (delta.to < since)
         throw new SyncError('protocol', `the registry sent dataset ${name} at version ${delta.to}, older than ours (${since})`);
       let refused: string | undefined;
+      // Each item signed by the registry's key (pinned at enrolment) for this dataset, the
+      // kiosk's own line and a version inside the delta; one that is not refuses the version.
+      const line = name === 'trust' ? '' : this.client.credentials.site;
       try {
-        for (const c of delta.changes) if (!c.deleted) parseDatasetItem(name, c.key, c.value);
+        for (const c of delta.changes) {
+          if (c.version <= since || c.version > delta.to || !this.client.datasetItemSigned(name, line, c))
+            throw new Error(`item "${c.key.slice(0, 80)}" is not signed by the registry for this kiosk at version ${c.version}`);
+          if (!c.deleted) parseDatasetItem(name, c.key, c.value);
+        }
       } catch (err) {
         refused = `version ${delta.to} refused: ${describeError(err)}`;
         this.emit('dataset-refused', { dataset: name, version: delta.to, problem: refused });

@@ -1,11 +1,11 @@
 // The kiosk store on real SQLite files.
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID, verify } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canonicalJson, uuid7Time } from '../../protocol/registry-protocol.js';
+import { canonicalJson, recordSigningText, uuid7Time } from '../../protocol/registry-protocol.js';
 import { KioskStore, migrate, StoreError, type CheckInInput } from '../kiosk-store.js';
 import { MIGRATIONS } from '../migrations.js';
 
@@ -28,6 +28,57 @@ export const SAMPLE: CheckInInput = {
   verification: { chip: 'verified', face: 'match', liveness: 'live' },
   identity: { idNumber: '001099012345', fullName: 'Nguyễn Văn An' },
 };
+
+function deviceKey() {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { pkcs8: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'), publicKey, kioskId: randomUUID() };
+}
+
+describe("the kiosk's key", () => {
+  it('is kept in a 0600 file beside the database, never in it, and signs each check-in as it is written', () => {
+    const path = dbPath();
+    const store = new KioskStore(path);
+    const k = deviceKey();
+    store.setDeviceIdentity(k.kioskId, k.pkcs8);
+    const r = store.record(SAMPLE);
+    expect(store.keyPath).toBe(`${path}.key`);
+    expect(statSync(store.keyPath!).mode & 0o777).toBe(0o600);
+    expect(r.kioskId).toBe(k.kioskId);
+    expect(verify(null, Buffer.from(recordSigningText(k.kioskId, r.hash)), k.publicKey, Buffer.from(r.sig, 'base64'))).toBe(true);
+    expect(store.dueBatch(Date.now(), 10, 1e6)[0]).toMatchObject({ kioskId: k.kioskId, sig: r.sig });
+    store.close();
+    const der = Buffer.from(k.pkcs8, 'base64');
+    for (const f of [path, `${path}-wal`].filter(existsSync)) {
+      const bytes = readFileSync(f);
+      expect(bytes.includes(k.pkcs8)).toBe(false);
+      expect(bytes.includes(der)).toBe(false);
+    }
+    expect(new KioskStore(path).deviceKey()).toBe(k.pkcs8);
+  });
+
+  it('moves a key that an earlier version kept in the database out to the key file, signing the unsent check-ins once', () => {
+    const path = dbPath();
+    const k = deviceKey();
+    let store = new KioskStore(path);
+    const unsent = [store.record(SAMPLE), store.record(SAMPLE)];
+    expect(unsent[0]!.sig).toBeNull();
+    const legacy = { kioskId: k.kioskId, site: 'hospital-a', registryUrl: 'http://127.0.0.1:1', privateKey: k.pkcs8 };
+    store.setMeta('registry.credentials', JSON.stringify(legacy));
+    store.close();
+    store = new KioskStore(path);
+    expect(JSON.parse(store.getMeta('registry.credentials')!)).not.toHaveProperty('privateKey');
+    expect(statSync(`${path}.key`).mode & 0o777).toBe(0o600);
+    const rows = store.dueBatch(Date.now(), 10, 1e6);
+    for (const r of rows)
+      expect(verify(null, Buffer.from(recordSigningText(k.kioskId, r.hash)), k.publicKey, Buffer.from(r.sig, 'base64'))).toBe(true);
+    // With the key out of the database, rows unsigned later (an edit) are never signed again.
+    store.db.prepare('UPDATE checkins SET sig = NULL WHERE seq = 1').run();
+    store.close();
+    store = new KioskStore(path);
+    expect(store.dueBatch(Date.now(), 10, 1e6)[0]!.sig).toBeNull();
+    store.close();
+  });
+});
 
 describe('kiosk store', () => {
   it('migrates a database from every earlier schema version to the latest, keeping its rows', () => {
@@ -181,7 +232,7 @@ describe('hashedText', () => {
       reasons: ['name-mismatch', 'card-expired'],
       verification: { z: 'a', chip: 'verified', Face: 'match' },
     });
-    const { hash: _hash, identity: _identity, ...base } = r;
+    const { hash: _hash, identity: _identity, kioskId: _k, sig: _s, ...base } = r;
     expect(hashedText(base)).toBe(canonicalJson(base));
     store.close();
   });
@@ -191,7 +242,7 @@ describe('hashedText', () => {
     const store = new KioskStore(dbPath());
     store.record(SAMPLE);
     const r = store.record(SAMPLE);
-    const { hash, identity: _identity, ...base } = r;
+    const { hash, identity: _identity, kioskId: _k, sig: _s, ...base } = r;
     expect(hashInput(base)).toBe(`${r.prevHash}\n${canonicalJson(base)}`);
     expect(createHash('sha256').update(hashInput(base)).digest('hex')).toBe(hash);
     store.close();
