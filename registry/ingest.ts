@@ -269,7 +269,7 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput, person
             'DELETE FROM checkins WHERE id = $1 AND kiosk_id = $2 AND disputed RETURNING hash, seq',
             [rec.id, kiosk.id],
           );
-          const params = checkinRowValues(rec, kiosk.id);
+          const params = checkinRowValues(rec, kiosk.id, personKey);
           await q.query(
             `INSERT INTO checkins (${CHECKIN_COLUMNS.join(',')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(',')})`,
             params,
