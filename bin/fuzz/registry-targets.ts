@@ -3,7 +3,7 @@
 // check) and the kiosk's reading of the registry's answers and datasets (the protocol schemas,
 // the dataset item formats, and the SyncEngine's download and upload paths, driven through a
 // stub client that answers with the fuzz input, so no network is involved).
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import type { z } from 'zod';
 import { parseDatasetItem } from '../../main/protocol/datasets.js';
 import {
@@ -12,6 +12,7 @@ import {
   DatasetDelta,
   EnrolRequest,
   KioskAlert,
+  datasetItemSigningText,
   type DatasetName,
 } from '../../main/protocol/registry-protocol.js';
 import { KioskStore, type CheckInInput } from '../../main/store/kiosk-store.js';
@@ -61,11 +62,40 @@ function kioskJson(b: Uint8Array): unknown {
   }
 }
 
+// The stub registry's key: the seeds' dataset items are signed with it, as the real registry
+// signs them, so mutations reach the item checks behind the signature check.
+const STUB_SITE = 'hospital-a';
+const stubKeys = generateKeyPairSync('ed25519');
+type Change = { key: string; value: unknown; deleted: boolean };
+function signed(dataset: string, version: number, c: Change): Change & { version: number; sig: string } {
+  const line = dataset === 'trust' ? '' : STUB_SITE;
+  const text = datasetItemSigningText(dataset, line, c.key, version, c.value, c.deleted);
+  return { ...c, version, sig: cryptoSign(null, Buffer.from(text), stubKeys.privateKey).toString('base64') };
+}
+
 /** A client that answers each request with the next of the given answers; never touches the network. */
 function stubClient(answer: (method: string, path: string, body: unknown) => unknown): RegistryClient {
   return {
+    credentials: { site: STUB_SITE },
     request: async <T extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: T) =>
       kioskAnswer(answer(method, path, body), schema),
+    // The real client's check (main/sync/registry-client.ts), with the stub's key pinned.
+    datasetItemSigned: (dataset: string, line: string, c: Change & { version: number; sig: string }) => {
+      try {
+        const b = Buffer.from(c.sig, 'base64');
+        return (
+          b.length === 64 &&
+          cryptoVerify(
+            null,
+            Buffer.from(datasetItemSigningText(dataset, line, c.key, c.version, c.value, c.deleted)),
+            stubKeys.publicKey,
+            b,
+          )
+        );
+      } catch {
+        return false;
+      }
+    },
     reportAlert: async () => ({ recorded: true }),
   } as unknown as RegistryClient;
 }
@@ -79,19 +109,29 @@ export function registryFuzzTargets(): FuzzTarget[] {
   const records = store.dueBatch(Date.now(), 10, 1e6);
   store.close();
   // Records from an unenrolled in-memory store carry no signature: ingest refuses them as such, which the fuzz then varies.
-  const kiosk = { id: randomUUID(), site: 'hospital-a', publicKey: new Uint8Array(32) };
+  const kiosk = { id: randomUUID(), site: STUB_SITE, publicKey: new Uint8Array(32) };
   const batch = { records, queue: { length: 3, oldestAgeMs: 12 }, batch: { id: 'AAAAAAAAAAAA', after: 'BBBBBBBBBBBB' } };
-  const trust = { dataset: 'trust', from: 0, to: 2, changes: [{ ...csca('one'), deleted: false }] };
-  const site = { dataset: 'site-config', from: 0, to: 1, changes: [{ ...hospitalConfig('Bệnh viện A'), deleted: false }] };
-  const airportSite = { dataset: 'site-config', from: 0, to: 3, changes: [{ ...airportConfig('Nội Bài'), deleted: false }] };
+  const trust = { dataset: 'trust', from: 0, to: 2, changes: [signed('trust', 2, { ...csca('one'), deleted: false })] };
+  const site = {
+    dataset: 'site-config',
+    from: 0,
+    to: 1,
+    changes: [signed('site-config', 1, { ...hospitalConfig('Bệnh viện A'), deleted: false })],
+  };
+  const airportSite = {
+    dataset: 'site-config',
+    from: 0,
+    to: 3,
+    changes: [signed('site-config', 3, { ...airportConfig('Nội Bài'), deleted: false })],
+  };
   const roster = {
     dataset: 'roster',
     from: 0,
     to: 4,
     changes: [
-      { ...patient(1), deleted: false },
-      { ...flight('245'), deleted: false },
-      { key: 'patient/001099000002', value: null, deleted: true },
+      signed('roster', 4, { ...patient(1), deleted: false }),
+      signed('roster', 3, { ...flight('245'), deleted: false }),
+      signed('roster', 4, { key: 'patient/001099000002', value: null, deleted: true }),
     ],
   };
 
