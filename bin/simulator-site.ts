@@ -4,7 +4,6 @@
 // and roster. The kiosk itself is the same one a site runs (main/core/kiosk.ts).
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { X509Certificate } from 'node:crypto';
 import type { Logger } from 'pino';
 import { canonicalJson, type DatasetName } from '../main/protocol/registry-protocol.js';
 import type { KioskStore } from '../main/store/kiosk-store.js';
@@ -12,8 +11,8 @@ import type { KioskCredentials } from '../main/sync/registry-client.js';
 import type { Db } from '../registry/db.js';
 import { datasetDelta, publicationLine, publishDataset } from '../registry/datasets.js';
 import { missingPcscStack, startPrivatePcscd, type PrivatePcscd } from '../simulator/pcscd.js';
-import { loadOrCreateTestPki, trustFiles } from '../simulator/pki.js';
-import { simRoster, simSiteConfigItems } from '../simulator/site-data.js';
+import { loadOrCreateTestPki } from '../simulator/pki.js';
+import { simRoster, simSiteConfigItems, simTrustItems } from '../simulator/site-data.js';
 import { VPCD_DEFAULT_PORT } from '../simulator/vpcd.js';
 import { enrolWithEmbedded, startEmbeddedRegistry, type EmbeddedRegistry } from './embedded-registry.js';
 
@@ -106,15 +105,7 @@ export async function simulatorRegistry(o: {
   try {
     const credentials = await enrolWithEmbedded(o.store, registry, 'simulator', 'simulator kiosk');
     const pki = await loadOrCreateTestPki(o.pkiDir);
-    const trust = trustFiles(pki).map((f) => {
-      const isCert = f.name.endsWith('.pem');
-      const der = isCert ? new Uint8Array(new X509Certificate(Buffer.from(f.bytes)).raw) : f.bytes;
-      return {
-        key: `simulator/${f.name}`,
-        value: { kind: isCert ? 'csca' : 'crl', der: Buffer.from(der).toString('base64'), note: 'the simulator test PKI' },
-      };
-    });
-    await publishIfChanged(registry.db, 'trust', null, trust);
+    await publishIfChanged(registry.db, 'trust', null, simTrustItems(pki));
     await publishIfChanged(registry.db, 'site-config', credentials.site, simSiteConfigItems(o.kind));
     await publishIfChanged(registry.db, 'roster', credentials.site, simRoster(o.kind, o.seed, o.date));
     return { registry, credentials };

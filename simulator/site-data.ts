@@ -2,9 +2,11 @@
 // in as a configured site would: a hospital whose roster knows the synthetic citizens'
 // insurance and appointments, or an airport whose roster has today's departures that the
 // virtual scanner's boarding passes are for. Deterministic from the seed and the date.
+import { X509Certificate } from 'node:crypto';
 import { flightKey, SITE_CONFIG_KEY, type FlightEntry, type PatientEntry, type SiteConfig } from '../main/protocol/datasets.js';
 import { makeAirportRoster, type Flight } from './boarding-pass.js';
 import { makeCitizens, SeededRandom } from './citizens.js';
+import { trustFiles, type TestPki } from './pki.js';
 
 export const SIM_AIRPORT = 'HAN';
 /** How many citizens of the seed the simulator's roster knows (kiosk sim chip --index below this). */
@@ -100,6 +102,18 @@ export function simRoster(kind: 'hospital' | 'airport', seed: string, date: stri
         ? [{ date, time: `${String(8 + r.int(8)).padStart(2, '0')}:${r.pick(['00', '15', '30', '45'])}`, clinic: r.pick(SIM_CLINICS).id }]
         : [];
     return { key: `patient/${c.idNumber}`, value: { insurance, appointments } };
+  });
+}
+
+/** The test PKI as `trust` dataset items: its CSCA and its CRL, DER in base64. */
+export function simTrustItems(pki: TestPki): { key: string; value: { kind: 'csca' | 'crl'; der: string; note: string } }[] {
+  return trustFiles(pki).map((f) => {
+    const isCert = f.name.endsWith('.pem');
+    const der = isCert ? new X509Certificate(Buffer.from(f.bytes)).raw : Buffer.from(f.bytes);
+    return {
+      key: `simulator/${f.name}`,
+      value: { kind: isCert ? 'csca' : 'crl', der: der.toString('base64'), note: 'the simulator test PKI' },
+    };
   });
 }
 

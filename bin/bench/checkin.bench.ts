@@ -6,6 +6,7 @@
 // median and p95 over RUNS passengers, each beside the same stage done bare just before, for
 // the same passenger: the same card read through pcscd with drivers' readDocument alone, and
 // a face worker analysing the same chip photo and the first three frames with nothing around it.
+import { siteDay } from '../../main/core/workflow/decision.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -234,7 +235,7 @@ async function measure(
   port: number,
 ): Promise<{ runs: Run[]; cold: Run; bares: Bare[]; othersBusy: number | null }> {
   const log = createLogger('bench', process.env['KIOSK_LOG_LEVEL'] ?? 'warn');
-  const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+  const today = siteDay(new Date());
   // The test CSCA as the kiosk's local trust folder.
   const trustDir = join(dir, 'trust');
   mkdirSync(trustDir);

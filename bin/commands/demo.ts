@@ -3,6 +3,7 @@
 // private pcscd, their front QR codes (and at an airport their boarding passes) scanned on the
 // virtual scanner, decisions taken by the workflow and recorded; then the engine's own sync
 // drains the queue to the registry, retrying through failures, and a summary is printed.
+import { siteDay } from '../../main/core/workflow/decision.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,7 +80,7 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const dbFile = dbGiven ?? join(dir, 'kiosk.db');
     const store = new KioskStore(dbFile);
-    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const today = siteDay(new Date());
 
     const pki = await createTestPki();
     const trustDir = join(dir, 'trust');

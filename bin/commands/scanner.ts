@@ -1,5 +1,6 @@
 // `kiosk barcode listen` (what the kiosk's scanners read) and `kiosk sim scanner` (the virtual
 // scanner plugging into it over loopback).
+import { siteDay } from '../../main/core/workflow/decision.js';
 import { readFileSync } from 'node:fs';
 import { SCANNER_SOCKET_DEFAULT_PORT } from '../../drivers/hid/socket-transport.js';
 import { createLogger } from '../../main/core/logger.js';
@@ -112,8 +113,8 @@ only, so no CCCD QR).
     const qrs = intOption(ctx, 'qrs', 0, 0, 10_000);
     const gap = intOption(ctx, 'gap', 200, 0, 60_000);
     const seed = stringOption(ctx, 'seed') ?? 'cccd';
-    // Today as the kiosk counts days: Vietnam's calendar day (UTC+7).
-    const date = stringOption(ctx, 'date') ?? new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    // Today as the kiosk counts days (Vietnam's calendar day).
+    const date = stringOption(ctx, 'date') ?? siteDay(new Date());
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new CliError(`--date ${date} is not YYYY-MM-DD`);
     const mode = stringOption(ctx, 'mode') ?? 'hid-pos';
     if (mode !== 'hid-pos' && mode !== 'keyboard') throw new CliError(`--mode ${mode}: use hid-pos or keyboard`);

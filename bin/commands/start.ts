@@ -1,3 +1,4 @@
+import { siteDay } from '../../main/core/workflow/decision.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -120,7 +121,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         pcsc = await simulatorPcsc(say, intOption(ctx, 'vpcd-port', VPCD_DEFAULT_PORT, 1, 65534));
         if (!ctx.values['no-registry']) {
           say(`Starting the embedded registry (PGlite, ${SIM_REGISTRY_DATA})…`);
-          const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+          const today = siteDay(new Date());
           sim = await simulatorRegistry({
             dataDir: SIM_REGISTRY_DATA,
             store,

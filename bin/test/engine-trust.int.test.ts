@@ -1,9 +1,8 @@
 // A new trust list published on the registry applies without a restart.
 // One site per file: the PC/SC binding is opened once per process (drivers/pcsc).
-import { X509Certificate } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { publishDataset } from '../../registry/datasets.js';
-import { trustFiles } from '../../simulator/pki.js';
+import { simTrustItems } from '../../simulator/site-data.js';
 import { SHARP_FACES, startSite, type TestSite } from './fixtures/site.js';
 
 let site: TestSite | null = null;
@@ -18,12 +17,7 @@ describe('reference data, live', () => {
     const s = site;
     const before = await s.checkIn(P[0]!);
     expect(before.decision).toMatchObject({ decision: 'refused', reasons: ['chip-issuer-unknown'] });
-    const items = trustFiles(s.pki).map((f) => {
-      const isCert = f.name.endsWith('.pem');
-      const der = isCert ? new X509Certificate(Buffer.from(f.bytes)).raw : Buffer.from(f.bytes);
-      return { key: f.name, value: { kind: isCert ? 'csca' : 'crl', der: der.toString('base64') } };
-    });
-    await publishDataset(s.registry.db, 'trust', null, items);
+    await publishDataset(s.registry.db, 'trust', null, simTrustItems(s.pki));
     await s.waitFor(() => s.kiosk.reference.status()['trust']!.version > 0, 'the kiosk applies the trust list', 10_000);
     expect(s.kiosk.reference.trust.cscas.length).toBe(1);
     const after = await s.checkIn(P[1]!);

@@ -86,14 +86,13 @@ describe('reference data from the registry', () => {
 
   it("only gets its own site's configuration", async () => {
     const store = new KioskStore(join(dir, 'b.db'));
-    const creds = await enrolWithEmbedded(store, reg, 'site-b', 'kiosk b');
+    await enrolWithEmbedded(store, reg, 'site-b', 'kiosk b');
     await publishDataset(reg.db, 'site-config', 'site-c', [{ key: 'site', value: { ...simSiteConfig('hospital'), name: 'Someone else' } }]);
     const kiosk = await kioskOn(store);
     try {
       await waitFor(() => kiosk.sync!.status().lastSuccessAt !== null, 'a sync pass');
       await new Promise((r) => setTimeout(r, 300));
       expect(kiosk.reference.siteConfig.name).not.toBe('Someone else');
-      expect(creds.site).toBe('site-b');
     } finally {
       await kiosk.stop();
       store.close();

@@ -26,8 +26,8 @@ export interface FaceCapture {
 }
 
 export class FaceStep {
-  private chip: Float32Array | null = null;
-  private chipPending: Promise<Float32Array | null> | null = null;
+  /** The chip photo's embedding for the person now at the kiosk (never a previous person's). */
+  private chip: Promise<Float32Array | null> | null = null;
 
   constructor(
     private readonly service: FaceService,
@@ -43,8 +43,9 @@ export class FaceStep {
   prepareChip(photo: Uint8Array): void {
     const copy = photo.slice();
     photo.fill(0);
-    this.chipPending = this.service.analyse(copy, { liveness: false, cameraFrame: false }).then(
-      (r) => (this.chip = r.analysis.embedding),
+    void this.chip?.then((e) => e?.fill(0));
+    this.chip = this.service.analyse(copy, { liveness: false, cameraFrame: false }).then(
+      (r) => r.analysis.embedding,
       () => null,
     );
   }
@@ -52,7 +53,7 @@ export class FaceStep {
   /** One capture window: frames until a decision, the signal's abort, or the source stopping. */
   async capture(policy: FacePolicy, cap: FaceCapture): Promise<FaceResult> {
     if (!this.source || !this.source.available()) return { kind: 'unavailable', why: 'no camera' };
-    const chip = this.chip ?? (await this.chipPending) ?? null;
+    const chip = this.chip ? await this.chip : null;
     if (!chip) return { kind: 'unavailable', why: 'no usable face in the chip photo' };
     const cfg: FaceDecisionConfig = {
       matchThreshold: policy.matchThreshold,
@@ -89,8 +90,8 @@ export class FaceStep {
 
   /** The check-in ended: the chip photo's embedding is wiped. */
   forget(): void {
-    this.chip?.fill(0);
+    // Still being computed or not, the embedding is wiped once there; nobody else gets it.
+    void this.chip?.then((e) => e?.fill(0));
     this.chip = null;
-    this.chipPending = null;
   }
 }

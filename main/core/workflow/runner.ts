@@ -203,6 +203,7 @@ export class WorkflowRunner extends EventEmitter<Events> {
           if (!live()) return;
           this.capture = null;
           this.timings.face = (this.timings.face ?? 0) + performance.now() - this.timings.faceStart;
+          if (result.kind === 'unavailable') this.o.log.warn({ why: result.why }, 'the face could not be checked');
           this.dispatch({ type: 'face-done', result });
         },
         (err: Error) => {
