@@ -19,6 +19,8 @@ export interface Messages {
   /** Offline, with the queue and the age of its oldest check-in in minutes (null: none queued). */
   offline: (queued: number, oldestMinutes: number | null) => string;
   cancel: string;
+  /** Under the camera view before the first instruction. */
+  faceHint: string;
 }
 
 export const messages: Record<Language, Messages> = {
@@ -94,6 +96,7 @@ export const messages: Record<Language, Messages> = {
     },
     offline: (n, m) => `Đang ngoại tuyến; ${n} lượt chờ gửi${m === null ? '' : `, lâu nhất ${m} phút`}`,
     cancel: 'Hủy',
+    faceHint: 'Đưa khuôn mặt vào khung hình bầu dục',
   },
   en: {
     title: 'Self-service kiosk',
@@ -167,6 +170,7 @@ export const messages: Record<Language, Messages> = {
     },
     offline: (n, m) => `Offline; ${n} check-ins waiting to be sent${m === null ? '' : `, oldest ${m} min`}`,
     cancel: 'Cancel',
+    faceHint: 'Fit your face inside the oval',
   },
 };
 

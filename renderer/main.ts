@@ -2,6 +2,7 @@
 // preload provides it; in a browser we install it from the loopback WebSocket first.
 import type { KioskApi } from '../main/api/client.js';
 import type { AppInfo, CheckinView, DeviceStatus, KioskStatus, Language } from '../main/api/contract.js';
+import { KioskCamera } from './camera.js';
 import { languageNames, messages } from './i18n.js';
 import { connectOverWebSocket } from './ws-transport.js';
 
@@ -21,6 +22,7 @@ interface ViewState {
 }
 
 const state: ViewState = { language: 'vi', info: null, devices: null, checkin: null, status: null, disconnected: false };
+let camera: KioskCamera | null = null;
 
 /** The check-in part of the screen: what to do now, progress, the result. The full screens come with the hospital and airport UIs. */
 function checkinSection(kiosk: KioskApi): HTMLElement {
@@ -28,9 +30,8 @@ function checkinSection(kiosk: KioskApi): HTMLElement {
   const v = state.checkin;
   const screen = v?.screen ?? 'idle';
   const word = (code: string) => t.codes[code] ?? code;
-  const children: (Node | string)[] = [
-    el('div', { className: screen === 'idle' || screen === 'waiting-card' ? 'card-icon' : 'step-icon' }),
-  ];
+  const children: (Node | string)[] =
+    screen === 'face' ? [] : [el('div', { className: screen === 'idle' || screen === 'waiting-card' ? 'card-icon' : 'step-icon' })];
   if (screen === 'result' && v?.decision) {
     const d = v.decision;
     children.push(el('h2', { textContent: t.decisions[d.decision], testid: 'prompt' }));
@@ -41,7 +42,11 @@ function checkinSection(kiosk: KioskApi): HTMLElement {
     if (screen === 'idle') children.push(el('p', { textContent: t.promptDetail }));
     if (screen === 'reading' && v?.progress)
       children.push(el('p', { textContent: t.progress(v.progress.read, v.progress.total), testid: 'progress' }));
-    if (screen === 'face' && v?.guidance) children.push(el('p', { textContent: word(v.guidance), testid: 'guidance' }));
+    if (screen === 'face') {
+      // The live view with the oval to put the face in, and one instruction at a time.
+      if (camera) children.push(camera.view);
+      children.push(el('p', { className: 'guidance', textContent: v?.guidance ? word(v.guidance) : t.faceHint, testid: 'guidance' }));
+    }
   }
   if (v?.notice) children.push(el('p', { className: 'notice', role: 'status', textContent: word(v.notice), testid: 'notice' }));
   if (screen !== 'idle' && screen !== 'deciding' && screen !== 'result') {
@@ -87,6 +92,8 @@ function render(kiosk: KioskApi): void {
       })
     : [];
   const app = document.getElementById('app')!;
+  // Off the face screen the camera view waits out of sight, still in the document (so it keeps playing).
+  if (camera && state.checkin?.screen !== 'face') document.getElementById('camera-holder')?.replaceChildren(camera.view);
   app.replaceChildren(
     el('header', {}, [el('h1', { textContent: t.title, testid: 'title' }), el('div', { className: 'languages' }, languageButtons)]),
     ...(state.disconnected ? [el('div', { className: 'banner', role: 'alert', textContent: t.disconnected, testid: 'disconnected' })] : []),
@@ -124,6 +131,7 @@ async function start(): Promise<void> {
   };
   // The Electron preload defines window.kiosk (read-only); a browser gets the WebSocket one.
   const kiosk: KioskApi = window.kiosk ?? (window.kiosk = connectOverWebSocket(onClosed));
+  camera = new KioskCamera(kiosk);
   render(kiosk);
   kiosk.on('devices.changed', (devices) => {
     state.devices = devices;
@@ -150,6 +158,7 @@ async function start(): Promise<void> {
   state.status = status;
   render(kiosk);
   document.body.dataset['ready'] = 'true';
+  await camera.start();
 }
 
 void start().catch((err: unknown) => {

@@ -20,6 +20,7 @@ function takeToken(): string | null {
 export function connectOverWebSocket(onClosed: (reason: string) => void): KioskApi {
   const token = takeToken() ?? '';
   const ws = new WebSocket(`ws://${location.host}/bridge`, [PROTOCOL, TOKEN_PREFIX + token]);
+  ws.binaryType = 'arraybuffer';
   const queue: string[] = [];
   ws.addEventListener('open', () => {
     for (const text of queue.splice(0)) ws.send(text);
@@ -28,6 +29,10 @@ export function connectOverWebSocket(onClosed: (reason: string) => void): KioskA
     send: (text) => (ws.readyState === WebSocket.OPEN ? ws.send(text) : queue.push(text)),
     onMessage: (listener) => ws.addEventListener('message', (e: MessageEvent<unknown>) => listener(e.data)),
     onClose: (listener) => ws.addEventListener('close', (e: CloseEvent) => listener(e.reason || `code ${e.code}`)),
+    // Frames answer a request of this connection: before it is open there is nothing to answer.
+    sendBinary: (bytes) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(bytes);
+    },
   };
   transport.onClose(onClosed);
   return createKioskClient(transport, { onProtocolError: (reason) => console.warn('kiosk protocol:', reason) });

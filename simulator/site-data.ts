@@ -34,12 +34,14 @@ export function simSiteConfig(kind: 'hospital' | 'airport'): SiteConfig {
     liveness: 'record' as const,
   };
   const timeouts = { waitMs: 60_000, readMs: 20_000, faceMs: 15_000, resultMs: 10_000 };
+  const camera = { deviceLabel: null, width: 640, height: 480, frameRate: 15 };
   return kind === 'hospital'
     ? {
         kind,
         name: 'Bệnh viện mô phỏng (simulator)',
         defaultLanguage: 'vi',
         face,
+        camera,
         timeouts,
         retentionDays: 30,
         clinics: SIM_CLINICS.map((c) => ({ ...c, minutesPerPatient: 10 })),
@@ -49,6 +51,7 @@ export function simSiteConfig(kind: 'hospital' | 'airport'): SiteConfig {
         name: `Cảng hàng không mô phỏng ${SIM_AIRPORT} (simulator)`,
         defaultLanguage: 'vi',
         face,
+        camera,
         timeouts,
         retentionDays: 30,
         airport: { code: SIM_AIRPORT },

@@ -7,6 +7,8 @@ import { parseCoreMessage, parseResult } from './parse.js';
 export interface KioskApi {
   request<M extends Method>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>>;
   on<E extends EventName>(name: E, listener: (payload: PayloadOf<E>) => void): () => void;
+  /** A camera frame (api/camera-frame.ts) in answer to `camera.want`; the bytes are handed over, not kept. */
+  sendFrame(frame: Uint8Array): void;
 }
 
 /** A bidirectional text channel. */
@@ -14,6 +16,8 @@ export interface TextTransport {
   send(text: string): void;
   onMessage(listener: (text: unknown) => void): void;
   onClose(listener: (reason: string) => void): void;
+  /** Binary messages (camera frames): a transferred ArrayBuffer over a MessagePort, a binary WebSocket message. */
+  sendBinary(bytes: Uint8Array): void;
 }
 
 export class KioskRequestError extends Error {
@@ -93,6 +97,9 @@ export function createKioskClient(transport: TextTransport, options: ClientOptio
       if (!set) listeners.set(name, (set = new Set()));
       set.add(listener as (payload: never) => void);
       return () => set.delete(listener as (payload: never) => void);
+    },
+    sendFrame(frame) {
+      transport.sendBinary(frame);
     },
   };
 }

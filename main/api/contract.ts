@@ -103,6 +103,37 @@ export const KioskStatus = z.strictObject({
 });
 export type KioskStatus = z.infer<typeof KioskStatus>;
 
+/** How the UI opens the camera (from the site configuration). */
+export const CameraSettings = z.strictObject({
+  /** Part of the camera's label to pick among several (null: the system's default camera). */
+  deviceLabel: z.string().max(200).nullable(),
+  /** The frame size the core analyses; the UI scales (and crops to) it. */
+  width: z.number().int().min(160).max(1920),
+  height: z.number().int().min(120).max(1080),
+  frameRate: z.number().int().min(5).max(60),
+});
+export type CameraSettings = z.infer<typeof CameraSettings>;
+
+/** Why the UI has no camera now, as a code the UI and the logs share. */
+export const CameraProblem = z.enum(['not-found', 'not-allowed', 'in-use', 'ended', 'no-media-devices', 'failed']);
+export type CameraProblem = z.infer<typeof CameraProblem>;
+
+export const CameraReport = z.strictObject({
+  state: DeviceState,
+  /** The camera's label as the browser gives it (for the technician; never an image). */
+  label: z.string().max(200).nullable(),
+  problem: CameraProblem.nullable(),
+});
+export type CameraReport = z.infer<typeof CameraReport>;
+
+/** The core asks for one frame of exactly this size; the UI answers on the binary channel (camera-frame.ts). */
+export const CameraWant = z.strictObject({
+  id: z.number().int().min(1).max(0xffffffff),
+  width: z.number().int().min(160).max(1920),
+  height: z.number().int().min(120).max(1080),
+});
+export type CameraWant = z.infer<typeof CameraWant>;
+
 /** Requests the UI may send: method name → params and result schemas. */
 export const requests = {
   'app.info': { params: NoParams, result: AppInfo },
@@ -113,6 +144,9 @@ export const requests = {
   /** The six digits printed on the card (PACE CAN), typed on the keypad. */
   'checkin.enterCan': { params: z.strictObject({ can: z.string().regex(/^\d{6}$/) }), result: z.strictObject({ accepted: z.boolean() }) },
   'checkin.cancel': { params: NoParams, result: z.strictObject({}) },
+  'camera.settings': { params: NoParams, result: CameraSettings },
+  /** This page's camera: opened, lost or refused. The core takes frames from a page whose camera is connected. */
+  'camera.report': { params: CameraReport, result: z.strictObject({}) },
 } as const;
 
 /** Events the core pushes to the UI: name → payload schema. */
@@ -120,6 +154,9 @@ export const events = {
   'devices.changed': DeviceStatus,
   'checkin.changed': CheckinView,
   'kiosk.status': KioskStatus,
+  'camera.settings': CameraSettings,
+  /** Sent to the one page whose camera the core uses, never broadcast. */
+  'camera.want': CameraWant,
 } as const;
 
 export type Method = keyof typeof requests;
@@ -128,7 +165,7 @@ export type ParamsOf<M extends Method> = z.infer<(typeof requests)[M]['params']>
 export type ResultOf<M extends Method> = z.infer<(typeof requests)[M]['result']>;
 export type PayloadOf<E extends EventName> = z.infer<(typeof events)[E]>;
 
-export const ErrorCode = z.enum(['bad-message', 'unknown-method', 'bad-params', 'internal', 'unavailable']);
+export const ErrorCode = z.enum(['bad-message', 'unknown-method', 'bad-params', 'internal', 'unavailable', 'bad-frame']);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export const methodNames = Object.keys(requests) as Method[];

@@ -4,6 +4,8 @@
 // `attach`; a core without them (tests of the transports) answers with an idle view.
 import type {
   AppInfo,
+  CameraSettings,
+  CameraWant,
   CheckinView,
   DeviceState,
   DeviceStatus,
@@ -15,10 +17,15 @@ import type {
   PayloadOf,
   ResultOf,
 } from '../api/contract.js';
+import type { CameraLink } from './ui-camera.js';
 import { appPackage } from './version.js';
 
 export type DeviceName = keyof DeviceStatus;
-type Handlers = { [M in Method]: (params: ParamsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
+/** Who sent a request: requests about "this page" (its camera) need to know. */
+export interface Caller {
+  camera: CameraLink | null;
+}
+type Handlers = { [M in Method]: (params: ParamsOf<M>, caller: Caller) => Promise<ResultOf<M>> | ResultOf<M> };
 type EventListener = <E extends EventName>(name: E, payload: PayloadOf<E>) => void;
 
 export interface KioskCoreOptions {
@@ -33,6 +40,9 @@ export interface CoreServices {
   enterCan(can: string): boolean;
   cancel(): void;
 }
+
+/** The camera settings until the composition root gives the site's (tests of the transports). */
+export const DEFAULT_CAMERA: CameraSettings = { deviceLabel: null, width: 640, height: 480, frameRate: 15 };
 
 const IDLE: CheckinView = {
   workflow: 'hospital',
@@ -50,6 +60,9 @@ export class KioskCore {
   private readonly devices: DeviceStatus = { reader: 'missing', scanner: 'missing', camera: 'missing', registry: 'missing' };
   private readonly listeners = new Set<EventListener>();
   private services: CoreServices | null = null;
+  /** The UI camera's hub, when this core takes frames from its pages (kiosk.ts). */
+  private cameraHub: { attach(want: (w: CameraWant) => void): CameraLink } | null = null;
+  private camera: () => CameraSettings = () => DEFAULT_CAMERA;
 
   constructor(private readonly options: KioskCoreOptions) {
     this.language = options.language ?? 'vi';
@@ -77,7 +90,23 @@ export class KioskCore {
       this.services?.cancel();
       return {};
     },
+    'camera.settings': () => this.camera(),
+    'camera.report': (report, caller) => {
+      caller.camera?.report(report);
+      return {};
+    },
   };
+
+  /** Frames come from the pages' cameras through `hub`; `settings` says how to open them. */
+  useCamera(hub: { attach(want: (w: CameraWant) => void): CameraLink }, settings: () => CameraSettings): void {
+    this.cameraHub = hub;
+    this.camera = settings;
+  }
+
+  /** A page connected: its camera link (null when this core takes no frames), to be closed with the connection. */
+  connectCamera(want: (w: CameraWant) => void): CameraLink | null {
+    return this.cameraHub?.attach(want) ?? null;
+  }
 
   attach(services: CoreServices): void {
     this.services = services;
@@ -87,9 +116,9 @@ export class KioskCore {
     this.language = language;
   }
 
-  handle<M extends Method>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
-    const handler = this.handlers[method] as (p: ParamsOf<M>) => Promise<ResultOf<M>> | ResultOf<M>;
-    return Promise.resolve().then(() => handler(params));
+  handle<M extends Method>(method: M, params: ParamsOf<M>, caller: Caller = { camera: null }): Promise<ResultOf<M>> {
+    const handler = this.handlers[method] as (p: ParamsOf<M>, c: Caller) => Promise<ResultOf<M>> | ResultOf<M>;
+    return Promise.resolve().then(() => handler(params, caller));
   }
 
   setDevice(name: DeviceName, state: DeviceState): void {

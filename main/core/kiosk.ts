@@ -17,6 +17,7 @@ import type { SyncEngine, SyncOptions } from '../sync/sync-engine.js';
 import { accessFromCan, accessFromQrFields } from './access-keys.js';
 import { ChainWatch } from './chain-watch.js';
 import { FaceStep, type FrameSource } from './face-step.js';
+import { UiCamera } from './ui-camera.js';
 import { KioskCore } from './kiosk-core.js';
 import type { Logger } from './logger.js';
 import { ReaderService } from './reader-service.js';
@@ -132,7 +133,20 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
 
   const readers = new ReaderService({ simulator: config.simulator, log });
   const faceService = new FaceService();
-  const face = new FaceStep(faceService, config.frames ?? null);
+  // The camera is the UI's (a page opens it and answers the face step's requests for frames);
+  // tests and benchmarks may hand over their own frames instead.
+  const cameraSettings = () => reference.siteConfig.camera;
+  const uiCamera = new UiCamera(cameraSettings, log, (available) => core.setDevice('camera', available ? 'connected' : 'missing'));
+  core.useCamera(uiCamera, cameraSettings);
+  let lastCamera = JSON.stringify(cameraSettings());
+  reference.on('changed', () => {
+    const now = JSON.stringify(cameraSettings());
+    if (now === lastCamera) return;
+    lastCamera = now;
+    core.emit('camera.settings', cameraSettings());
+  });
+  const frames: FrameSource = config.frames ?? uiCamera;
+  const face = new FaceStep(faceService, frames);
   const runner = new WorkflowRunner({
     site: () => credentials?.site ?? 'unenrolled',
     store,
@@ -150,7 +164,7 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
   readers.on('card-removed', (reader) => runner.dispatch({ type: 'card-removed', reader }));
   readers.start();
   stops.push(() => readers.stop());
-  core.setDevice('camera', config.frames?.available() ? 'connected' : 'missing');
+  if (config.frames) core.setDevice('camera', config.frames.available() ? 'connected' : 'missing');
 
   let scanners: ScannerService | null = null;
   if (config.scanner !== false) {

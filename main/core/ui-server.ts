@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_MESSAGE_BYTES } from '../api/contract.js';
+import { MAX_FRAME_BYTES } from '../api/camera-frame.js';
 import type { KioskCore } from './kiosk-core.js';
 import type { Logger } from './logger.js';
 import type { Asset } from './renderer-assets.js';
@@ -117,7 +117,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
 
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: MAX_MESSAGE_BYTES,
+    // Camera frames are the largest messages; text requests are held to MAX_MESSAGE_BYTES by parseRequest.
+    maxPayload: MAX_FRAME_BYTES,
     handleProtocols: (protocols) => (protocols.has(BRIDGE_PROTOCOL) ? BRIDGE_PROTOCOL : false),
   });
 
@@ -136,7 +137,11 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
           send: (text) => {
             if (ws.readyState === ws.OPEN) ws.send(text);
           },
-          onMessage: (listener) => ws.on('message', (data, isBinary) => listener(isBinary ? null : data.toString('utf8'))),
+          onMessage: (listener) =>
+            ws.on('message', (data, isBinary) => {
+              const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+              listener(isBinary ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : bytes.toString('utf8'));
+            }),
           onClose: (listener) => ws.on('close', listener),
         },
         log,

@@ -78,10 +78,20 @@ export const StaffPin = z.strictObject({
 });
 export type StaffPin = z.infer<typeof StaffPin>;
 
+/** The kiosk camera: which one (part of its label; null = the default), and the frames the face step analyses. */
+export const CameraConfig = z.strictObject({
+  deviceLabel: z.string().max(200).nullable().default(null),
+  width: z.number().int().min(160).max(1920).default(640),
+  height: z.number().int().min(120).max(1080).default(480),
+  frameRate: z.number().int().min(5).max(60).default(15),
+});
+export type CameraConfig = z.infer<typeof CameraConfig>;
+
 const SiteConfigBase = {
   name: text(120),
   defaultLanguage: z.enum(['vi', 'en']).default('vi'),
   face: FacePolicy.default(FacePolicy.parse({})),
+  camera: CameraConfig.default(CameraConfig.parse({})),
   timeouts: Timeouts.default(Timeouts.parse({})),
   staffPin: StaffPin.optional(),
   /** Days the kiosk keeps personal fields of check-ins the registry acknowledged. */

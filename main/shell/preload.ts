@@ -7,7 +7,7 @@ import { createKioskClient, type TextTransport } from '../api/client.js';
 interface PortLike {
   onmessage: ((e: { data: unknown }) => void) | null;
   addEventListener(type: 'close', listener: () => void): void;
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: unknown[]): void;
   start(): void;
 }
 
@@ -34,11 +34,18 @@ const transport: TextTransport = {
   send: (text) => (port ? port.postMessage(text) : queue.push(text)),
   onMessage: (l) => messageListeners.push(l),
   onClose: (l) => closeListeners.push(l),
+  // A frame is only ever an answer to the core's request: with no port yet there is none to answer.
+  sendBinary: (bytes) => {
+    if (!port) return;
+    const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+    port.postMessage(buffer, [buffer]);
+  },
 };
 
 const client = createKioskClient(transport);
 contextBridge.exposeInMainWorld('kiosk', {
   request: client.request,
   on: client.on,
+  sendFrame: client.sendFrame,
 });
 ipcRenderer.send('kiosk:hello');

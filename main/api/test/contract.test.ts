@@ -67,6 +67,7 @@ function loopTransport(answer: (msg: { id: number; method: string }) => unknown)
     },
     onMessage: (l) => (onMessage = l),
     onClose: () => undefined,
+    sendBinary: () => undefined,
     push: (text) => onMessage(text),
   };
 }
