@@ -25,7 +25,7 @@ function htmlAttribute(text: string): string {
 }
 
 /** Writes the launch page for `url` into `profile` (a folder only this user can open) and says how to start Chromium on it. */
-export function prepareChromiumApp(url: string, profile: string, asRoot = process.getuid?.() === 0): ChromiumLaunch {
+export function prepareChromiumApp(url: string, profile: string, asRoot = process.getuid?.() === 0, extra: string[] = []): ChromiumLaunch {
   const launchFile = join(profile, LAUNCH_PAGE);
   writeFileSync(
     launchFile,
@@ -41,15 +41,19 @@ export function prepareChromiumApp(url: string, profile: string, asRoot = proces
     '--disable-component-update',
     '--disable-sync',
     '--disable-quic',
+    // The kiosk page opens the camera without a prompt nobody at a kiosk could answer; the
+    // app window shows our page alone (and Chromium's sandboxing of it is unchanged).
+    '--auto-accept-camera-and-microphone-capture',
+    ...extra,
   ];
   if (asRoot) args.push('--no-sandbox');
   return { args, launchFile };
 }
 
 /** Opens `url` in a Chromium app window with a fresh profile; the function returned closes it and removes the profile. */
-export function openChromiumApp(url: string): () => void {
+export function openChromiumApp(url: string, extra: string[] = []): () => void {
   const profile = mkdtempSync(join(tmpdir(), 'kiosk-chromium-'));
-  const { args } = prepareChromiumApp(url, profile);
+  const { args } = prepareChromiumApp(url, profile, undefined, extra);
   const child = spawn(CHROMIUM, args, { stdio: 'ignore' });
   child.on('error', () => undefined);
   return () => {

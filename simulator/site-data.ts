@@ -3,7 +3,7 @@
 // insurance and appointments, or an airport whose roster has today's departures that the
 // virtual scanner's boarding passes are for. Deterministic from the seed and the date.
 import { X509Certificate } from 'node:crypto';
-import { flightKey, SITE_CONFIG_KEY, type FlightEntry, type PatientEntry, type SiteConfig } from '../main/protocol/datasets.js';
+import { flightKey, SITE_CONFIG_KEY, type FlightEntry, type LivenessPolicy, type PatientEntry, type SiteConfig } from '../main/protocol/datasets.js';
 import { makeAirportRoster, type Flight } from './boarding-pass.js';
 import { makeCitizens, SeededRandom } from './citizens.js';
 import { trustFiles, type TestPki } from './pki.js';
@@ -21,19 +21,27 @@ export const SIM_CLINICS = [
   { id: 'rhm', name: { vi: 'Răng Hàm Mặt', en: 'Dentistry' }, room: '210' },
 ];
 
-export function simSiteConfig(kind: 'hospital' | 'airport'): SiteConfig {
-  // The face step needs a camera; until the kiosk has one (issue 13) the simulator's sites record "not checked".
-  // Liveness is recorded only: the simulator's frames are photos, which a liveness model rightly doubts.
+/** What a technician may change of the simulator's face step (kiosk start --liveness). */
+export interface SimFaceOptions {
+  /** Off: check-ins record the face as not checked (a kiosk without a camera). Default on. */
+  required?: boolean;
+  /** What a failed liveness check does. Default 'record': the simulator's clips are photos, which a liveness model rightly doubts. */
+  liveness?: LivenessPolicy;
+  /** How long one capture attempt waits for a face, in ms (default 15 s). */
+  faceMs?: number;
+}
+
+export function simSiteConfig(kind: 'hospital' | 'airport', o: SimFaceOptions = {}): SiteConfig {
   const face = {
-    required: false,
+    required: o.required ?? true,
     matchThreshold: 0.5,
     liveThreshold: 0.5,
     minGoodFrames: 3,
     windowMs: 3000,
     retries: 2,
-    liveness: 'record' as const,
+    liveness: o.liveness ?? 'record',
   };
-  const timeouts = { waitMs: 60_000, readMs: 20_000, faceMs: 15_000, resultMs: 10_000 };
+  const timeouts = { waitMs: 60_000, readMs: 20_000, faceMs: o.faceMs ?? 15_000, resultMs: 10_000 };
   const camera = { deviceLabel: null, width: 640, height: 480, frameRate: 15 };
   return kind === 'hospital'
     ? {
@@ -120,6 +128,6 @@ export function simTrustItems(pki: TestPki): { key: string; value: { kind: 'csca
   });
 }
 
-export function simSiteConfigItems(kind: 'hospital' | 'airport'): { key: string; value: SiteConfig }[] {
-  return [{ key: SITE_CONFIG_KEY, value: simSiteConfig(kind) }];
+export function simSiteConfigItems(kind: 'hospital' | 'airport', o: SimFaceOptions = {}): { key: string; value: SiteConfig }[] {
+  return [{ key: SITE_CONFIG_KEY, value: simSiteConfig(kind, o) }];
 }

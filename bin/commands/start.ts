@@ -1,6 +1,6 @@
 import { siteDay } from '../../main/core/workflow/decision.js';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,17 @@ import { simulatorPcsc, simulatorRegistry, type SimulatorPcsc, type SimulatorReg
 import { VPCD_DEFAULT_PORT } from '../../simulator/vpcd.js';
 import { issueOperatorToken } from '../../registry/operator.js';
 import { DEFAULT_SIM_PKI } from './sim.js';
+import { CAMERA_SUBJECTS, isCameraSubject } from '../../simulator/camera-clip.js';
+import { fakeCameraSwitches, startVirtualCamera, type VirtualCamera } from '../virtual-camera.js';
+
+/** Whether this machine has a video device (a USB camera) the browser could offer. */
+function machineHasCamera(): boolean {
+  try {
+    return readdirSync('/dev').some((n) => /^video\d+$/.test(n));
+  } catch {
+    return false;
+  }
+}
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -38,7 +49,9 @@ export const start: Command = {
   help: `
 Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser] [--no-open]
                    [--json] [--scanner-port N] [--scanners FILE] [--db FILE] [--trust DIR]
-                   [--no-registry] [--retention-days N]
+                   [--no-registry] [--retention-days N] [--camera ui|virtual]
+                   [--subject S] [--citizen I] [--liveness refuse|refer|record]
+                   [--face-wait S]
 
   --simulator   simulator mode (npm start sets it): virtual reader, scanner and camera allowed
   --site KIND   simulator mode: run a hospital (default) or an airport kiosk, whatever the
@@ -61,6 +74,17 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
                 virtual reader (default 35963; its second slot is N+1)
   --retention-days N  keep personal fields of check-ins the registry acknowledged this
                 long (default: the site configuration's, 30 days unless published)
+  --camera ui   the camera the UI page opens (getUserMedia): a USB camera, or whatever the
+                browser offers (the default when this machine has a /dev/video device)
+  --camera virtual  simulator mode: Chromium's fake camera plays a clip of --subject (the
+                default when this machine has no camera); --json gives the clip's path as
+                "cameraClip" for a browser you start yourself
+  --subject S   what the virtual camera sees: ${CAMERA_SUBJECTS.join(', ')} (default holder)
+  --citizen I   whose face: citizen I of the simulator's seed, the card of
+                \`kiosk sim chip --index I\` (default 0)
+  --liveness P  simulator mode: what a failed liveness check does: refuse, refer to staff,
+                or record only (default record: liveness is indicative, docs/FACE.md)
+  --face-wait S simulator mode: seconds one capture attempt waits for a face (default 15)
 
 The kiosk uses the system's pcscd for its card readers. In simulator mode without one, it
 starts a private pcscd with vsmartcard's virtual readers and prints how to put a card in
@@ -85,6 +109,11 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     'no-registry': { type: 'boolean' },
     'retention-days': { type: 'string' },
     'vpcd-port': { type: 'string' },
+    camera: { type: 'string' },
+    subject: { type: 'string' },
+    citizen: { type: 'string' },
+    liveness: { type: 'string' },
+    'face-wait': { type: 'string' },
   },
   async run(ctx) {
     const electron = ctx.values['browser'] ? null : electronBinary();
@@ -93,6 +122,16 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     if (site && !ctx.simulator)
       throw new CliError('--site is for simulator mode; a site kiosk runs the workflow its published site configuration names');
     const kind = site ?? 'hospital';
+    const cameraChoice = stringOption(ctx, 'camera') ?? (ctx.simulator && !machineHasCamera() ? 'virtual' : 'ui');
+    if (cameraChoice !== 'ui' && cameraChoice !== 'virtual') throw new CliError('--camera ui or --camera virtual');
+    if (cameraChoice === 'virtual' && !ctx.simulator) throw new CliError('--camera virtual is for simulator mode');
+    const subject = stringOption(ctx, 'subject') ?? 'holder';
+    if (!isCameraSubject(subject)) throw new CliError(`--subject: one of ${CAMERA_SUBJECTS.join(', ')}`);
+    const citizen = intOption(ctx, 'citizen', 0, 0, 100_000);
+    const liveness = stringOption(ctx, 'liveness') ?? 'record';
+    if (liveness !== 'refuse' && liveness !== 'refer' && liveness !== 'record') throw new CliError('--liveness refuse, refer or record');
+    if (stringOption(ctx, 'liveness') && !ctx.simulator)
+      throw new CliError('--liveness is for simulator mode; a site kiosk follows its published site configuration');
     const log = createLogger('kiosk');
     const port = intOption(ctx, 'port', 0, 0, 65535);
     const scannerPort = intOption(ctx, 'scanner-port', SCANNER_SOCKET_DEFAULT_PORT, 0, 65535);
@@ -115,8 +154,21 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     const say = (line: string) => process.stderr.write(`${line}\n`);
     let pcsc: SimulatorPcsc | null = null;
     let sim: SimulatorRegistry | null = null;
+    let camera: VirtualCamera | null = null;
     let kiosk: Kiosk;
     try {
+      if (cameraChoice === 'virtual') {
+        say(`Writing the virtual camera's clip (${subject}, citizen ${citizen})…`);
+        const made = await startVirtualCamera({ subject, seed: 'cccd', citizen });
+        if ('problem' in made) say(`No virtual camera: ${made.problem}. Check-ins record the face as not checked.`);
+        else camera = made;
+      }
+      // Without any camera the simulator's site skips the face step rather than refer everyone to staff.
+      const face = {
+        required: cameraChoice === 'ui' || camera !== null,
+        liveness,
+        faceMs: intOption(ctx, 'face-wait', 15, 2, 120) * 1000,
+      } as const;
       if (ctx.simulator) {
         pcsc = await simulatorPcsc(say, intOption(ctx, 'vpcd-port', VPCD_DEFAULT_PORT, 1, 65534));
         if (!ctx.values['no-registry']) {
@@ -130,6 +182,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
             pkiDir: DEFAULT_SIM_PKI,
             seed: 'cccd',
             date: today,
+            face,
           }).catch((err: Error) => {
             throw new CliError(`cannot start the embedded registry: ${err.message}`);
           });
@@ -146,6 +199,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
           KIOSK_DB: dbPath,
           KIOSK_SCANNER_PORT: String(scannerPort),
           ...(ctx.simulator ? { KIOSK_SIMULATOR: '1', KIOSK_SITE: kind } : {}),
+          ...(camera ? { KIOSK_FAKE_CAMERA: camera.file } : {}),
           ...(stringOption(ctx, 'trust') ? { KIOSK_TRUST: stringOption(ctx, 'trust')! } : {}),
           ...(scannersFile ? { KIOSK_SCANNERS: scannersFile } : {}),
         };
@@ -153,13 +207,14 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
         await sim?.registry.close();
         await pcsc?.stop();
+        camera?.remove();
         return code;
       }
       kiosk = await startKiosk({
         simulator: ctx.simulator,
         log,
         db: store,
-        ...(ctx.simulator ? { siteKind: kind, defaultSiteConfig: simSiteConfig(kind) } : {}),
+        ...(ctx.simulator ? { siteKind: kind, defaultSiteConfig: simSiteConfig(kind, face) } : {}),
         trustDir: stringOption(ctx, 'trust') ?? null,
         ui: { port },
         scanner: { socketPort: scannerPort, ...(scannerConfig ? { config: scannerConfig } : {}) },
@@ -168,6 +223,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     } catch (err) {
       await sim?.registry.close();
       await pcsc?.stop();
+      camera?.remove();
       if (store.db.open) store.close();
       throw err instanceof CliError ? err : new CliError((err as Error).message);
     }
@@ -182,6 +238,8 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         registry: registryUrl,
         vpcdPort: pcsc?.vpcdPort ?? null,
         scannerPort: kiosk.scanners?.socketPort ?? null,
+        camera: cameraChoice,
+        cameraClip: camera?.file ?? null,
       });
     else {
       process.stdout.write(`Kiosk UI: ${url}\n`);
@@ -200,10 +258,16 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
             (kind === 'airport' ? `Scan a boarding pass:       ./bin/kiosk sim scanner --passes 1 --index 0\n` : ''),
         );
       }
+      if (camera)
+        process.stdout.write(
+          `Virtual camera:             ${camera.subject} (citizen ${camera.citizen}); another: kiosk start --subject ${CAMERA_SUBJECTS.join('|')} --citizen I\n` +
+            `  (for a browser you start:  chromium ${fakeCameraSwitches(camera.file).join(' ')})\n`,
+        );
+      else if (cameraChoice === 'ui') process.stdout.write('Camera: the one the browser offers (the page asks for it)\n');
       process.stdout.write('(open the address in Chromium; Ctrl+C stops the kiosk)\n');
     }
     let closeBrowser: (() => void) | null = null;
-    if (!ctx.values['no-open'] && process.env['DISPLAY'] && existsSync(CHROMIUM)) closeBrowser = openChromiumApp(url);
+    if (!ctx.values['no-open'] && process.env['DISPLAY'] && existsSync(CHROMIUM)) closeBrowser = openChromiumApp(url, camera ? fakeCameraSwitches(camera.file) : []);
     else if (!ctx.json) say('No Electron binary and no display: open the address above in a browser on this machine.');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -214,6 +278,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     store.close();
     await sim?.registry.close();
     await pcsc?.stop();
+    camera?.remove();
     return 0;
   },
 };

@@ -15,6 +15,13 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } },
 ]);
 hardenApp(app, Menu);
+// Simulator mode's virtual camera (kiosk start --camera virtual): Chromium's fake capture
+// device plays the clip, and the page opens it with getUserMedia like a USB camera.
+const fakeCamera = simulator ? process.env['KIOSK_FAKE_CAMERA'] : undefined;
+if (fakeCamera) {
+  app.commandLine.appendSwitch('use-fake-device-for-media-stream');
+  app.commandLine.appendSwitch('use-file-for-fake-video-capture', fakeCamera);
+}
 
 function serveRenderer(): void {
   protocol.handle(APP_SCHEME, async (request) => {

@@ -12,7 +12,8 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Where e2e screenshots go (named in the README). */
 export const ARTIFACTS = join(repoRoot, 'artifacts', 'e2e');
 
-export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
+/** Chromium for the e2e tests; `camera` is a Y4M clip its fake capture device plays (kiosk sim camera, or kiosk start's cameraClip). */
+export async function launchChromium(o: { camera?: string } = {}): Promise<{ browser: Browser; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing at ${CHROMIUM}: run \`npm run setup\` as root (it installs the Debian package "chromium")`);
   }
@@ -28,6 +29,9 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // As the kiosk's own Chromium window is started (bin/chromium-app.ts): the page gets the camera without a prompt.
+      '--auto-accept-camera-and-microphone-capture',
+      ...(o.camera ? ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${o.camera}`] : []),
     ],
   });
   return {
@@ -43,13 +47,15 @@ export interface KioskProcess {
   registry: string | null;
   /** Where `kiosk sim chip --port` puts a card, and where `kiosk sim scanner --port` scans. */
   vpcdPort: number;
+  /** The virtual camera's clip (with --camera virtual), for launchChromium. */
+  cameraClip: string | null;
   scannerPort: number;
   child: ChildProcess;
   stop(): Promise<void>;
 }
 
 /** Starts `kiosk start --simulator --json --no-open` and waits for its address. */
-export async function startKioskProcess(o: { site?: 'hospital' | 'airport' } = {}, timeoutMs = 30_000): Promise<KioskProcess> {
+export async function startKioskProcess(o: { site?: 'hospital' | 'airport'; args?: string[] } = {}, timeoutMs = 30_000): Promise<KioskProcess> {
   // Its own data folder (kiosk database, embedded registry), any free scanner port, and its
   // own pcscd with its virtual readers on a free pair of ports.
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'));
@@ -68,6 +74,7 @@ export async function startKioskProcess(o: { site?: 'hospital' | 'airport' } = {
       String(vpcdPort),
       '--site',
       o.site ?? 'hospital',
+      ...(o.args ?? []),
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,13 +98,15 @@ export async function startKioskProcess(o: { site?: 'hospital' | 'airport' } = {
           registry,
           vpcdPort: vp,
           scannerPort,
-        } = JSON.parse(out) as { url: string; registry: string | null; vpcdPort: number; scannerPort: number };
+          cameraClip,
+        } = JSON.parse(out) as { url: string; registry: string | null; vpcdPort: number; scannerPort: number; cameraClip: string | null };
         clearTimeout(timer);
         resolve({
           url,
           registry,
           vpcdPort: vp,
           scannerPort,
+          cameraClip,
           child,
           stop: () =>
             new Promise<void>((done) => {

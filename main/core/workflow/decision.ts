@@ -74,8 +74,9 @@ export function decide(input: DecisionInput): { decision: Decision; row: CheckIn
   const face = faceOutcome(ctx.face, config.face.liveness);
   verification['face'] = face.status;
   if (face.reason) (face.refer ? referrals : refusals).push(face.reason);
-  if (face.status === 'matched' && ctx.face && ctx.face.kind === 'matched' && !ctx.face.live)
-    verification['liveness'] = 'not-live-recorded';
+  // Liveness is indicative (docs/FACE.md): what it said is kept beside the match, whatever the policy made of it.
+  if (ctx.face && (ctx.face.kind === 'matched' || ctx.face.kind === 'not-matched'))
+    verification['liveness'] = ctx.face.live ? 'live' : config.face.liveness === 'record' ? 'not-live-recorded' : 'not-live';
 
   const decision: Decision = { decision: 'admitted', reasons: [], face: { status: face.status, score: face.score } };
   let identity: Identity = {};

@@ -247,6 +247,9 @@ export class WorkflowRunner extends EventEmitter<Events> {
         decision: record.decision,
         reasons: record.reasons,
         faceCheck: record.verification['face'],
+        matchScore: record.matchScore,
+        // The liveness model's score stays on the kiosk, in its log, for the technician tuning the threshold.
+        liveScore: this.current.ctx.face && 'liveScore' in this.current.ctx.face ? Math.round(this.current.ctx.face.liveScore * 1000) / 1000 : null,
         seq: record.seq,
         // `face` is a redacted key in the logger: the stage is logged as faceStep.
         ms: roundAll({ read: timings.read, faceStep: timings.face, decide: timings.decide, record: timings.record }),
