@@ -113,7 +113,7 @@ async function twoPeople(a: number, b: number, count: number, rand: () => number
  */
 async function heldUp(held: RgbaImage, subject: 'print' | 'screen', count: number, rand: () => number): Promise<RawFrame[]> {
   const room = await drawRoom(rand);
-  const [w, h] = subject === 'print' ? [300, 420] : [262, 456];
+  const [w, h] = subject === 'print' ? [300, 420] : [296, 515];
   const turn = ((rand() - 0.5) * 8 * Math.PI) / 180;
   const tip = 0.04 + rand() * 0.04;
   const phase = rand() * Math.PI * 2;

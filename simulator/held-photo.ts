@@ -34,8 +34,8 @@ export async function phoneShowing(photo: Uint8Array): Promise<RgbaImage> {
   const [sw, sh] = [w - 2 * bezel, h - 2 * bezel];
   const shown = await sharp(photo)
     .resize(sw, Math.round((sw * 4) / 3), { fit: 'cover' })
-    .modulate({ brightness: 1.12 })
-    .linear([0.9, 0.98, 1.05], [0, 8, 26])
+    .modulate({ brightness: 1.08 })
+    .linear([0.92, 0.98, 1.04], [0, 6, 18])
     .removeAlpha()
     .raw()
     .toBuffer();
@@ -46,8 +46,8 @@ export async function phoneShowing(photo: Uint8Array): Promise<RgbaImage> {
     for (let x = 0; x < sw; x++) {
       const i = (y * sw + x) * 3;
       // Every third row is the gap between pixel rows; in each column one subpixel is lit.
-      const row = y % 3 === 2 ? 0.6 : 1;
-      for (let k = 0; k < 3; k++) screen[i + k] = Math.round(screen[i + k]! * row * (x % 3 === k ? 1 : 0.7));
+      const row = y % 3 === 2 ? 0.8 : 1;
+      for (let k = 0; k < 3; k++) screen[i + k] = Math.round(screen[i + k]! * row * (x % 3 === k ? 1 : 0.85));
     }
   const body = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">
   <rect width="${w}" height="${h}" rx="56" fill="#121316"/>
