@@ -17,7 +17,7 @@ import {
 } from './registry.js';
 import { syncEnrol, syncStatus } from './sync.js';
 import { barcodeListen, simScanner } from './scanner.js';
-import { simChip, simCitizens } from './sim.js';
+import { simCamera, simChip, simCitizens } from './sim.js';
 import { start } from './start.js';
 
 /** Every `kiosk` subcommand, in the order --help lists them. */
@@ -26,6 +26,7 @@ export const commands: Command[] = [
   read,
   simCitizens,
   simChip,
+  simCamera,
   simScanner,
   barcodeParse,
   barcodeListen,

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../main/core/logger.js';
 import { FAULTS, createVirtualCard, isFault, type Fault } from '../../simulator/card.js';
 import { makeCitizens } from '../../simulator/citizens.js';
+import { CAMERA_SUBJECTS, isCameraSubject, subjectFrames, toY4m } from '../../simulator/camera-clip.js';
 import { citizenFace } from '../../simulator/chip-photos.js';
 import { LINK_PROFILES, linkProfile } from '../../simulator/link.js';
 import { loadOrCreateTestPki } from '../../simulator/pki.js';
@@ -140,6 +141,70 @@ kiosk in service.`,
         }
       }
     }
+    return 0;
+  },
+};
+
+const CLIP_FPS = 15;
+
+export const simCamera: Command = {
+  name: 'sim camera',
+  summary: 'write a camera clip (Y4M) of a citizen, someone else, nobody, or a photo attack for a fake camera',
+  help: `
+Usage: kiosk sim camera --subject SUBJECT --out FILE.y4m [--citizen I] [--seed S] [--frames N] [--json]
+
+Writes a ${CLIP_FPS} fps 640x480 clip of what stands in front of the kiosk camera, for Chromium's
+fake camera (which loops it):
+  chromium --use-fake-device-for-media-stream --use-file-for-fake-video-capture=FILE.y4m
+
+  --subject SUBJECT  ${CAMERA_SUBJECTS.join(', ')}:
+                     holder  the holder of \`kiosk sim chip --index I --seed S\` (matches its chip photo)
+                     other   a different person
+                     nobody  an empty room
+                     two     the holder and another person side by side
+                     print   the holder's chip photo printed on paper, held up
+                     screen  the holder's chip photo on a phone, held up
+  --citizen I        the citizen's index, as --index of \`kiosk sim chip\` (default 0)
+  --seed S           as --seed of \`kiosk sim chip\` (default "cccd")
+  --frames N         how many frames (default 30: two seconds, looped by Chromium)
+  --out FILE         where to write the clip (about 460 KB a frame)
+  --json             print {file, subject, citizen, seed, frames, width, height, fps}
+
+Every subject but nobody needs the face photos (node models/fetch-test-photos.mjs fetches them).`,
+  options: {
+    subject: { type: 'string' },
+    citizen: { type: 'string' },
+    seed: { type: 'string' },
+    frames: { type: 'string' },
+    out: { type: 'string' },
+  },
+  async run(ctx) {
+    const subject = stringOption(ctx, 'subject');
+    if (!subject) throw new CliError(`--subject is required (one of ${CAMERA_SUBJECTS.join(', ')})`);
+    if (!isCameraSubject(subject)) throw new CliError(`unknown subject "${subject}" (known: ${CAMERA_SUBJECTS.join(', ')})`);
+    const out = stringOption(ctx, 'out');
+    if (!out) throw new CliError('--out FILE is required: where to write the clip');
+    const citizen = intOption(ctx, 'citizen', 0, 0, 1_000_000);
+    const seed = stringOption(ctx, 'seed') ?? 'cccd';
+    const count = intOption(ctx, 'frames', 30, 1, 900);
+    const frames = await subjectFrames(subject, { seed, citizen, count });
+    if (!frames)
+      throw new CliError(
+        `the "${subject}" clip is made from the face photos, which are not fetched: node models/fetch-test-photos.mjs fetches them`,
+      );
+    const file = resolve(out);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, toY4m(frames, CLIP_FPS));
+    const { width, height } = frames[0]!;
+    // Quoted for the shell only when it needs it, so the usual line stays copyable as is.
+    const arg = /^[\w./:@%+=,-]+$/.test(file) ? file : `'${file.replaceAll("'", `'\\''`)}'`;
+    if (ctx.json) printJson({ file, subject, citizen, seed, frames: frames.length, width, height, fps: CLIP_FPS });
+    else
+      process.stdout.write(
+        `wrote ${frames.length} frames (${width}x${height}, ${CLIP_FPS} fps) of "${subject}" for citizen ${citizen} of seed "${seed}" to ${file}\n` +
+          `use it as the camera of Debian's Chromium (it loops the clip):\n` +
+          `  chromium --use-fake-device-for-media-stream --use-file-for-fake-video-capture=${arg}\n`,
+      );
     return 0;
   },
 };
