@@ -3,7 +3,14 @@
 // insurance and appointments, or an airport whose roster has today's departures that the
 // virtual scanner's boarding passes are for. Deterministic from the seed and the date.
 import { X509Certificate } from 'node:crypto';
-import { flightKey, SITE_CONFIG_KEY, type FlightEntry, type LivenessPolicy, type PatientEntry, type SiteConfig } from '../main/protocol/datasets.js';
+import {
+  flightKey,
+  SITE_CONFIG_KEY,
+  type FlightEntry,
+  type LivenessPolicy,
+  type PatientEntry,
+  type SiteConfig,
+} from '../main/protocol/datasets.js';
 import { makeAirportRoster, type Flight } from './boarding-pass.js';
 import { makeCitizens, SeededRandom } from './citizens.js';
 import { trustFiles, type TestPki } from './pki.js';

@@ -267,7 +267,8 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
       process.stdout.write('(open the address in Chromium; Ctrl+C stops the kiosk)\n');
     }
     let closeBrowser: (() => void) | null = null;
-    if (!ctx.values['no-open'] && process.env['DISPLAY'] && existsSync(CHROMIUM)) closeBrowser = openChromiumApp(url, camera ? fakeCameraSwitches(camera.file) : []);
+    if (!ctx.values['no-open'] && process.env['DISPLAY'] && existsSync(CHROMIUM))
+      closeBrowser = openChromiumApp(url, camera ? fakeCameraSwitches(camera.file) : []);
     else if (!ctx.json) say('No Electron binary and no display: open the address above in a browser on this machine.');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

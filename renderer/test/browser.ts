@@ -55,7 +55,10 @@ export interface KioskProcess {
 }
 
 /** Starts `kiosk start --simulator --json --no-open` and waits for its address. */
-export async function startKioskProcess(o: { site?: 'hospital' | 'airport'; args?: string[] } = {}, timeoutMs = 30_000): Promise<KioskProcess> {
+export async function startKioskProcess(
+  o: { site?: 'hospital' | 'airport'; args?: string[] } = {},
+  timeoutMs = 30_000,
+): Promise<KioskProcess> {
   // Its own data folder (kiosk database, embedded registry), any free scanner port, and its
   // own pcscd with its virtual readers on a free pair of ports.
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'));

@@ -10,8 +10,9 @@ let kiosk: KioskProcess;
 let chrome: Awaited<ReturnType<typeof launchChromium>>;
 
 beforeAll(async () => {
-  kiosk = await startKioskProcess({ site: 'hospital' });
-  chrome = await launchChromium();
+  // The simulator's virtual camera (this machine has none): the card holder's clip, played by Chromium's fake camera.
+  kiosk = await startKioskProcess({ site: 'hospital', args: ['--camera', 'virtual'] });
+  chrome = await launchChromium({ camera: kiosk.cameraClip ?? undefined });
 }, 60_000);
 afterAll(async () => {
   await chrome?.close();
@@ -39,6 +40,7 @@ describe('a hospital check-in in the browser', () => {
     try {
       await page.waitForSelector('[data-screen="result"]', { timeout: 30_000 });
       expect(await page.getAttribute('[data-screen="result"]', 'data-outcome')).toBe('admitted');
+      expect(await page.getAttribute('[data-screen="result"]', 'data-face')).toBe('matched');
       expect(await page.textContent('[data-testid="prompt"]')).toBe('Done. Please go ahead.');
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'checkin-result.png') });

@@ -48,9 +48,8 @@ async function checkIn(subject: string): Promise<Seen> {
     await page.click('[data-testid="lang-en"]');
     await waitForText(page, 'device-camera', /Connected/);
     await waitForText(page, 'device-reader', /Connected/);
-    const notices = new Set<string>();
-    const guidance = new Set<string>();
-    await page.exposeFunction('seen', (kind: string, text: string) => (kind === 'notice' ? notices : guidance).add(text));
+    const seen: Record<string, Set<string>> = { notice: new Set(), guidance: new Set(), camera: new Set() };
+    await page.exposeFunction('seen', (kind: string, text: string) => seen[kind]?.add(text));
     await page.evaluate(() => {
       const w = window as unknown as { seen(kind: string, text: string): void };
       new MutationObserver(() => {
@@ -58,6 +57,9 @@ async function checkIn(subject: string): Promise<Seen> {
           const t = document.querySelector(`[data-testid="${kind}"]`)?.textContent;
           if (t) w.seen(kind, t);
         }
+        // The live view on the face step, playing the camera's stream.
+        const video = document.querySelector<HTMLVideoElement>('[data-screen="face"] [data-testid="camera-video"]');
+        if (video?.srcObject) w.seen('camera', 'shown');
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
 
@@ -65,8 +67,8 @@ async function checkIn(subject: string): Promise<Seen> {
     await page.waitForSelector('[data-screen="waiting-card"]', { timeout: 10_000 });
     const chip = kioskCommand(['sim', 'chip', '--index', '0', '--port', String(kiosk.vpcdPort)]);
     try {
-      await page.waitForSelector('[data-screen="face"] [data-testid="camera-video"]', { timeout: 30_000 });
       await page.waitForSelector('[data-screen="result"]', { timeout: 60_000 });
+      expect(seen['camera']!.has('shown'), 'the camera view was on the face screen').toBe(true);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, `face-${subject}.png`) });
       const section = page.locator('[data-screen="result"]');
@@ -75,8 +77,8 @@ async function checkIn(subject: string): Promise<Seen> {
         outcome: await section.getAttribute('data-outcome'),
         face: await section.getAttribute('data-face'),
         reasons,
-        notices: [...notices],
-        guidance: [...guidance],
+        notices: [...seen['notice']!],
+        guidance: [...seen['guidance']!],
       };
     } finally {
       await chip.stop();
@@ -115,12 +117,16 @@ describe('the face step in the browser, with Chromium fake camera', () => {
     expect(seen.notices).toContain('No face seen yet. Please stand in front of the camera.');
   }, 120_000);
 
-  it.each(['print', 'screen'])('the holder photo on %s: whatever liveness says, reported, never a crash', async (subject) => {
-    const seen = await checkIn(subject);
-    // With --liveness record a matched photo is admitted and its liveness kept in the check-in;
-    // whether the model took it for live is its call (docs/FACE.md says liveness is indicative).
-    expect(['admitted', 'referred']).toContain(seen.outcome);
-    expect(['matched', 'not-matched', 'not-checked']).toContain(seen.face);
-    console.log(`face e2e: ${subject} clip → ${seen.outcome}, face ${seen.face}, reasons ${seen.reasons.join(',') || '-'}`);
-  }, 120_000);
+  it.each(['print', 'screen'])(
+    'the holder photo on %s: whatever liveness says, reported, never a crash',
+    async (subject) => {
+      const seen = await checkIn(subject);
+      // With --liveness record a matched photo is admitted and its liveness kept in the check-in;
+      // whether the model took it for live is its call (docs/FACE.md says liveness is indicative).
+      expect(['admitted', 'referred']).toContain(seen.outcome);
+      expect(['matched', 'not-matched', 'not-checked']).toContain(seen.face);
+      console.log(`face e2e: ${subject} clip → ${seen.outcome}, face ${seen.face}, reasons ${seen.reasons.join(',') || '-'}`);
+    },
+    120_000,
+  );
 });

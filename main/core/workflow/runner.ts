@@ -249,7 +249,8 @@ export class WorkflowRunner extends EventEmitter<Events> {
         faceCheck: record.verification['face'],
         matchScore: record.matchScore,
         // The liveness model's score stays on the kiosk, in its log, for the technician tuning the threshold.
-        liveScore: this.current.ctx.face && 'liveScore' in this.current.ctx.face ? Math.round(this.current.ctx.face.liveScore * 1000) / 1000 : null,
+        liveScore:
+          this.current.ctx.face && 'liveScore' in this.current.ctx.face ? Math.round(this.current.ctx.face.liveScore * 1000) / 1000 : null,
         seq: record.seq,
         // `face` is a redacted key in the logger: the stage is logged as faceStep.
         ms: roundAll({ read: timings.read, faceStep: timings.face, decide: timings.decide, record: timings.record }),
