@@ -27,6 +27,7 @@ export const DEBIAN_PACKAGES = [
   ['postgresql', 'registry database (tests start a private cluster)'],
   ['libopenjp2-tools', 'opj_compress, to make JPEG 2000 chip photos of a given size in the face tests'],
   ['python3-skimage', 'a public-domain test photo (skimage/data/astronaut.png) for the face tests'],
+  ['strace', 'the privacy test that watches a check-in write no file'],
   ['python3', 'node-gyp, to build native addons'],
   ['make', 'node-gyp, to build native addons'],
   ['g++', 'node-gyp, to build native addons'],

@@ -20,6 +20,7 @@ import { LINK_PROFILES } from '../../simulator/link.js';
 import { freePortPair, missingPcscStack, startPrivatePcscd } from '../../simulator/pcscd.js';
 import { createTestPki, trustFiles } from '../../simulator/pki.js';
 import { hidPosReports, SYMBOLOGY, VirtualScanner } from '../../simulator/scanner.js';
+import { holderFrames, LoopingCamera } from '../../simulator/live-frames.js';
 import { simFlights, simRoster, simSiteConfig, simSiteConfigItems } from '../../simulator/site-data.js';
 import { VpcdCard } from '../../simulator/vpcd.js';
 import { publishDataset } from '../../registry/datasets.js';
@@ -117,6 +118,8 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
 
     let kiosk: Kiosk | null = null;
     let scanner: VirtualScanner | null = null;
+    // The camera: each citizen's own face, a few moving frames in a loop.
+    const camera = new LoopingCamera(null);
     try {
       kiosk = await startKiosk({
         simulator: true,
@@ -127,6 +130,7 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
         trustDir,
         ui: false,
         scanner: { socketPort: 0 },
+        frames: camera,
         // Datasets are fetched at once, then failures retried quickly: a demo is short.
         sync: { baseDelayMs: 250, maxDelayMs: 5000, idleMs: 500 },
       });
@@ -144,9 +148,13 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
       const recordMs: number[] = [];
       const reasons: Record<string, number> = {};
       const tally = { admitted: 0, refused: 0, referred: 0 };
+      const faceTally: Record<string, number> = {};
       for (let i = 0; i < count; i++) {
         const card = await createVirtualCard({ pki, seed: SEED, index: i, link: LINK_PROFILES['instant']! });
         const c = card.citizen;
+        const faces = await holderFrames(SEED, i, 4);
+        if (!faces && i === 0) say('the face photos are not fetched (node models/fetch-test-photos.mjs): no camera, faces not checked');
+        camera.show(faces);
         if (kind === 'airport') await scan(k, scanner, encodeBcbp(makeBoardingPass(c, flights, SEED)), SYMBOLOGY.pdf417);
         await scan(k, scanner, c.qr, SYMBOLOGY.qr);
         const decided = k.nextDecision(30_000);
@@ -165,6 +173,7 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
         if (d.timings.read !== null) readMs.push(d.timings.read);
         recordMs.push(d.timings.record);
         tally[d.decision.decision]++;
+        faceTally[d.decision.face.status] = (faceTally[d.decision.face.status] ?? 0) + 1;
         for (const r of d.decision.reasons) reasons[r] = (reasons[r] ?? 0) + 1;
         if (count >= 10 && (i + 1) % Math.ceil(count / 10) === 0) say(`${i + 1}/${count} checked in`);
       }
@@ -188,6 +197,7 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
         count,
         ...tally,
         reasons,
+        faces: faceTally,
         readMs: { p50: Math.round(pct(readMs, 50)), p95: Math.round(pct(readMs, 95)) },
         recordMs: { p50: Number(pct(recordMs, 50).toFixed(2)), p99: Number(pct(recordMs, 99).toFixed(2)) },
         synced: total - queued,

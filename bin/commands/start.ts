@@ -49,7 +49,7 @@ export const start: Command = {
   help: `
 Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser] [--no-open]
                    [--json] [--scanner-port N] [--scanners FILE] [--db FILE] [--trust DIR]
-                   [--no-registry] [--retention-days N] [--camera ui|virtual]
+                   [--no-registry] [--retention-days N] [--camera ui|virtual|none]
                    [--subject S] [--citizen I] [--liveness refuse|refer|record]
                    [--face-wait S]
 
@@ -79,6 +79,8 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
   --camera virtual  simulator mode: Chromium's fake camera plays a clip of --subject (the
                 default when this machine has no camera); --json gives the clip's path as
                 "cameraClip" for a browser you start yourself
+  --camera none simulator mode: no camera; the simulator's site skips the face step (check-ins
+                record the face as not checked), to try the card and scanner path alone
   --subject S   what the virtual camera sees: ${CAMERA_SUBJECTS.join(', ')} (default holder)
   --citizen I   whose face: citizen I of the simulator's seed, the card of
                 \`kiosk sim chip --index I\` (default 0)
@@ -123,8 +125,9 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
       throw new CliError('--site is for simulator mode; a site kiosk runs the workflow its published site configuration names');
     const kind = site ?? 'hospital';
     const cameraChoice = stringOption(ctx, 'camera') ?? (ctx.simulator && !machineHasCamera() ? 'virtual' : 'ui');
-    if (cameraChoice !== 'ui' && cameraChoice !== 'virtual') throw new CliError('--camera ui or --camera virtual');
-    if (cameraChoice === 'virtual' && !ctx.simulator) throw new CliError('--camera virtual is for simulator mode');
+    if (cameraChoice !== 'ui' && cameraChoice !== 'virtual' && cameraChoice !== 'none')
+      throw new CliError('--camera ui, --camera virtual or --camera none');
+    if (cameraChoice !== 'ui' && !ctx.simulator) throw new CliError(`--camera ${cameraChoice} is for simulator mode`);
     const subject = stringOption(ctx, 'subject') ?? 'holder';
     if (!isCameraSubject(subject)) throw new CliError(`--subject: one of ${CAMERA_SUBJECTS.join(', ')}`);
     const citizen = intOption(ctx, 'citizen', 0, 0, 100_000);
@@ -264,6 +267,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
             `  (for a browser you start:  chromium ${fakeCameraSwitches(camera.file).join(' ')})\n`,
         );
       else if (cameraChoice === 'ui') process.stdout.write('Camera: the one the browser offers (the page asks for it)\n');
+      else process.stdout.write('No camera: the face step is off, check-ins record the face as not checked\n');
       process.stdout.write('(open the address in Chromium; Ctrl+C stops the kiosk)\n');
     }
     let closeBrowser: (() => void) | null = null;

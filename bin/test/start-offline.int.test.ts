@@ -85,6 +85,9 @@ describe('kiosk start with its registry down', () => {
         '0',
         '--no-open',
         '--json',
+        // No browser opens the page here: no camera, so the face step is off.
+        '--camera',
+        'none',
       ],
       { env: env(), stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -47,6 +47,8 @@ export interface KioskProcess {
   registry: string | null;
   /** Where `kiosk sim chip --port` puts a card, and where `kiosk sim scanner --port` scans. */
   vpcdPort: number;
+  /** Its data folder (KIOSK_DATA_DIR): the kiosk database and the embedded registry's. */
+  dataDir: string;
   /** The virtual camera's clip (with --camera virtual), for launchChromium. */
   cameraClip: string | null;
   scannerPort: number;
@@ -110,6 +112,7 @@ export async function startKioskProcess(
           vpcdPort: vp,
           scannerPort,
           cameraClip,
+          dataDir,
           child,
           stop: () =>
             new Promise<void>((done) => {

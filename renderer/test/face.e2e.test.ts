@@ -2,7 +2,8 @@
 // virtual card behind pcscd, and Debian's Chromium whose only camera is its fake capture
 // device playing a clip from `kiosk sim camera`. The page opens that camera with
 // getUserMedia as it would a USB camera, and the core checks its frames against the chip.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -38,8 +39,58 @@ interface Seen {
   guidance: string[];
 }
 
+/**
+ * Watches every file the kiosk process (all its threads, the face worker's too) opens for
+ * writing, creates, renames or removes, with strace, until stopped: the paths written.
+ */
+async function watchFileWrites(pid: number): Promise<{ stop(): Promise<string[]> }> {
+  const log = join(clips, `strace-${pid}.log`);
+  const child = spawn(
+    'strace',
+    [
+      '-f',
+      '-qq',
+      '-e',
+      'trace=openat,open,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,truncate',
+      '-p',
+      String(pid),
+      '-o',
+      log,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
+  child.on('error', () => undefined);
+  // Attached once the kiosk's status names a tracer (bounded: a missing strace fails here, not silently).
+  const deadline = Date.now() + 10_000;
+  while (!/^TracerPid:\s*[1-9]/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))) {
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error('strace did not attach to the kiosk process (is the strace package installed?)');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return {
+    async stop() {
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('exit', r));
+      const written: string[] = [];
+      for (const line of readFileSync(log, 'utf8').split('\n')) {
+        if (/= -1 /.test(line)) continue; // failed: nothing written
+        const open = /\bopen(?:at)?\((?:[^,]+, )?"([^"]+)", ([A-Z_|]+)/.exec(line);
+        if (open) {
+          if (/O_WRONLY|O_RDWR|O_CREAT|O_TRUNC/.test(open[2]!)) written.push(open[1]!);
+          continue;
+        }
+        const other = /\b(?:creat|rename\w*|unlink\w*|mkdir\w*|truncate)\((?:[^,"]+, )?"([^"]+)"/.exec(line);
+        if (other) written.push(other[1]!);
+      }
+      return written;
+    },
+  };
+}
+
 /** Citizen 0 checks in (QR code, then the card) in front of a camera playing `subject`. */
-async function checkIn(subject: string): Promise<Seen> {
+async function checkIn(subject: string, o: { watchFiles?: (written: string[]) => void } = {}): Promise<Seen> {
   const chrome = await launchChromium({ camera: await clip(subject) });
   try {
     const page = await chrome.browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -63,11 +114,13 @@ async function checkIn(subject: string): Promise<Seen> {
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
 
+    const watch = o.watchFiles ? await watchFileWrites(kiosk.child.pid!) : null;
     await kioskCommand(['sim', 'scanner', '--qrs', '1', '--index', '0', '--port', String(kiosk.scannerPort)]).exited;
     await page.waitForSelector('[data-screen="waiting-card"]', { timeout: 10_000 });
     const chip = kioskCommand(['sim', 'chip', '--index', '0', '--port', String(kiosk.vpcdPort)]);
     try {
       await page.waitForSelector('[data-screen="result"]', { timeout: 60_000 });
+      if (watch) o.watchFiles!(await watch.stop());
       expect(seen['camera']!.has('shown'), 'the camera view was on the face screen').toBe(true);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, `face-${subject}.png`) });
@@ -99,9 +152,16 @@ function waitForText(page: Page, testid: string, text: RegExp): Promise<unknown>
 }
 
 describe('the face step in the browser, with Chromium fake camera', () => {
-  it('the card holder in front of the camera: matched, admitted', async () => {
-    const seen = await checkIn('holder');
+  it('the card holder in front of the camera: matched, admitted; no file written but the databases', async () => {
+    let written: string[] = [];
+    const seen = await checkIn('holder', { watchFiles: (w) => (written = w) });
     expect(seen).toMatchObject({ outcome: 'admitted', face: 'matched', reasons: [] });
+    // The check-in's row (kiosk.db and its journal) and the embedded registry's tables are
+    // the only writes: no frame, crop, embedding or chip photo reaches a file.
+    const dataDir = kiosk.dataDir;
+    const allowed = (p: string) =>
+      p.startsWith(dataDir + '/') && (/\.db(-wal|-shm|-journal)?$/.test(p) || p.startsWith(join(dataDir, 'sim', 'registry') + '/'));
+    expect(written.filter((p) => !allowed(p))).toEqual([]);
   }, 120_000);
 
   it('another citizen: not matched, tried again, then referred to staff', async () => {
@@ -129,4 +189,25 @@ describe('the face step in the browser, with Chromium fake camera', () => {
     },
     120_000,
   );
+
+  it('a camera unplugged is shown missing and taken back when it returns, without a restart', async () => {
+    const chrome = await launchChromium({ camera: await clip('holder') });
+    try {
+      const page = await chrome.browser.newPage();
+      await page.goto(kiosk.url);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+      await page.click('[data-testid="lang-en"]');
+      await waitForText(page, 'device-camera', /Connected/);
+      // What the browser does when a USB camera is pulled out: its track ends.
+      await page.evaluate(() => {
+        const video = document.querySelector<HTMLVideoElement>('[data-testid="camera-video"]')!;
+        (video.srcObject as MediaStream).getVideoTracks()[0]!.dispatchEvent(new Event('ended'));
+      });
+      await waitForText(page, 'device-camera', /Missing/);
+      // The page looks for it again, finds it (the fake device never went away) and reports it.
+      await waitForText(page, 'device-camera', /Connected/);
+    } finally {
+      await chrome.close();
+    }
+  }, 60_000);
 });
