@@ -8,13 +8,15 @@ export const PROTOCOL_VERSION = 1;
 export const Language = z.enum(['vi', 'en']);
 export type Language = z.infer<typeof Language>;
 
-export const DeviceState = z.enum(['connected', 'missing']);
+/** A device's state; the printer also says why it cannot print (paper out, cover open, a fault). */
+export const DeviceState = z.enum(['connected', 'missing', 'paper-out', 'cover-open', 'fault']);
 export type DeviceState = z.infer<typeof DeviceState>;
 
 export const DeviceStatus = z.strictObject({
   reader: DeviceState,
   scanner: DeviceState,
   camera: DeviceState,
+  printer: DeviceState,
   registry: DeviceState,
 });
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
@@ -32,8 +34,62 @@ const NoParams = z.strictObject({});
 const reason = z.string().regex(/^[a-z0-9-]{1,48}$/);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
-export const Screen = z.enum(['idle', 'need-access', 'waiting-card', 'waiting-pass', 'reading', 'face', 'deciding', 'result']);
+export const Screen = z.enum([
+  'idle',
+  'need-access',
+  'waiting-card',
+  'waiting-pass',
+  'reading',
+  'face',
+  'insurance',
+  'clinic',
+  'confirm',
+  'deciding',
+  'result',
+  'out-of-service',
+]);
 export type Screen = z.infer<typeof Screen>;
+
+const LocalText = z.strictObject({ vi: z.string().max(120), en: z.string().max(120).optional() });
+
+/** A clinic or specialty of the hospital (site configuration). */
+export const ClinicView = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]{1,32}$/),
+  name: LocalText,
+  room: z.string().max(16),
+});
+export type ClinicView = z.infer<typeof ClinicView>;
+
+const InsuranceView = z.strictObject({
+  status: z.enum(['covered', 'expired', 'not-covered', 'unknown']),
+  level: z.number().int().min(0).max(100).nullable(),
+  validUntil: isoDate.nullable(),
+  facility: z.string().max(120).nullable(),
+});
+
+/** The queue ticket of a hospital visit: unique per clinic and day across the site's kiosks (docs/UI.md). */
+export const TicketView = z.strictObject({
+  number: z.string().regex(/^[A-Z]{1,2}\d{3,4}$/),
+  clinic: ClinicView,
+  /** Patients ahead at this clinic today (as this kiosk knows) × the clinic's minutes per patient. */
+  waitMinutes: z.number().int().min(0).max(1440),
+  printed: z.enum(['pending', 'printed', 'failed']),
+});
+export type TicketView = z.infer<typeof TicketView>;
+
+/** The hospital visit's screens: the roster's answer, the booking or the clinics to choose from. */
+export const VisitView = z.strictObject({
+  /** Null while the roster is looked up. */
+  insurance: InsuranceView.nullable(),
+  /** The roster copy is older than a day or the registry cannot be reached: the screen marks it. */
+  rosterStale: z.boolean(),
+  appointment: z.strictObject({ time: z.string().max(5), clinic: ClinicView }).nullable(),
+  /** On the clinic screen: the site's clinics. */
+  clinics: z.array(ClinicView).max(200),
+  clinic: ClinicView.nullable(),
+  feePaying: z.boolean(),
+});
+export type VisitView = z.infer<typeof VisitView>;
 
 export const DecisionView = z.strictObject({
   decision: z.enum(['admitted', 'refused', 'referred']),
@@ -54,6 +110,8 @@ export const DecisionView = z.strictObject({
     .strictObject({ time: z.string().max(5), clinic: z.string().max(32) })
     .nullable()
     .optional(),
+  ticket: TicketView.nullable().optional(),
+  payment: z.enum(['insurance', 'fee-paying']).optional(),
   flight: z
     .strictObject({
       id: z.string().max(8),
@@ -77,7 +135,11 @@ export const CheckinView = z.strictObject({
   guidance: reason.nullable(),
   hasPass: z.boolean(),
   person: z.strictObject({ fullName: z.string().max(120) }).nullable(),
+  /** Hospital: the visit's data on the insurance, clinic, confirmation and result screens. */
+  visit: VisitView.nullable(),
   decision: DecisionView.nullable(),
+  /** When the screen goes back to idle by itself (result), for the countdown; ms from now. */
+  countdownMs: z.number().int().min(0).max(600_000).nullable(),
 });
 export type CheckinView = z.infer<typeof CheckinView>;
 
@@ -134,6 +196,29 @@ export const CameraWant = z.strictObject({
 });
 export type CameraWant = z.infer<typeof CameraWant>;
 
+/** What staff see: devices, sync, the last check-ins without personal data. */
+export const StaffView = z.strictObject({
+  devices: DeviceStatus,
+  printer: z.strictObject({ state: z.string().max(32), detail: z.string().max(200) }).nullable(),
+  status: KioskStatus,
+  outOfService: z.boolean(),
+  /** The roster copy's age (staff only; the patient sees a mark when it is stale). */
+  rosterAgeMs: z.number().min(0).nullable(),
+  recent: z
+    .array(
+      z.strictObject({
+        at: z.string().max(32),
+        decision: z.enum(['admitted', 'refused', 'referred']),
+        reasons: z.array(reason).max(16),
+        ticket: z.string().max(8).nullable(),
+        clinic: z.string().max(32).nullable(),
+      }),
+    )
+    .max(20),
+  lastTicket: z.string().max(8).nullable(),
+});
+export type StaffView = z.infer<typeof StaffView>;
+
 /** Requests the UI may send: method name → params and result schemas. */
 export const requests = {
   'app.info': { params: NoParams, result: AppInfo },
@@ -144,6 +229,20 @@ export const requests = {
   /** The six digits printed on the card (PACE CAN), typed on the keypad. */
   'checkin.enterCan': { params: z.strictObject({ can: z.string().regex(/^\d{6}$/) }), result: z.strictObject({ accepted: z.boolean() }) },
   'checkin.cancel': { params: NoParams, result: z.strictObject({}) },
+  /** Hospital, insurance screen: go on (feePaying: the person accepts paying when not covered). */
+  'checkin.continue': { params: z.strictObject({ feePaying: z.boolean() }), result: z.strictObject({ accepted: z.boolean() }) },
+  'checkin.chooseClinic': { params: z.strictObject({ clinic: ClinicView.shape.id }), result: z.strictObject({ accepted: z.boolean() }) },
+  'checkin.confirm': { params: NoParams, result: z.strictObject({ accepted: z.boolean() }) },
+  'checkin.back': { params: NoParams, result: z.strictObject({}) },
+  /** Staff mode, behind the site's PIN. */
+  'staff.unlock': {
+    params: z.strictObject({ pin: z.string().regex(/^\d{4,12}$/) }),
+    result: z.strictObject({ unlocked: z.boolean(), retryAfterMs: z.number().int().min(0).nullable() }),
+  },
+  'staff.lock': { params: NoParams, result: z.strictObject({}) },
+  'staff.view': { params: NoParams, result: StaffView },
+  'staff.reprint': { params: NoParams, result: z.strictObject({ printed: z.boolean(), problem: z.string().max(200).nullable() }) },
+  'staff.outOfService': { params: z.strictObject({ on: z.boolean() }), result: z.strictObject({ on: z.boolean() }) },
   'camera.settings': { params: NoParams, result: CameraSettings },
   /** This page's camera: opened, lost or refused. The core takes frames from a page whose camera is connected. */
   'camera.report': { params: CameraReport, result: z.strictObject({}) },
@@ -165,7 +264,7 @@ export type ParamsOf<M extends Method> = z.infer<(typeof requests)[M]['params']>
 export type ResultOf<M extends Method> = z.infer<(typeof requests)[M]['result']>;
 export type PayloadOf<E extends EventName> = z.infer<(typeof events)[E]>;
 
-export const ErrorCode = z.enum(['bad-message', 'unknown-method', 'bad-params', 'internal', 'unavailable', 'bad-frame']);
+export const ErrorCode = z.enum(['bad-message', 'unknown-method', 'bad-params', 'internal', 'unavailable', 'bad-frame', 'forbidden']);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export const methodNames = Object.keys(requests) as Method[];

@@ -16,15 +16,38 @@ import type {
   ParamsOf,
   PayloadOf,
   ResultOf,
+  StaffView,
 } from '../api/contract.js';
 import type { CameraLink } from './ui-camera.js';
 import { appPackage } from './version.js';
 
 export type DeviceName = keyof DeviceStatus;
+
+/** A staff request from a connection whose staff session is not unlocked. */
+export class StaffOnly extends Error {
+  constructor() {
+    super('staff mode is locked: unlock it with the PIN first');
+    this.name = 'StaffOnly';
+  }
+}
 /** Who sent a request: requests about "this page" (its camera) need to know. */
 export interface Caller {
   camera: CameraLink | null;
+  /** This connection's staff session: unlocked by the site's PIN, with its failed attempts. */
+  staff: StaffSession;
 }
+
+export interface StaffSession {
+  unlocked: boolean;
+  failures: number;
+  lockedUntil: number;
+}
+
+export const newStaffSession = (): StaffSession => ({ unlocked: false, failures: 0, lockedUntil: 0 });
+
+/** After this many wrong PINs the session waits, doubling from STAFF_LOCK_MS. */
+const STAFF_FREE_TRIES = 3;
+const STAFF_LOCK_MS = 30_000;
 type Handlers = { [M in Method]: (params: ParamsOf<M>, caller: Caller) => Promise<ResultOf<M>> | ResultOf<M> };
 type EventListener = <E extends EventName>(name: E, payload: PayloadOf<E>) => void;
 
@@ -39,6 +62,16 @@ export interface CoreServices {
   status(): KioskStatus;
   enterCan(can: string): boolean;
   cancel(): void;
+  /** Hospital visit steps; false when the step does not apply now. */
+  continueVisit(feePaying: boolean): boolean;
+  chooseClinic(clinic: string): boolean;
+  confirm(): boolean;
+  back(): void;
+  /** Staff mode. `checkPin` is null when the site has no PIN configured (staff mode then stays shut). */
+  checkPin(pin: string): Promise<boolean | null>;
+  staffView(): StaffView;
+  reprint(): Promise<{ printed: boolean; problem: string | null }>;
+  setOutOfService(on: boolean): void;
 }
 
 /** The camera settings until the composition root gives the site's (tests of the transports). */
@@ -52,12 +85,20 @@ const IDLE: CheckinView = {
   guidance: null,
   hasPass: false,
   person: null,
+  visit: null,
   decision: null,
+  countdownMs: null,
 };
 
 export class KioskCore {
   private language: Language;
-  private readonly devices: DeviceStatus = { reader: 'missing', scanner: 'missing', camera: 'missing', registry: 'missing' };
+  private readonly devices: DeviceStatus = {
+    reader: 'missing',
+    scanner: 'missing',
+    camera: 'missing',
+    printer: 'missing',
+    registry: 'missing',
+  };
   private readonly listeners = new Set<EventListener>();
   private services: CoreServices | null = null;
   /** The UI camera's hub, when this core takes frames from its pages (kiosk.ts). */
@@ -90,6 +131,47 @@ export class KioskCore {
       this.services?.cancel();
       return {};
     },
+    'checkin.continue': ({ feePaying }) => ({ accepted: this.services?.continueVisit(feePaying) ?? false }),
+    'checkin.chooseClinic': ({ clinic }) => ({ accepted: this.services?.chooseClinic(clinic) ?? false }),
+    'checkin.confirm': () => ({ accepted: this.services?.confirm() ?? false }),
+    'checkin.back': () => {
+      this.services?.back();
+      return {};
+    },
+    'staff.unlock': async ({ pin }, caller) => {
+      const s = caller.staff;
+      const now = Date.now();
+      if (now < s.lockedUntil) return { unlocked: false, retryAfterMs: s.lockedUntil - now };
+      const ok = (await this.services?.checkPin(pin)) ?? null;
+      if (ok) {
+        s.unlocked = true;
+        s.failures = 0;
+        return { unlocked: true, retryAfterMs: null };
+      }
+      s.unlocked = false;
+      s.failures++;
+      // Guessing is slowed: after a few tries each wrong PIN doubles the wait.
+      if (s.failures >= STAFF_FREE_TRIES) s.lockedUntil = now + STAFF_LOCK_MS * 2 ** Math.min(6, s.failures - STAFF_FREE_TRIES);
+      return { unlocked: false, retryAfterMs: s.lockedUntil > now ? s.lockedUntil - now : null };
+    },
+    'staff.lock': (_p, caller) => {
+      caller.staff.unlocked = false;
+      return {};
+    },
+    'staff.view': (_p, caller) => {
+      this.mustBeStaff(caller);
+      if (!this.services) throw new Error('the kiosk engine is not running');
+      return this.services.staffView();
+    },
+    'staff.reprint': (_p, caller) => {
+      this.mustBeStaff(caller);
+      return this.services?.reprint() ?? { printed: false, problem: 'the kiosk engine is not running' };
+    },
+    'staff.outOfService': ({ on }, caller) => {
+      this.mustBeStaff(caller);
+      this.services?.setOutOfService(on);
+      return { on };
+    },
     'camera.settings': () => this.camera(),
     'camera.report': (report, caller) => {
       caller.camera?.report(report);
@@ -108,6 +190,10 @@ export class KioskCore {
     return this.cameraHub?.attach(want) ?? null;
   }
 
+  private mustBeStaff(caller: Caller): void {
+    if (!caller.staff.unlocked) throw new StaffOnly();
+  }
+
   attach(services: CoreServices): void {
     this.services = services;
   }
@@ -116,7 +202,11 @@ export class KioskCore {
     this.language = language;
   }
 
-  handle<M extends Method>(method: M, params: ParamsOf<M>, caller: Caller = { camera: null }): Promise<ResultOf<M>> {
+  handle<M extends Method>(
+    method: M,
+    params: ParamsOf<M>,
+    caller: Caller = { camera: null, staff: newStaffSession() },
+  ): Promise<ResultOf<M>> {
     const handler = this.handlers[method] as (p: ParamsOf<M>, c: Caller) => Promise<ResultOf<M>> | ResultOf<M>;
     return Promise.resolve().then(() => handler(params, caller));
   }

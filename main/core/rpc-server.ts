@@ -4,7 +4,7 @@
 // with an error and logged; the connection stays up.
 import type { ErrorBody } from '../api/contract.js';
 import { parseRequest } from '../api/parse.js';
-import type { KioskCore } from './kiosk-core.js';
+import { newStaffSession, StaffOnly, type KioskCore } from './kiosk-core.js';
 import type { Logger } from './logger.js';
 
 export interface Connection {
@@ -30,6 +30,7 @@ export function serveConnection(core: KioskCore, conn: Connection, log: Logger):
     camera?.close();
   });
 
+  const staff = newStaffSession();
   let refusedFrames = 0;
   conn.onMessage((raw) => {
     const bytes = asBytes(raw);
@@ -51,9 +52,14 @@ export function serveConnection(core: KioskCore, conn: Connection, log: Logger):
       return;
     }
     const { id, method, params } = parsed.value;
-    core.handle(method, params, { camera }).then(
+    core.handle(method, params, { camera, staff }).then(
       (result) => conn.send(JSON.stringify({ type: 'response', id, ok: true, result })),
       (err: unknown) => {
+        if (err instanceof StaffOnly) {
+          log.warn({ method }, 'refused a staff request: staff mode is locked');
+          reply(id, { code: 'forbidden', message: err.message });
+          return;
+        }
         log.error({ method, err }, 'request failed');
         reply(id, { code: 'internal', message: `${method} failed` });
       },

@@ -6,6 +6,10 @@
 //
 //   idle ─card─► need-access ─QR/CAN─► reading ─done─► (waiting-pass) ─► face ─► deciding ─► result ─► idle
 //   idle ─QR/pass─► waiting-card ─card─► reading …
+// The hospital visit goes on after a passing chip and face, before the decision:
+//   face ─► insurance ─continue─► (clinic ─choose─►) confirm ─confirm─► deciding ─► result (the ticket)
+// A chip, face or read that fails goes straight to the decision: its result screen sends the
+// person to the counter or to staff.
 import {
   EMPTY_CONTEXT,
   type Command,
@@ -60,9 +64,39 @@ function makeMachine(kind: WorkflowKind): Machine {
     if (needsPass && !ctx.pass)
       return { state: at('waiting-pass', ctx), commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'wait' }] };
     // A chip that failed its checks is refused on the chip alone: no need to look at the face.
-    if (ctx.chip!.chipReasons.length > 0 || !policy.faceRequired || !ctx.chip!.hasFace) return decide(ctx);
+    if (ctx.chip!.chipReasons.length > 0) return decide(ctx);
+    if (!policy.faceRequired) return afterChecks(ctx, policy);
+    // Nothing to compare a live face with: the face cannot be checked, which staff resolve.
+    if (!ctx.chip!.hasFace) return decide({ ...ctx, face: { kind: 'unavailable', why: 'no face photo on the chip' } });
     return startFace({ ...ctx, faceAttempts: ctx.faceAttempts + 1 });
   }
+
+  /** Hospital: the visit's own screens, once chip and face have passed. */
+  function toInsurance(ctx: Context): Step {
+    return {
+      state: at('insurance', { ...ctx, notice: null }),
+      commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'wait' }, { type: 'look-up-patient' }],
+    };
+  }
+
+  /** Whether chip and face let the visit go on (else the decision sends the person to the counter or staff). */
+  function passes(ctx: Context, policy: WorkflowPolicy): boolean {
+    if (!ctx.chip || ctx.chip.chipReasons.length > 0) return false;
+    const f = ctx.face;
+    if (!f) return !policy.faceRequired;
+    if (f.kind !== 'matched') return false;
+    return f.live || (policy.liveness ?? 'record') === 'record';
+  }
+
+  /** Chip and face are done: the hospital visit goes on when they passed; everything else is decided now. */
+  function afterChecks(ctx: Context, policy: WorkflowPolicy): Step {
+    return !needsPass && passes(ctx, policy) ? toInsurance(ctx) : decide(ctx);
+  }
+
+  const waitOn = (screen: State['screen'], ctx: Context): Step => ({
+    state: at(screen, ctx),
+    commands: [{ type: 'clear-timers' }, { type: 'set-timer', timer: 'wait' }],
+  });
 
   function startFace(ctx: Context): Step {
     return {
@@ -190,8 +224,31 @@ function makeMachine(kind: WorkflowKind): Machine {
             faceAttempts: ctx.faceAttempts + 1,
             notice: event.result.kind === 'no-face' ? 'face-not-seen' : 'face-try-again',
           });
-        return decide(withFace);
+        return afterChecks(withFace, policy);
       }
+      case 'patient':
+        return state.screen === 'insurance' ? { state: { ...state, ctx: { ...ctx, patient: event.patient } }, commands: [] } : stay;
+      case 'continue': {
+        if (state.screen !== 'insurance' || !ctx.patient) return stay;
+        // Not covered (or not known): the visit goes on only as a fee-paying one, which the person chose.
+        if (ctx.patient.insurance.status !== 'covered' && !event.feePaying)
+          return { state: { ...state, ctx: { ...ctx, notice: 'fee-paying-confirm' } }, commands: [] };
+        const go = { ...ctx, feePaying: ctx.patient.insurance.status !== 'covered', notice: null };
+        const booked = ctx.patient.appointment;
+        return booked ? waitOn('confirm', { ...go, clinic: booked.clinic }) : waitOn('clinic', go);
+      }
+      case 'choose-clinic':
+        return state.screen === 'clinic' ? waitOn('confirm', { ...ctx, clinic: event.clinic, notice: null }) : stay;
+      case 'confirm':
+        return state.screen === 'confirm' && ctx.clinic ? decide(ctx) : stay;
+      case 'back':
+        if (state.screen === 'clinic') return waitOn('insurance', { ...ctx, clinic: null, notice: null });
+        if (state.screen === 'confirm')
+          // A booked visit goes back to the insurance screen; a chosen clinic, to the choice.
+          return ctx.patient?.appointment
+            ? waitOn('insurance', { ...ctx, clinic: null, notice: null })
+            : waitOn('clinic', { ...ctx, clinic: null, notice: null });
+        return stay;
       case 'recorded':
         if (state.screen !== 'deciding') return stay;
         return {
@@ -211,6 +268,9 @@ function makeMachine(kind: WorkflowKind): Machine {
             return event.timer === 'result' ? reset(null) : stay;
           case 'need-access':
           case 'waiting-card':
+          case 'insurance':
+          case 'clinic':
+          case 'confirm':
             return event.timer === 'wait' ? reset('timed-out') : stay;
           case 'waiting-pass':
             // The chip was read but no pass came: recorded as refused for the missing pass.

@@ -25,6 +25,18 @@ export type FaceResult =
   | { kind: 'no-face' }
   | { kind: 'unavailable'; why: string };
 
+/** What the hospital's roster says of the person, looked up after the chip (and face) check. */
+export interface PatientFacts {
+  insurance: {
+    status: 'covered' | 'expired' | 'not-covered' | 'unknown';
+    level: number | null;
+    validUntil: string | null;
+    facility: string | null;
+  };
+  /** Today's booking, if any: the clinic's id from the site configuration. */
+  appointment: { time: string; clinic: string } | null;
+}
+
 export type ReadFailure = 'card-removed' | 'access-denied' | 'timeout' | 'unreadable';
 
 export type WorkflowEvent =
@@ -42,7 +54,17 @@ export type WorkflowEvent =
   | { type: 'recorded'; decision: Decision }
   | { type: 'record-failed'; message: string }
   | { type: 'timeout'; timer: TimerName }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  /** Hospital: the roster's answer for this person. */
+  | { type: 'patient'; patient: PatientFacts }
+  /** Hospital: the person goes on from the insurance screen (as a fee-paying patient when not covered). */
+  | { type: 'continue'; feePaying: boolean }
+  /** Hospital: a clinic of the site configuration (the runner checks the id). */
+  | { type: 'choose-clinic'; clinic: string }
+  /** Hospital: the person confirms the visit; the ticket is issued. */
+  | { type: 'confirm' }
+  /** Back one screen (clinic choice, confirmation). */
+  | { type: 'back' };
 
 export type TimerName = 'wait' | 'read' | 'face' | 'result';
 
@@ -56,6 +78,10 @@ export interface Context {
   chip: ChipFacts | null;
   face: FaceResult | null;
   faceAttempts: number;
+  /** Hospital: the roster's answer, the clinic chosen (or booked), and whether the person pays the fee. */
+  patient: PatientFacts | null;
+  clinic: string | null;
+  feePaying: boolean;
   /** A one-line note for the screen ("one card at a time", "unknown code"…), as a code. */
   notice: string | null;
 }
@@ -68,10 +94,24 @@ export const EMPTY_CONTEXT: Context = {
   chip: null,
   face: null,
   faceAttempts: 0,
+  patient: null,
+  clinic: null,
+  feePaying: false,
   notice: null,
 };
 
-export type Screen = 'idle' | 'need-access' | 'waiting-card' | 'waiting-pass' | 'reading' | 'face' | 'deciding' | 'result';
+export type Screen =
+  | 'idle'
+  | 'need-access'
+  | 'waiting-card'
+  | 'waiting-pass'
+  | 'reading'
+  | 'face'
+  | 'insurance'
+  | 'clinic'
+  | 'confirm'
+  | 'deciding'
+  | 'result';
 
 export interface State {
   screen: Screen;
@@ -87,6 +127,8 @@ export type Command =
   | { type: 'start-face'; attempt: number }
   | { type: 'stop-face' }
   | { type: 'decide-and-record' }
+  /** Hospital: look the person up in the roster (answered with a 'patient' event). */
+  | { type: 'look-up-patient' }
   | { type: 'set-timer'; timer: TimerName }
   | { type: 'clear-timers' }
   /** Personal data leaves memory: the runner wipes the chip photo and frames too. */
@@ -100,4 +142,6 @@ export interface Step {
 export interface WorkflowPolicy {
   faceRequired: boolean;
   faceRetries: number;
+  /** What a face matched but not found live does (the site's face.liveness); default 'record'. */
+  liveness?: 'refuse' | 'refer' | 'record';
 }
