@@ -61,6 +61,8 @@ export interface Kiosk {
   readers: ReaderService;
   scanners: ScannerService | null;
   runner: WorkflowRunner;
+  /** The face step the workflow drives (benchmarks drive its capture loop directly). */
+  face: FaceStep;
   ui: UiServer | null;
   sync: SyncEngine | null;
   credentials: KioskCredentials | null;
@@ -247,6 +249,7 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
     readers,
     scanners,
     runner,
+    face,
     ui,
     sync,
     credentials,
