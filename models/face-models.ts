@@ -5,6 +5,8 @@
 // Models are rewritten into forms onnxruntime's CPU provider runs faster without changing
 // what they compute (cpu-rewrites.ts); a rewritten model is used only if it gives the
 // original's outputs on a probe input.
+// First: onnxruntime must find its telemetry turned off when it loads.
+import './no-telemetry.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,9 +1,12 @@
 // The kiosk side of the face worker: one worker thread, requests answered in order, typed
 // errors. `close()` ends the thread; a crashed worker fails what was pending and is
 // replaced on the next request.
+// Before any worker starts: a worker's process.env is its own copy, so only the main thread
+// can turn onnxruntime's telemetry off for the process (no-telemetry.ts).
+import './no-telemetry.js';
 import { Worker } from 'node:worker_threads';
 import { FaceError } from './errors.js';
-import type { RgbImage } from './image.js';
+import type { CameraFrame, RgbImage } from './image.js';
 import type { AnalyseOptions, FrameAnalysis } from './pipeline.js';
 import type { WorkerReply, WorkerRequest } from './face-worker.js';
 
@@ -51,18 +54,18 @@ export class FaceService {
     return w;
   }
 
-  /** Analyses encoded bytes (JPEG, PNG, JPEG 2000) or raw RGB. Transfers the buffer: do not reuse it. */
-  analyse(image: Uint8Array | RgbImage, options: AnalyseOptions): Promise<FaceResult> {
+  /** Analyses encoded bytes (JPEG, PNG, JPEG 2000), raw RGB or a camera frame (RGBA or I420). Transfers the buffer: do not reuse it. */
+  analyse(image: Uint8Array | RgbImage | CameraFrame, options: AnalyseOptions): Promise<FaceResult> {
     this.worker ??= this.start();
     const id = this.nextId++;
     const req: WorkerRequest = {
       id,
       op: 'analyse',
-      image: image instanceof Uint8Array ? { encoded: image } : { raw: image },
+      image: image instanceof Uint8Array ? { encoded: image } : 'pixels' in image ? { camera: image } : { raw: image },
       options,
       threads: this.threads,
     };
-    const buf = image instanceof Uint8Array ? image.buffer : image.data.buffer;
+    const buf = image instanceof Uint8Array ? image.buffer : 'pixels' in image ? image.pixels.buffer : image.data.buffer;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker!.ref();

@@ -1,19 +1,19 @@
 // The face pipeline's worker thread: loads the models once and analyses images sent to it,
 // so inference never runs on the kiosk's main event loop. Images arrive as transferred
-// bytes and are dropped after each answer.
+// bytes and are wiped (zeroed) after each answer, as is every copy made of them here.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { decodeImage } from './decode.js';
 import { FaceError } from './errors.js';
 import { loadFaceModels, type FaceModels } from './face-models.js';
-import type { RgbImage } from './image.js';
+import { cameraFrameToRgb, type CameraFrame, type RgbImage } from './image.js';
 import { analyseFrame, type AnalyseOptions } from './pipeline.js';
 
 export type WorkerRequest = {
   id: number;
   op: 'analyse';
-  image: { encoded: Uint8Array } | { raw: RgbImage };
+  image: { encoded: Uint8Array } | { raw: RgbImage } | { camera: CameraFrame };
   options: AnalyseOptions;
   threads?: number;
 };
@@ -34,11 +34,17 @@ try {
 }
 
 parentPort?.on('message', async (req: WorkerRequest) => {
+  let img: RgbImage | null = null;
   try {
     models ??= loadFaceModels({ threads: req.threads ?? 1 });
     const m = await models;
     const t = performance.now();
-    const img = 'encoded' in req.image ? await decodeImage(req.image.encoded) : req.image.raw;
+    img =
+      'encoded' in req.image
+        ? await decodeImage(req.image.encoded)
+        : 'raw' in req.image
+          ? req.image.raw
+          : cameraFrameToRgb(req.image.camera);
     const decodeMs = 'encoded' in req.image ? performance.now() - t : 0;
     const analysis = await analyseFrame(m, img, req.options);
     const reply: WorkerReply = { id: req.id, ok: true, analysis, decodeMs };
@@ -46,5 +52,9 @@ parentPort?.on('message', async (req: WorkerRequest) => {
   } catch (err) {
     const e = err instanceof FaceError ? err : new FaceError('model-failed', (err as Error).message);
     parentPort!.postMessage({ id: req.id, ok: false, code: e.code, message: e.message } satisfies WorkerReply);
+  } finally {
+    img?.data.fill(0);
+    if ('encoded' in req.image) req.image.encoded.fill(0);
+    else if ('camera' in req.image) req.image.camera.pixels.fill(0);
   }
 });

@@ -8,6 +8,58 @@ export interface RgbImage {
   data: Uint8Array;
 }
 
+/**
+ * A camera frame as the UI captured it: RGBA from a canvas (4 bytes a pixel, alpha ignored),
+ * or the camera's own I420 (a Y plane, then U and V at half size each way), with video
+ * ("limited", 16–235) or full range levels, BT.601 colours as USB cameras send them.
+ */
+export interface CameraFrame {
+  width: number;
+  height: number;
+  format: 'rgba' | 'i420' | 'i420-full';
+  pixels: Uint8Array;
+}
+
+/** Bytes a frame of this size and format has. */
+export function cameraFrameBytes(width: number, height: number, format: CameraFrame['format']): number {
+  return format === 'rgba' ? width * height * 4 : width * height + 2 * ((width + 1) >> 1) * ((height + 1) >> 1);
+}
+
+/** The frame as RGB, in a new buffer (the face worker does it, off the kiosk's main loop). */
+export function cameraFrameToRgb(f: CameraFrame): RgbImage {
+  const { width: w, height: h, pixels: src } = f;
+  const data = new Uint8Array(w * h * 3);
+  if (f.format === 'rgba') {
+    for (let i = 0, j = 0, k = 0; i < w * h; i++, j += 4, k += 3) {
+      data[k] = src[j]!;
+      data[k + 1] = src[j + 1]!;
+      data[k + 2] = src[j + 2]!;
+    }
+    return { width: w, height: h, data };
+  }
+  const cw = (w + 1) >> 1;
+  const uOff = w * h;
+  const vOff = uOff + cw * ((h + 1) >> 1);
+  // BT.601: video range scales 16–235 (luma) and 16–240 (chroma) to 0–255.
+  const full = f.format === 'i420-full';
+  const ys = full ? 1 : 255 / 219;
+  const cs = full ? 1 : 255 / 224;
+  const y0 = full ? 0 : 16;
+  const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
+  for (let y = 0, k = 0; y < h; y++) {
+    const crow = (y >> 1) * cw;
+    for (let x = 0; x < w; x++, k += 3) {
+      const Y = (src[y * w + x]! - y0) * ys;
+      const U = (src[uOff + crow + (x >> 1)]! - 128) * cs;
+      const V = (src[vOff + crow + (x >> 1)]! - 128) * cs;
+      data[k] = clamp(Y + 1.402 * V);
+      data[k + 1] = clamp(Y - 0.344136 * U - 0.714136 * V);
+      data[k + 2] = clamp(Y + 1.772 * U);
+    }
+  }
+  return { width: w, height: h, data };
+}
+
 export type Channels = 'rgb' | 'grey';
 
 /** A model input: NCHW float32, `(p - mean) * scale`, sampled bilinearly from a quad of the image. */

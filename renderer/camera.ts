@@ -4,7 +4,7 @@
 // unplugged and plugged back. Frames leave the page only when the core asks for one
 // (`camera.want`), at exactly the size asked for, and the page's copies are wiped at once.
 import type { KioskApi } from '../main/api/client.js';
-import { FRAME_HEADER_BYTES, newFrameMessage } from '../main/api/camera-frame.js';
+import { FRAME_HEADER_BYTES, newFrameMessage, type FrameFormat } from '../main/api/camera-frame.js';
 import type { CameraProblem, CameraSettings, CameraWant } from '../main/api/contract.js';
 
 /** Retry an unavailable camera this often (and at once when the system's devices change). */
@@ -31,6 +31,63 @@ function problemOf(err: unknown): CameraProblem {
 
 type VideoWithFrameCallback = HTMLVideoElement & { requestVideoFrameCallback?(cb: () => void): number };
 
+/** Chromium's MediaStreamTrackProcessor (WebCodecs), where the page has it: the camera's frames as they come. */
+type TrackProcessorCtor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> };
+
+/**
+ * The camera's newest frame, kept as the browser gives it (no canvas): when its size is the
+ * one asked for and it is I420, its planes are sent as they are. Older frames are closed.
+ */
+class LatestFrame {
+  private frame: VideoFrame | null = null;
+  private serial = 0;
+  private waiting: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(track: MediaStreamTrack, Processor: TrackProcessorCtor) {
+    const reader = new Processor({ track }).readable.getReader();
+    void (async () => {
+      while (!this.stopped) {
+        const r = await reader.read().catch(() => ({ done: true as const, value: undefined }));
+        if (r.done) break;
+        this.frame?.close();
+        this.frame = r.value;
+        this.serial++;
+        for (const w of this.waiting.splice(0)) w();
+      }
+      this.close();
+      reader.releaseLock();
+    })();
+  }
+
+  get count(): number {
+    return this.serial;
+  }
+
+  /** Resolves when a frame newer than `after` is there, or after `ms` at most. */
+  newer(after: number, ms: number): Promise<void> {
+    if (this.serial > after || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.waiting.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  get current(): VideoFrame | null {
+    return this.frame;
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.frame?.close();
+    this.frame = null;
+    for (const w of this.waiting.splice(0)) w();
+  }
+}
+
 export class KioskCamera {
   /** The live view the check-in screen shows on its face step (one element, moved, never recreated). */
   readonly view: HTMLElement;
@@ -41,6 +98,9 @@ export class KioskCamera {
   private opening = false;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private state: { connected: boolean; problem: CameraProblem | null } = { connected: false, problem: null };
+  private latest: LatestFrame | null = null;
+  /** The serial of the newest frame already sent: each answer is a frame the core has not seen. */
+  private sentSerial = 0;
 
   constructor(private readonly kiosk: KioskApi) {
     this.video = document.createElement('video');
@@ -121,6 +181,11 @@ export class KioskCamera {
       track.addEventListener('ended', () => this.lost());
       this.stream = stream;
       this.video.srcObject = stream;
+      const Processor = (window as unknown as { MediaStreamTrackProcessor?: TrackProcessorCtor }).MediaStreamTrackProcessor;
+      if (Processor) {
+        this.latest = new LatestFrame(track, Processor);
+        this.sentSerial = 0;
+      }
       await this.video.play().catch(() => undefined);
       this.report(true, null, track.label.slice(0, 200) || null);
     } catch (err) {
@@ -138,6 +203,8 @@ export class KioskCamera {
   }
 
   private close(): void {
+    this.latest?.close();
+    this.latest = null;
     for (const t of this.stream?.getTracks() ?? []) t.stop();
     this.stream = null;
     this.video.srcObject = null;
@@ -154,8 +221,17 @@ export class KioskCamera {
     });
   }
 
-  /** One frame for the core, scaled and cropped (centred) to the size it asked for. */
+  /** One frame for the core: the camera's own I420 when it is the size asked for, else scaled and cropped (centred) on a canvas. */
   private async answer(want: CameraWant): Promise<void> {
+    if (this.latest) {
+      const latest = this.latest;
+      await latest.newer(this.sentSerial, 500);
+      const f = latest.current;
+      if (f && this.stream && latest === this.latest) {
+        this.sentSerial = latest.count;
+        if (await this.sendPlanes(want, f)) return;
+      }
+    }
     // A camera just opened may take a moment to give its first frame.
     for (let i = 0; i < 20 && this.stream && this.video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA; i++) await this.freshFrame();
     await this.freshFrame();
@@ -176,6 +252,40 @@ export class KioskCamera {
     message.set(pixels, FRAME_HEADER_BYTES);
     pixels.fill(0);
     ctx.clearRect(0, 0, width, height);
+    this.send(message);
+  }
+
+  /** The frame's I420 planes as they are, when it is I420 and exactly the size asked for; false otherwise. */
+  private async sendPlanes(want: CameraWant, f: VideoFrame): Promise<boolean> {
+    const { width, height } = want;
+    const rect = f.visibleRect;
+    if (f.format !== 'I420' || !rect || rect.width !== width || rect.height !== height) return false;
+    const format: FrameFormat = f.colorSpace.fullRange ? 'i420-full' : 'i420';
+    const message = newFrameMessage(want.id, width, height, format);
+    const cw = (width + 1) >> 1;
+    const ch = (height + 1) >> 1;
+    // Its own reference: the newest frame may be replaced (and closed) while this one is copied.
+    const own = f.clone();
+    try {
+      await own.copyTo(message.subarray(FRAME_HEADER_BYTES), {
+        rect: { x: rect.x, y: rect.y, width, height },
+        layout: [
+          { offset: 0, stride: width },
+          { offset: width * height, stride: cw },
+          { offset: width * height + cw * ch, stride: cw },
+        ],
+      });
+    } catch {
+      message.fill(0);
+      return false;
+    } finally {
+      own.close();
+    }
+    this.send(message);
+    return true;
+  }
+
+  private send(message: Uint8Array): void {
     this.kiosk.sendFrame(message);
     // Sent (copied by the WebSocket, or transferred over the MessagePort): nothing of it stays here.
     if (message.byteLength) message.fill(0);

@@ -98,7 +98,8 @@ function dependencyStamp() {
 }
 
 // Native addons we depend on: each must load, or the install is broken.
-const NATIVE = ['better-sqlite3', '@pokusew/pcsclite', 'node-hid', 'sharp', 'onnxruntime-node'];
+// bufferutil: ws unmasks the UI's camera frames (a megabyte each) with it instead of in JavaScript.
+const NATIVE = ['better-sqlite3', '@pokusew/pcsclite', 'node-hid', 'sharp', 'onnxruntime-node', 'bufferutil'];
 
 function nativeAddonsLoad() {
   const script = `

@@ -5,7 +5,7 @@
 import { decideFace, type FaceDecisionConfig, type TimedFrame } from '../../models/decision.js';
 import { FaceError } from '../../models/errors.js';
 import type { FaceService } from '../../models/face-service.js';
-import type { RgbImage } from '../../models/image.js';
+import type { CameraFrame, RgbImage } from '../../models/image.js';
 import { DEFAULT_QUALITY } from '../../models/pipeline.js';
 import type { FacePolicy } from '../protocol/datasets.js';
 import type { FaceResult } from './workflow/types.js';
@@ -16,13 +16,18 @@ export interface FrameSource {
   /** Whether frames can be had now (a camera is connected). */
   available(): boolean;
   /** The next frame, when asked: frames never queue up. Null when the source has stopped. */
-  next(signal: AbortSignal): Promise<Uint8Array | RgbImage | null>;
+  next(signal: AbortSignal): Promise<Uint8Array | RgbImage | CameraFrame | null>;
 }
 
 export interface FaceCapture {
   /** Called while the window needs more frames: the quality code to turn into an instruction. */
   onGuidance(guidance: string | null, goodFrames: number): void;
   signal: AbortSignal;
+}
+
+function wipe(frame: Uint8Array | RgbImage | CameraFrame | null): void {
+  if (!frame) return;
+  (frame instanceof Uint8Array ? frame : 'pixels' in frame ? frame.pixels : frame.data).fill(0);
 }
 
 export class FaceStep {
@@ -63,10 +68,20 @@ export class FaceStep {
       quality: DEFAULT_QUALITY,
     };
     const frames: TimedFrame[] = [];
+    // The next frame is asked for while this one is analysed (capture and transfer overlap the
+    // analysis); never more than that one: frames do not queue up. Ending the window gives it up.
+    const window = new AbortController();
+    const stop = () => window.abort();
+    cap.signal.addEventListener('abort', stop, { once: true });
+    let coming = this.source.next(window.signal);
     try {
-      while (!cap.signal.aborted) {
-        const frame = await this.source.next(cap.signal);
-        if (!frame || cap.signal.aborted) break;
+      while (!window.signal.aborted) {
+        const frame = await coming;
+        if (!frame || window.signal.aborted) {
+          wipe(frame);
+          break;
+        }
+        coming = this.source.next(window.signal);
         const at = this.clock();
         const r = await this.service.analyse(frame, { liveness: true, cameraFrame: true });
         frames.push({ at, analysis: r.analysis });
@@ -83,6 +98,10 @@ export class FaceStep {
       if (err instanceof FaceError) return { kind: 'unavailable', why: err.message };
       throw err;
     } finally {
+      cap.signal.removeEventListener('abort', stop);
+      window.abort();
+      // A frame asked for ahead and still on its way is wiped when (if) it comes.
+      void coming.then(wipe, () => undefined);
       for (const f of frames) f.analysis.embedding?.fill(0);
     }
     return { kind: 'no-face' };

@@ -61,6 +61,8 @@ export interface Kiosk {
   readers: ReaderService;
   scanners: ScannerService | null;
   runner: WorkflowRunner;
+  /** The face step the workflow drives (benchmarks drive its capture loop directly). */
+  face: FaceStep;
   ui: UiServer | null;
   sync: SyncEngine | null;
   credentials: KioskCredentials | null;
@@ -133,6 +135,12 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
 
   const readers = new ReaderService({ simulator: config.simulator, log });
   const faceService = new FaceService();
+  // The face models load now, not at the first person's face step (a second or so, and the
+  // worker's one-off start-up work stays out of any check-in).
+  faceService.analyse({ width: 64, height: 48, data: new Uint8Array(64 * 48 * 3) }, { liveness: false, cameraFrame: true }).then(
+    () => log.info('face models loaded'),
+    (err: Error) => log.error({ err: err.message }, 'the face models could not be loaded: check-ins will record the face as not checked'),
+  );
   // The camera is the UI's (a page opens it and answers the face step's requests for frames);
   // tests and benchmarks may hand over their own frames instead.
   const cameraSettings = () => reference.siteConfig.camera;
@@ -247,6 +255,7 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
     readers,
     scanners,
     runner,
+    face,
     ui,
     sync,
     credentials,

@@ -2,11 +2,11 @@
 // Electron window or in Chromium alike) and reports it; the face step asks that page for
 // one frame at a time (`camera.want`) and gets it on the binary channel. A frame nobody
 // asked for, a second frame for one request, or one of another size is refused with its
-// reason and dropped; the connection stays up. Pixels are copied out once (RGBA → RGB for
-// the face worker) and the received bytes wiped.
+// reason and dropped; the connection stays up. Pixels are copied out once (the face worker
+// turns them into RGB, off the main loop) and the received bytes wiped.
 import { readFrameHeader, frameBytes, FRAME_HEADER_BYTES, type FrameRefusal } from '../api/camera-frame.js';
 import type { CameraReport, CameraSettings, CameraWant } from '../api/contract.js';
-import type { RgbImage } from '../../models/image.js';
+import type { CameraFrame } from '../../models/image.js';
 import type { FrameSource } from './face-step.js';
 import type { Logger } from './logger.js';
 
@@ -21,7 +21,7 @@ export interface CameraLink {
 
 interface Pending {
   want: CameraWant;
-  resolve(frame: RgbImage | null): void;
+  resolve(frame: CameraFrame | null): void;
 }
 
 interface Page {
@@ -32,6 +32,8 @@ interface Page {
   pending: Pending | null;
   /** The newest request id sent to this page (a frame for an older one is one too many). */
   lastAsked: number;
+  /** A request the face step gave up (its window ended): its frame, if it still comes, is dropped quietly. */
+  abandoned: number;
   /** When it last reported its camera connected: the newest such page is used. */
   connectedAt: number;
 }
@@ -59,6 +61,7 @@ export class UiCamera implements FrameSource {
       want,
       pending: null,
       lastAsked: 0,
+      abandoned: 0,
       connectedAt: 0,
     };
     this.pages.add(page);
@@ -104,14 +107,14 @@ export class UiCamera implements FrameSource {
     this.onChange(now, this.label());
   }
 
-  private settle(page: Page, frame: RgbImage | null): void {
+  private settle(page: Page, frame: CameraFrame | null): void {
     const p = page.pending;
     page.pending = null;
     p?.resolve(frame);
   }
 
   /** One frame from the page in use, when it sends it; null when aborted or the camera went away. */
-  next(signal: AbortSignal): Promise<RgbImage | null> {
+  next(signal: AbortSignal): Promise<CameraFrame | null> {
     const page = this.current();
     if (!page || signal.aborted) return Promise.resolve(null);
     // One request at a time per page: a new one replaces (and ends) an unanswered one.
@@ -119,9 +122,11 @@ export class UiCamera implements FrameSource {
     const { width, height } = this.settings();
     const want: CameraWant = { id: this.nextId++, width, height };
     if (this.nextId > 0xffffffff) this.nextId = 1;
-    return new Promise<RgbImage | null>((resolve) => {
+    return new Promise<CameraFrame | null>((resolve) => {
       const onAbort = () => {
-        if (page.pending?.want.id === want.id) this.settle(page, null);
+        if (page.pending?.want.id !== want.id) return;
+        page.abandoned = want.id;
+        this.settle(page, null);
       };
       signal.addEventListener('abort', onAbort, { once: true });
       page.pending = {
@@ -137,11 +142,17 @@ export class UiCamera implements FrameSource {
   }
 
   private receive(page: Page, bytes: Uint8Array): { ok: true } | { ok: false; refusal: FrameRefusal; message: string } {
+    let handedOver = false;
     try {
       const h = readFrameHeader(bytes);
       if (!h.ok) return h;
-      const { id, width, height } = h.header;
+      const { id, width, height, format } = h.header;
       const p = page.pending;
+      if (!p && id === page.abandoned && id !== 0) {
+        // Asked for, then given up by the core (the window ended): not the page's fault.
+        page.abandoned = 0;
+        return { ok: true };
+      }
       if (!p || p.want.id !== id) {
         const refusal: FrameRefusal = id !== 0 && id <= page.lastAsked ? 'too-many-frames' : 'not-requested';
         return {
@@ -152,28 +163,22 @@ export class UiCamera implements FrameSource {
       }
       if (width !== p.want.width || height !== p.want.height)
         return { ok: false, refusal: 'wrong-size', message: `${width}×${height} sent, ${p.want.width}×${p.want.height} asked for` };
-      if (bytes.length !== frameBytes(width, height))
+      const expected = frameBytes(width, height, format);
+      if (bytes.length !== expected)
         return {
           ok: false,
           refusal: 'wrong-length',
-          message: `${bytes.length} bytes, a ${width}×${height} frame has ${frameBytes(width, height)}`,
+          message: `${bytes.length} bytes, a ${width}×${height} ${format} frame has ${expected}`,
         };
-      this.settle(page, rgbaToRgb(bytes.subarray(FRAME_HEADER_BYTES), width, height));
+      // A message with a buffer of its own goes to the face worker as it is (transferred, not
+      // copied: the worker wipes it); one that shares a buffer is copied out first.
+      handedOver = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+      const pixels = handedOver ? bytes.subarray(FRAME_HEADER_BYTES) : bytes.slice(FRAME_HEADER_BYTES);
+      this.settle(page, { width, height, format, pixels });
       return { ok: true };
     } finally {
-      // The page's bytes are not kept, refused or not.
-      bytes.fill(0);
+      // The page's bytes are not kept, refused or not (unless handed over whole to the worker, which wipes them).
+      if (!handedOver) bytes.fill(0);
     }
   }
-}
-
-function rgbaToRgb(rgba: Uint8Array, width: number, height: number): RgbImage {
-  const n = width * height;
-  const data = new Uint8Array(n * 3);
-  for (let i = 0, j = 0, k = 0; i < n; i++, j += 4, k += 3) {
-    data[k] = rgba[j]!;
-    data[k + 1] = rgba[j + 1]!;
-    data[k + 2] = rgba[j + 2]!;
-  }
-  return { width, height, data };
 }

@@ -82,7 +82,7 @@ function frame(want: { id: number; width: number; height: number }, value = 128)
 }
 
 describe('the camera channel', () => {
-  it('reports the page camera, asks it for a frame and gets exactly that frame as RGB', async () => {
+  it('reports the page camera, asks it for a frame and gets exactly that frame', async () => {
     const p = await page();
     expect(await p.request('camera.settings', {})).toMatchObject({ ok: true, result: settings });
     expect(camera.available()).toBe(false);
@@ -97,8 +97,9 @@ describe('the camera channel', () => {
     p.ws.send(frame(want, 77));
     const img = await got;
     expect(img).toMatchObject({ width: 320, height: 240 });
-    expect(img!.data.length).toBe(320 * 240 * 3);
-    expect(img!.data.every((v) => v === 77)).toBe(true);
+    expect(img).toMatchObject({ format: 'rgba' });
+    expect(img!.pixels.length).toBe(320 * 240 * 4);
+    expect(img!.pixels.every((v) => v === 77)).toBe(true);
     p.ws.close();
   });
 
@@ -131,14 +132,20 @@ describe('the camera channel', () => {
     expect(await refusalOf(long)).toMatch(/^wrong-length/);
     expect(await refusalOf(new TextEncoder().encode('hello, camera'))).toMatch(/^not-a-frame/);
     const rgb = frame(want);
-    rgb[12] = 2;
+    rgb[12] = 9;
     expect(await refusalOf(rgb)).toMatch(/^unsupported-format/);
+    // An I420 header with RGBA's byte count: the length must be the format's.
+    const i420 = frame(want);
+    i420[12] = 2;
+    expect(await refusalOf(i420)).toMatch(/^wrong-length/);
     // A frame for a request never made.
     expect(await refusalOf(frame({ ...want, id: want.id + 5 }))).toMatch(/^not-requested/);
 
-    // The right frame is still taken after all that.
-    p.ws.send(frame(want, 9));
-    expect((await got)!.data[0]).toBe(9);
+    // The right frame is still taken after all that, here in the camera's own I420.
+    const yuv = newFrameMessage(want.id, want.width, want.height, 'i420');
+    yuv.fill(9, FRAME_HEADER_BYTES);
+    p.ws.send(yuv);
+    expect(await got).toMatchObject({ format: 'i420', width: 320, height: 240 });
     // One request, one frame: a second is one too many.
     expect(await refusalOf(frame(want, 9))).toMatch(/^too-many-frames/);
 
@@ -148,11 +155,11 @@ describe('the camera channel', () => {
     const want2 = (await p.next(isWant))['payload'] as CameraWant;
     expect(want2.id).toBeGreaterThan(want.id);
     p.ws.send(frame(want2, 3));
-    expect((await again)!.data[0]).toBe(3);
+    expect((await again)!.pixels[0]).toBe(3);
     p.ws.close();
   });
 
-  it('ends a wait when the face step gives up, and refuses the late frame', async () => {
+  it('ends a wait when the face step gives up, drops its late frame quietly, and refuses a second one', async () => {
     const p = await page();
     await p.request('camera.report', { state: 'connected', label: 'cam', problem: null });
     const abort = new AbortController();
@@ -161,7 +168,11 @@ describe('the camera channel', () => {
     abort.abort();
     expect(await got).toBeNull();
     p.ws.send(frame(want));
+    p.ws.send(frame(want));
+    // Only the second is an error: the first answered a request the core itself gave up.
     expect(((await p.next(isRefusal))['error'] as { message: string }).message).toMatch(/^too-many-frames/);
+    expect(await p.request('app.info', {})).toMatchObject({ ok: true });
+    expect(p.inbox.filter(isRefusal)).toEqual([]);
     p.ws.close();
   });
 

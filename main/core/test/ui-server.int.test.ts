@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { MAX_FRAME_BYTES } from '../../api/camera-frame.js';
 import { KioskCore } from '../kiosk-core.js';
 import { BRIDGE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, startUiServer, type UiServer } from '../ui-server.js';
 
@@ -93,8 +94,13 @@ describe('UI bridge message checks', () => {
     expect(await reply).toMatchObject({ ok: false, id: null, error: { code: 'bad-message' } });
 
     reply = nextMessage(c.ws);
+    // Binary messages are camera frames; this core takes none, so it refuses them as such.
     c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
-    expect(await reply).toMatchObject({ ok: false, error: { code: 'bad-message', message: 'message is not text' } });
+    expect(await reply).toMatchObject({ ok: false, error: { code: 'bad-frame' } });
+
+    reply = nextMessage(c.ws);
+    c.ws.send('x'.repeat(70 * 1024));
+    expect(await reply).toMatchObject({ ok: false, error: { code: 'bad-message', message: expect.stringContaining('longer than') } });
 
     reply = nextMessage(c.ws);
     c.ws.send(JSON.stringify({ type: 'request', id: 6, method: 'devices.status', params: {} }));
@@ -111,11 +117,11 @@ describe('UI bridge message checks', () => {
     c.ws.close();
   });
 
-  it('closes a connection that sends more than the size limit', async () => {
+  it('closes a connection that sends more than the largest camera frame', async () => {
     const c = await connect();
     if (!('ws' in c)) throw new Error('could not connect');
     const closed = new Promise<number>((resolve) => c.ws.once('close', (code) => resolve(code)));
-    c.ws.send('x'.repeat(70 * 1024));
+    c.ws.send(Buffer.alloc(MAX_FRAME_BYTES + 1), { binary: true });
     expect(await closed).toBe(1009);
   });
 });
