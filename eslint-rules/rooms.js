@@ -106,6 +106,7 @@ export const ROOMS = [
       'zod',
       'node:child_process',
       'node:crypto',
+      'node:events',
       'node:fs',
       'node:net',
       'node:os',
