@@ -7,8 +7,8 @@
 export type DecodedAlign = 'left' | 'center' | 'right';
 
 export type DecodedLine =
-  /** `text` is as printed, NFC, with the spaces the sender padded it with. */
-  | { kind: 'text'; text: string; align: DecodedAlign; bold: boolean; scale: number }
+  /** `text` is as printed, NFC; `indent` the dots of the spaces before it (senders align text with them). */
+  | { kind: 'text'; text: string; indent: number; align: DecodedAlign; bold: boolean; scale: number }
   | { kind: 'image'; width: number; height: number; dots: Uint8Array }
   | { kind: 'qr'; data: string; align: DecodedAlign };
 
@@ -102,6 +102,8 @@ export class EscPosDecoder {
   private discard = 0;
   private lines: DecodedLine[] = [];
   private text = '';
+  private indent = 0;
+  private widthScale = 1;
   private lineStyle: { align: DecodedAlign; bold: boolean; scale: number } | null = null;
   private qrData: string | null = null;
   // Printer state, reset by ESC @.
@@ -160,9 +162,15 @@ export class EscPosDecoder {
     this.align = 'left';
     this.bold = false;
     this.scale = 1;
+    this.widthScale = 1;
   }
 
   private addText(s: string): void {
+    // Leading spaces are padding, each as wide as the size it was printed at (Font A: 12 dots).
+    if (this.text === '' && s === ' ') {
+      this.indent += 12 * this.widthScale;
+      return;
+    }
     if (!this.lineStyle) this.lineStyle = { align: this.align, bold: this.bold, scale: this.scale };
     else {
       this.lineStyle.bold ||= this.bold;
@@ -175,8 +183,9 @@ export class EscPosDecoder {
   private endLine(always: boolean): void {
     if (!this.lineStyle && !always) return;
     const style = this.lineStyle ?? { align: this.align, bold: false, scale: 1 };
-    this.lines.push({ kind: 'text', text: this.text.normalize('NFC'), ...style });
+    this.lines.push({ kind: 'text', text: this.text.normalize('NFC'), indent: this.indent, ...style });
     this.text = '';
+    this.indent = 0;
     this.lineStyle = null;
   }
 
@@ -198,6 +207,7 @@ export class EscPosDecoder {
     }
     if (byte === 0x18) {
       this.text = '';
+      this.indent = 0;
       this.lineStyle = null;
       return { used: 1 };
     }
@@ -252,6 +262,7 @@ export class EscPosDecoder {
       case 0x21:
         this.bold = (p & 0x08) !== 0;
         this.scale = p & 0x30 ? 2 : 1;
+        this.widthScale = p & 0x20 ? 2 : 1;
         break;
       case 0x61:
         this.align = p % 48 === 1 ? 'center' : p % 48 === 2 ? 'right' : 'left';
@@ -310,6 +321,7 @@ export class EscPosDecoder {
     if (fn === 0x21) {
       const p = b[at + 2]!;
       this.scale = Math.max((p >> 4) + 1, (p & 0x0f) + 1);
+      this.widthScale = (p >> 4) + 1;
     }
     return { used: 2 + n };
   }

@@ -6,7 +6,7 @@ import type { DecodedTicket } from './escpos-decoder.js';
 
 export const PAPER_DOTS = 576;
 const ROW = 24;
-const FONT = 'DejaVu Sans Mono';
+const FONT = 'DejaVu Sans';
 const QR_BOX = 200;
 
 const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -18,11 +18,11 @@ export async function ticketPng(ticket: DecodedTicket): Promise<Buffer> {
   for (const line of ticket.lines) {
     if (line.kind === 'text') {
       const h = ROW * line.scale;
-      // Monospace at Font A's pitch keeps the sender's padding where the printer puts it.
-      const x = line.align === 'center' ? PAPER_DOTS / 2 : line.align === 'right' ? PAPER_DOTS : 0;
+      // The sender's padding, in dots, puts the text where the printer would.
+      const x = line.align === 'center' ? PAPER_DOTS / 2 : line.align === 'right' ? PAPER_DOTS : line.indent;
       const anchor = line.align === 'center' ? 'middle' : line.align === 'right' ? 'end' : 'start';
       parts.push(
-        `<text x="${x}" y="${y + Math.round(h * 0.78)}" font-family="${FONT}" font-size="${19.5 * line.scale}" text-anchor="${anchor}"` +
+        `<text x="${x}" y="${y + Math.round(h * 0.78)}" font-family="${FONT}" font-size="${20 * line.scale}" text-anchor="${anchor}"` +
           `${line.bold ? ' font-weight="bold"' : ''} xml:space="preserve">${escapeXml(line.text)}</text>`,
       );
       y += h;

@@ -87,8 +87,8 @@ describe('encodeTicket, raster mode', () => {
     const image = images[0]!;
     if (image.kind !== 'image') throw new Error('not an image');
     expect(image.width).toBe(576);
-    // Two rows of normal text and one of big text: 2 × 24 + 96 dots.
-    expect(image.height).toBe(144);
+    // Two rows of normal text and one of big text: 2 × 32 + 4 × 32 dots.
+    expect(image.height).toBe(192);
     const ink = image.dots.reduce((n, d) => n + d, 0);
     expect(ink).toBeGreaterThan(1000);
     expect(ink).toBeLessThan(image.dots.length / 2);
@@ -100,7 +100,7 @@ describe('encodeTicket, raster mode', () => {
   it('is 384 dots wide for 58 mm paper (32 columns)', async () => {
     const { tickets } = decode(await encodeTicket({ lines: [{ text: 'Phòng khám' }], cut: true }, { text: 'raster', columns: 32 }));
     const image = tickets[0]!.lines.find((l) => l.kind === 'image');
-    expect(image).toMatchObject({ kind: 'image', width: 384, height: 24 });
+    expect(image).toMatchObject({ kind: 'image', width: 384, height: 32 });
   });
 });
 
