@@ -33,6 +33,11 @@ export const ROOMS = [
   { room: 'drivers/hid', mayImport: [], packages: ['node-hid', 'zod', 'node:events', 'node:net'] },
   { room: 'drivers/barcode', mayImport: [], packages: [] },
   {
+    room: 'drivers/printer',
+    mayImport: [],
+    packages: ['@point-of-sale/receipt-printer-encoder', 'sharp', 'zod', 'node:events', 'node:fs', 'node:fs/promises', 'node:net'],
+  },
+  {
     room: 'models',
     mayImport: [],
     packages: [
@@ -62,6 +67,7 @@ export const ROOMS = [
       'drivers/emrtd',
       'drivers/hid',
       'drivers/barcode',
+      'drivers/printer',
       'models',
       'main/store',
       'main/sync',
@@ -89,7 +95,7 @@ export const ROOMS = [
   { room: 'renderer', mayImport: ['main/api'], packages: [] },
   {
     room: 'simulator',
-    mayImport: ['drivers/pcsc', 'drivers/emrtd', 'drivers/hid', 'drivers/barcode', 'main/protocol'],
+    mayImport: ['drivers/pcsc', 'drivers/emrtd', 'drivers/hid', 'drivers/barcode', 'drivers/printer', 'main/protocol'],
     packages: [
       '@peculiar/x509',
       'asn1js',
@@ -100,6 +106,7 @@ export const ROOMS = [
       'zod',
       'node:child_process',
       'node:crypto',
+      'node:events',
       'node:fs',
       'node:net',
       'node:os',

@@ -15,6 +15,7 @@ import {
   registryServe,
   registryStatsCommand,
 } from './registry.js';
+import { simPrinter } from './printer.js';
 import { syncEnrol, syncStatus } from './sync.js';
 import { barcodeListen, simScanner } from './scanner.js';
 import { simCamera, simChip, simCitizens } from './sim.js';
@@ -28,6 +29,7 @@ export const commands: Command[] = [
   simChip,
   simCamera,
   simScanner,
+  simPrinter,
   barcodeParse,
   barcodeListen,
   registryServe,
