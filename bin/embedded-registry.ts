@@ -43,8 +43,15 @@ export async function enrolWithEmbedded(store: KioskStore, reg: EmbeddedRegistry
     // Same registry data, new port this run: keep the identity, update the address.
     const [known] = await reg.db.query('SELECT 1 FROM kiosks WHERE id = $1', [have.kioskId]);
     if (known) {
+      // Its ticket letter too (given at enrolment; kiosks enrolled before version 8 got theirs then).
       // The registry's key read from its own database (this process runs it): pinned soundly.
-      const creds = { ...have, registryUrl: reg.server.url, registryKey: (await registryKey(reg.db)).publicKey };
+      const [row] = await reg.db.query<{ ticket_prefix: string | null }>('SELECT ticket_prefix FROM kiosks WHERE id = $1', [have.kioskId]);
+      const creds = {
+        ...have,
+        registryUrl: reg.server.url,
+        registryKey: (await registryKey(reg.db)).publicKey,
+        ...(row?.ticket_prefix ? { ticketPrefix: row.ticket_prefix } : {}),
+      };
       updateCredentials(store, creds);
       return creds;
     }

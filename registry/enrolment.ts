@@ -16,7 +16,15 @@ export async function issueEnrolCode(db: Db, site: string, validHours = 24): Pro
 }
 
 export type EnrolResult =
-  { ok: true; kioskId: string; site: string } | { ok: false; reason: 'unknown-code' | 'used-code' | 'expired-code' };
+  | { ok: true; kioskId: string; site: string; ticketPrefix: string }
+  | { ok: false; reason: 'unknown-code' | 'used-code' | 'expired-code' };
+
+/** The n-th kiosk's letter at its site (1 → A … 26 → Z, 27 → AA … 702 → ZZ). */
+export function ticketPrefix(n: number): string {
+  if (n <= 26) return String.fromCharCode(64 + n);
+  const m = n - 27;
+  return String.fromCharCode(65 + Math.floor(m / 26)) + String.fromCharCode(65 + (m % 26));
+}
 
 export async function enrolKiosk(db: Db, code: string, publicKey: Uint8Array, name: string): Promise<EnrolResult> {
   return db.tx(async (q) => {
@@ -28,14 +36,23 @@ export async function enrolKiosk(db: Db, code: string, publicKey: Uint8Array, na
     if (c.used_at) return { ok: false, reason: 'used-code' } as const;
     if (new Date(c.expires_at).getTime() < Date.now()) return { ok: false, reason: 'expired-code' } as const;
     const kioskId = randomUUID();
-    await q.query('INSERT INTO kiosks (id, site, name, public_key) VALUES ($1, $2, $3, $4)', [
+    // The site's first free letter; enrolments of one site are serialised by an advisory lock.
+    await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [c.site]);
+    const taken = new Set(
+      (await q.query<{ ticket_prefix: string | null }>('SELECT ticket_prefix FROM kiosks WHERE site = $1', [c.site])).map((r) => r.ticket_prefix),
+    );
+    let n = 1;
+    while (taken.has(ticketPrefix(n))) n++;
+    const prefix = ticketPrefix(n);
+    await q.query('INSERT INTO kiosks (id, site, name, public_key, ticket_prefix) VALUES ($1, $2, $3, $4, $5)', [
       kioskId,
       c.site,
       name,
       Buffer.from(publicKey),
+      prefix,
     ]);
     await q.query('UPDATE enrol_codes SET used_at = now(), kiosk_id = $2 WHERE code_hash = $1', [hashCode(code), kioskId]);
-    return { ok: true, kioskId, site: c.site } as const;
+    return { ok: true, kioskId, site: c.site, ticketPrefix: prefix } as const;
   });
 }
 

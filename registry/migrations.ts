@@ -167,6 +167,22 @@ export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }
       ALTER TABLE dataset_items ADD COLUMN sig text;
     `,
   },
+  {
+    version: 8,
+    name: "each kiosk's ticket letter",
+    // Hospital queue numbers are a kiosk's letter and its counter (docs/UI.md): unique across
+    // a site's kiosks without asking the registry, offline too. Kiosks enrolled before get
+    // letters in their enrolment order.
+    sql: `
+      ALTER TABLE kiosks ADD COLUMN ticket_prefix text;
+      UPDATE kiosks k SET ticket_prefix = n.prefix FROM (
+        SELECT id, CASE WHEN rn <= 26 THEN chr(64 + rn::int)
+                        ELSE chr(64 + ((rn - 27) / 26 + 1)::int) || chr(65 + ((rn - 27) % 26)::int) END AS prefix
+        FROM (SELECT id, row_number() OVER (PARTITION BY site ORDER BY enrolled_at, id) AS rn FROM kiosks) r
+      ) n WHERE k.id = n.id;
+      CREATE UNIQUE INDEX kiosks_ticket_prefix ON kiosks (site, ticket_prefix);
+    `,
+  },
 ];
 
 /** Brings the schema up to `upTo` (all by default; tests stop earlier to migrate old data). */

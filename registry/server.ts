@@ -155,7 +155,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       );
     }
     log.info({ kiosk: r.kioskId, site: r.site, name: body.name }, 'kiosk enrolled');
-    return { kioskId: r.kioskId, site: r.site, registryKey: key.publicKey };
+    return { kioskId: r.kioskId, site: r.site, registryKey: key.publicKey, ticketPrefix: r.ticketPrefix };
   });
 
   app.post('/v1/checkins', { preHandler: signed }, async (req, reply) => {

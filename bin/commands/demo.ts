@@ -20,6 +20,7 @@ import { LINK_PROFILES } from '../../simulator/link.js';
 import { freePortPair, missingPcscStack, startPrivatePcscd } from '../../simulator/pcscd.js';
 import { createTestPki, trustFiles } from '../../simulator/pki.js';
 import { hidPosReports, SYMBOLOGY, VirtualScanner } from '../../simulator/scanner.js';
+import { walkVisits } from '../visit-walker.js';
 import { holderFrames, LoopingCamera } from '../../simulator/live-frames.js';
 import { simFlights, simRoster, simSiteConfig, simSiteConfigItems } from '../../simulator/site-data.js';
 import { VpcdCard } from '../../simulator/vpcd.js';
@@ -135,6 +136,7 @@ JSON: {"site","count","admitted","refused","referred","reasons","readMs":{"p50",
         sync: { baseDelayMs: 250, maxDelayMs: 5000, idleMs: 500 },
       });
       const k = kiosk;
+      walkVisits(k);
       await waitFor(
         () => k.readers.readers.length > 0 && (reg === null || k.reference.status()['roster']!.version > 0),
         15_000,

@@ -19,6 +19,10 @@ import { issueOperatorToken } from '../../registry/operator.js';
 import { DEFAULT_SIM_PKI } from './sim.js';
 import { CAMERA_SUBJECTS, isCameraSubject } from '../../simulator/camera-clip.js';
 import { fakeCameraSwitches, startVirtualCamera, type VirtualCamera } from '../virtual-camera.js';
+import type { PrinterConfig } from '../../drivers/printer/config.js';
+import type { VirtualPrinter } from '../../simulator/printer.js';
+import { printerFromOption } from '../printer-option.js';
+import { SIM_TICKETS, startSimulatorPrinter } from '../simulator-printer.js';
 
 /** Whether this machine has a video device (a USB camera) the browser could offer. */
 function machineHasCamera(): boolean {
@@ -51,7 +55,7 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
                    [--json] [--scanner-port N] [--scanners FILE] [--db FILE] [--trust DIR]
                    [--no-registry] [--retention-days N] [--camera ui|virtual|none]
                    [--subject S] [--citizen I] [--liveness refuse|refer|record]
-                   [--face-wait S]
+                   [--face-wait S] [--printer tcp://HOST[:PORT]|/dev/…] [--printer-text codepage|raster]
 
   --simulator   simulator mode (npm start sets it): virtual reader, scanner and camera allowed
   --site KIND   simulator mode: run a hospital (default) or an airport kiosk, whatever the
@@ -59,8 +63,8 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
   --port N      loopback port for the UI (default: a free one)
   --browser     serve to a browser even when an Electron binary is installed
   --no-open     do not open Chromium, only print the address
-  --json        print {"url","port","simulator","site","registry","vpcdPort","scannerPort"}
-                once serving
+  --json        print {"url","port","simulator","site","registry","vpcdPort","scannerPort",
+                "camera","cameraClip","printerPort"} once serving
   --scanner-port N  simulator mode: loopback port the virtual scanner plugs into
                 (default 35970; 0 = any free port)
   --scanners FILE   which HID devices are scanners and how to read them (JSON, see
@@ -87,6 +91,12 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
   --liveness P  simulator mode: what a failed liveness check does: refuse, refer to staff,
                 or record only (default record: liveness is indicative, docs/FACE.md)
   --face-wait S simulator mode: seconds one capture attempt waits for a face (default 15)
+  --printer P   the ticket printer (hospital): tcp://HOST[:PORT] for a network printer's raw
+                port (9100 by default), or a device such as /dev/usb/lp0 (docs/PRINTER.md).
+                Simulator mode without it: a virtual printer on a loopback port, its tickets
+                kept as text and PNG in ${SIM_TICKETS}
+  --printer-text codepage|raster  Vietnamese in the printer's code page (Windows-1258,
+                default) or drawn as an image (any printer)
 
 The kiosk uses the system's pcscd for its card readers. In simulator mode without one, it
 starts a private pcscd with vsmartcard's virtual readers and prints how to put a card in
@@ -116,6 +126,8 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     citizen: { type: 'string' },
     liveness: { type: 'string' },
     'face-wait': { type: 'string' },
+    printer: { type: 'string' },
+    'printer-text': { type: 'string' },
   },
   async run(ctx) {
     const electron = ctx.values['browser'] ? null : electronBinary();
@@ -135,6 +147,17 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     if (liveness !== 'refuse' && liveness !== 'refer' && liveness !== 'record') throw new CliError('--liveness refuse, refer or record');
     if (stringOption(ctx, 'liveness') && !ctx.simulator)
       throw new CliError('--liveness is for simulator mode; a site kiosk follows its published site configuration');
+    const printerText = stringOption(ctx, 'printer-text') ?? 'codepage';
+    if (printerText !== 'codepage' && printerText !== 'raster') throw new CliError('--printer-text codepage or --printer-text raster');
+    let printer: PrinterConfig | null = null;
+    const printerOption = stringOption(ctx, 'printer');
+    if (printerOption) {
+      try {
+        printer = printerFromOption(printerOption, printerText);
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+    }
     const log = createLogger('kiosk');
     const port = intOption(ctx, 'port', 0, 0, 65535);
     const scannerPort = intOption(ctx, 'scanner-port', SCANNER_SOCKET_DEFAULT_PORT, 0, 65535);
@@ -158,8 +181,13 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     let pcsc: SimulatorPcsc | null = null;
     let sim: SimulatorRegistry | null = null;
     let camera: VirtualCamera | null = null;
+    let virtualPrinter: VirtualPrinter | null = null;
     let kiosk: Kiosk;
     try {
+      if (ctx.simulator && !printer) {
+        virtualPrinter = await startSimulatorPrinter(say);
+        printer = printerFromOption(`tcp://127.0.0.1:${virtualPrinter.port}`, printerText);
+      }
       if (cameraChoice === 'virtual') {
         say(`Writing the virtual camera's clip (${subject}, citizen ${citizen})…`);
         const made = await startVirtualCamera({ subject, seed: 'cccd', citizen });
@@ -203,6 +231,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
           KIOSK_SCANNER_PORT: String(scannerPort),
           ...(ctx.simulator ? { KIOSK_SIMULATOR: '1', KIOSK_SITE: kind } : {}),
           ...(camera ? { KIOSK_FAKE_CAMERA: camera.file } : {}),
+          ...(printer ? { KIOSK_PRINTER: JSON.stringify(printer) } : {}),
           ...(stringOption(ctx, 'trust') ? { KIOSK_TRUST: stringOption(ctx, 'trust')! } : {}),
           ...(scannersFile ? { KIOSK_SCANNERS: scannersFile } : {}),
         };
@@ -211,6 +240,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         await sim?.registry.close();
         await pcsc?.stop();
         camera?.remove();
+        await virtualPrinter?.stop();
         return code;
       }
       kiosk = await startKiosk({
@@ -222,11 +252,13 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         ui: { port },
         scanner: { socketPort: scannerPort, ...(scannerConfig ? { config: scannerConfig } : {}) },
         ...(retention !== undefined ? { retentionDays: retention } : {}),
+        printer: printer ?? false,
       });
     } catch (err) {
       await sim?.registry.close();
       await pcsc?.stop();
       camera?.remove();
+      await virtualPrinter?.stop();
       if (store.db.open) store.close();
       throw err instanceof CliError ? err : new CliError((err as Error).message);
     }
@@ -243,6 +275,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         scannerPort: kiosk.scanners?.socketPort ?? null,
         camera: cameraChoice,
         cameraClip: camera?.file ?? null,
+        printerPort: virtualPrinter?.port ?? null,
       });
     else {
       process.stdout.write(`Kiosk UI: ${url}\n`);
@@ -284,6 +317,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     await sim?.registry.close();
     await pcsc?.stop();
     camera?.remove();
+    await virtualPrinter?.stop();
     return 0;
   },
 };

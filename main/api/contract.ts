@@ -56,7 +56,7 @@ const LocalText = z.strictObject({ vi: z.string().max(120), en: z.string().max(1
 export const ClinicView = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{1,32}$/),
   name: LocalText,
-  room: z.string().max(16),
+  room: z.string().max(32),
 });
 export type ClinicView = z.infer<typeof ClinicView>;
 

@@ -28,6 +28,11 @@ import { startRetention, startSyncService } from './sync-service.js';
 import { readTrustFolder } from './trust-folder.js';
 import { startUiServer, type UiServer } from './ui-server.js';
 import { WorkflowRunner, type Decided } from './workflow/runner.js';
+import { createPrinterService, type PrinterConfig } from '../../drivers/printer/config.js';
+import type { PrinterService } from '../../drivers/printer/service.js';
+import type { PrinterStatus } from '../../drivers/printer/status.js';
+import type { DeviceState, StaffView } from '../api/contract.js';
+import { checkStaffPin } from './staff-pin.js';
 import type { State } from './workflow/types.js';
 
 export interface KioskConfig {
@@ -51,6 +56,8 @@ export interface KioskConfig {
   sync?: Partial<SyncOptions>;
   /** Overrides the site's retention (days) when given. */
   retentionDays?: number;
+  /** The ticket printer (hospital): where and how to print; absent or false: none. */
+  printer?: PrinterConfig | false;
   now?: () => Date;
 }
 
@@ -133,6 +140,22 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
   const stopRetention = startRetention(store, () => config.retentionDays ?? reference.siteConfig.retentionDays, log);
   stops.push(stopRetention);
 
+  // The ticket printer: its status polled and shown; a printer that is off or out of paper is a status, never a stop.
+  let printer: PrinterService | null = null;
+  let printerStatus: PrinterStatus | null = null;
+  if (config.printer) {
+    const p = createPrinterService(config.printer);
+    p.on('error', (err: Error) => log.warn({ err: err.message }, 'printer'));
+    p.on('status', (st: PrinterStatus) => {
+      if (printerStatus?.state !== st.state) log.info({ state: st.state, detail: st.detail }, 'printer status');
+      printerStatus = st;
+      core.setDevice('printer', printerDeviceState(st));
+    });
+    p.start();
+    printer = p;
+    stops.push(() => p.stop());
+  }
+
   const readers = new ReaderService({ simulator: config.simulator, log });
   const faceService = new FaceService();
   // The face models load now, not at the first person's face step (a second or so, and the
@@ -164,11 +187,19 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
     log,
     ...(config.now ? { now: config.now } : {}),
     onRecorded: () => sync?.nudge(),
+    printer,
+    ticketPrefix: () => credentials?.ticketPrefix ?? 'K',
   });
   stops.push(() => runner.stop());
 
   readers.on('readers', (names) => core.setDevice('reader', names.length ? 'connected' : 'missing'));
-  readers.on('card-inserted', (reader) => runner.dispatch({ type: 'card-inserted', reader }));
+  // Out of service (staff mode): cards and scans are not taken until staff put the kiosk back.
+  let outOfService = false;
+  const take = (e: Parameters<WorkflowRunner['dispatch']>[0]) => {
+    if (outOfService && runner.current.screen === 'idle') return;
+    runner.dispatch(e);
+  };
+  readers.on('card-inserted', (reader) => take({ type: 'card-inserted', reader }));
   readers.on('card-removed', (reader) => runner.dispatch({ type: 'card-removed', reader }));
   readers.start();
   stops.push(() => readers.stop());
@@ -183,7 +214,7 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
         ...(config.scanner?.socketPort !== undefined ? { socketPort: config.scanner.socketPort } : {}),
         ...(config.scanner?.config ? { config: config.scanner.config } : {}),
         onStatus: (connected) => core.setDevice('scanner', connected ? 'connected' : 'missing'),
-        onScan: (scan) => runner.dispatch(scanEvent(scan)),
+        onScan: (scan) => take(scanEvent(scan)),
       });
       if (scanners.socketPort !== null)
         log.info({ port: scanners.socketPort }, 'waiting for the virtual scanner (kiosk sim scanner) on 127.0.0.1');
@@ -195,7 +226,10 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
     }
   }
 
-  const view = (): CheckinView => toView(runner.kind, runner.current);
+  const view = (): CheckinView => {
+    const v = toView(runner.kind, runner.current, reference, runner.countdownMs());
+    return outOfService && v.screen === 'idle' ? { ...v, screen: 'out-of-service' } : v;
+  };
   const status = (): KioskStatus => {
     const s = sync?.status();
     const q = s ? null : store.queue();
@@ -230,6 +264,62 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
       return true;
     },
     cancel: () => runner.dispatch({ type: 'cancel' }),
+    continueVisit: (feePaying) => {
+      if (runner.current.screen !== 'insurance' || !runner.current.ctx.patient) return false;
+      runner.dispatch({ type: 'continue', feePaying });
+      return runner.current.screen !== 'insurance';
+    },
+    chooseClinic: (clinic) => {
+      const c = reference.siteConfig;
+      // Only a clinic of this site's configuration is taken.
+      if (runner.current.screen !== 'clinic' || c.kind !== 'hospital' || !c.clinics.some((x) => x.id === clinic)) return false;
+      runner.dispatch({ type: 'choose-clinic', clinic });
+      return true;
+    },
+    confirm: () => {
+      if (runner.current.screen !== 'confirm') return false;
+      runner.dispatch({ type: 'confirm' });
+      return true;
+    },
+    back: () => runner.dispatch({ type: 'back' }),
+    checkPin: (pin) => checkStaffPin(reference.siteConfig.staffPin ?? null, pin),
+    staffView: (): StaffView => {
+      const st = status();
+      const recent = store.page(0, 10).map((r) => ({
+        at: r.recordedAt,
+        decision: r.decision,
+        reasons: r.reasons.slice(0, 16),
+        ticket: r.identity?.ticket ?? null,
+        clinic: r.identity?.appointment?.split(' ').pop() ?? null,
+      }));
+      return {
+        devices: core.handlers['devices.status'](
+          {},
+          { camera: null, staff: { unlocked: true, failures: 0, lockedUntil: 0 } },
+        ) as StaffView['devices'],
+        printer: printerStatus ? { state: printerStatus.state, detail: printerStatus.detail.slice(0, 200) } : null,
+        status: st,
+        outOfService,
+        rosterAgeMs: reference.status()['roster']?.ageMs ?? null,
+        recent,
+        lastTicket: runner.lastTicket?.number ?? null,
+      };
+    },
+    reprint: async () => {
+      const t = runner.lastTicket;
+      if (!t) return { printed: false, problem: 'no ticket was issued yet' };
+      if (!printer) return { printed: false, problem: 'this kiosk has no printer' };
+      const ok = await runner.print(t);
+      log.info({ ticket: t.number, printed: ok }, 'ticket reprinted by staff');
+      return { printed: ok, problem: ok ? null : (printerStatus?.detail ?? 'the printer did not print') };
+    },
+    setOutOfService: (on) => {
+      if (outOfService === on) return;
+      outOfService = on;
+      store.audit(on ? 'kiosk.out-of-service' : 'kiosk.in-service', {});
+      log.info({ outOfService: on }, 'staff changed the service state');
+      core.emit('checkin.changed', view());
+    },
   });
   runner.on('state', () => core.emit('checkin.changed', view()));
   const pushStatus = () => core.emit('kiosk.status', status());
@@ -298,7 +388,37 @@ function scanEvent(scan: ParsedScan) {
   return { type: 'scan-unknown', why: 'unknown' } as const;
 }
 
-function toView(kind: SiteKind, s: State): CheckinView {
+function toView(kind: SiteKind, s: State, reference: ReferenceData, countdownMs: number | null): CheckinView {
+  const config = reference.siteConfig;
+  const clinics = config.kind === 'hospital' ? config.clinics : [];
+  const clinicView = (id: string | null) => {
+    const c = id ? clinics.find((x) => x.id === id) : undefined;
+    return c ? { id: c.id, name: c.name, room: c.room } : null;
+  };
+  const visitScreens: State['screen'][] = ['insurance', 'clinic', 'confirm', 'deciding', 'result'];
+  const p = s.ctx.patient;
+  const roster = reference.status()['roster'];
+  const visit =
+    kind === 'hospital' && visitScreens.includes(s.screen) && (p || s.screen === 'insurance')
+      ? {
+          insurance: p?.insurance ?? null,
+          // Older than a day, or never fetched from the registry: the patient sees a mark, staff see the age.
+          rosterStale: !roster || roster.source !== 'registry' || (roster.ageMs ?? Infinity) > 86_400_000,
+          appointment: p?.appointment
+            ? { time: p.appointment.time, clinic: clinicView(p.appointment.clinic) ?? unknownClinic(p.appointment.clinic) }
+            : null,
+          clinics: s.screen === 'clinic' ? clinics.map((c) => ({ id: c.id, name: c.name, room: c.room })) : [],
+          clinic: clinicView(s.ctx.clinic),
+          feePaying: s.ctx.feePaying,
+        }
+      : null;
+  const d = s.decision;
+  const decision = d
+    ? {
+        ...d,
+        ticket: d.ticket ? { ...d.ticket, clinic: clinicView(d.ticket.clinic) ?? unknownClinic(d.ticket.clinic) } : d.ticket,
+      }
+    : null;
   return {
     workflow: kind,
     screen: s.screen,
@@ -306,8 +426,30 @@ function toView(kind: SiteKind, s: State): CheckinView {
     progress: s.progress,
     guidance: s.guidance,
     hasPass: s.ctx.pass !== null,
-    person:
-      s.ctx.chip && (s.screen === 'face' || s.screen === 'deciding' || s.screen === 'result') ? { fullName: s.ctx.chip.fullName } : null,
-    decision: s.decision,
+    person: s.ctx.chip && s.screen !== 'idle' && s.screen !== 'reading' ? { fullName: s.ctx.chip.fullName } : null,
+    visit,
+    decision,
+    countdownMs: s.screen === 'result' && countdownMs !== null ? Math.round(countdownMs) : null,
   };
+}
+
+/** A booking at a clinic the site configuration no longer lists: shown by its id. */
+function unknownClinic(id: string) {
+  return { id, name: { vi: id }, room: '?' };
+}
+
+function printerDeviceState(st: PrinterStatus): DeviceState {
+  switch (st.state) {
+    case 'ready':
+    case 'paper-low':
+      return 'connected';
+    case 'paper-out':
+      return 'paper-out';
+    case 'cover-open':
+      return 'cover-open';
+    case 'unreachable':
+      return 'missing';
+    default:
+      return 'fault';
+  }
 }

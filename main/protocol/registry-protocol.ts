@@ -47,6 +47,11 @@ export const Identity = z.strictObject({
     .optional(),
   flight: z.string().max(16).optional(),
   appointment: z.string().max(64).optional(),
+  /** Hospital: the queue number given (docs/UI.md), with the visit in `appointment`. */
+  ticket: z
+    .string()
+    .regex(/^[A-Z]{1,2}\d{3,4}$/)
+    .optional(),
   /**
    * 128 random bits the kiosk adds to every identity it records, so that identityDigest is a
    * commitment nobody can open once the identity is purged: without it an ID number is found
@@ -200,6 +205,11 @@ export const EnrolResponse = z.strictObject({
   site: z.string(),
   /** The registry's public key: the kiosk pins it and checks every answer and dataset item with it. */
   registryKey: Ed25519PublicKey,
+  /** This kiosk's letter at its site, for hospital queue numbers (absent from registries before version 8). */
+  ticketPrefix: z
+    .string()
+    .regex(/^[A-Z]{1,2}$/)
+    .optional(),
 });
 
 export const CheckInBatch = z.strictObject({

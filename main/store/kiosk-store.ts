@@ -273,6 +273,19 @@ export class KioskStore {
     return sign(null, Buffer.from(recordSigningText(s.kioskId, hash)), s.key).toString('base64');
   }
 
+  /** The next queue number of `clinic` on `day` (1, 2, 3…), durable before it is shown or printed. */
+  issueTicket(day: string, clinic: string): number {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM ticket_counters WHERE day < ?').run(day);
+      const row = this.db
+        .prepare(
+          'INSERT INTO ticket_counters (day, clinic, issued) VALUES (?, ?, 1) ON CONFLICT (day, clinic) DO UPDATE SET issued = issued + 1 RETURNING issued',
+        )
+        .get(day, clinic) as { issued: number };
+      return row.issued;
+    })();
+  }
+
   /** Records a check-in and queues it for upload, in one durable transaction. */
   record(input: CheckInInput, now: number = Date.now()): CheckInRecord {
     // A row the registry would refuse never enters the chain or the outbox: it is refused here, in words.

@@ -70,4 +70,18 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE checkins ADD COLUMN sig TEXT;
     `,
   },
+  {
+    version: 4,
+    name: 'queue ticket counters',
+    // One counter a clinic a day: the next number this kiosk gives (with its letter, the number
+    // is unique across the site's kiosks, offline too). Old days are pruned with the purge.
+    sql: `
+      CREATE TABLE ticket_counters (
+        day TEXT NOT NULL,
+        clinic TEXT NOT NULL,
+        issued INTEGER NOT NULL,
+        PRIMARY KEY (day, clinic)
+      ) STRICT;
+    `,
+  },
 ];

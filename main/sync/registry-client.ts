@@ -48,6 +48,8 @@ export interface KioskCredentials {
    * signed have none and must enrol again.
    */
   registryKey?: string;
+  /** This kiosk's letter for hospital queue numbers, given at enrolment. */
+  ticketPrefix?: string;
 }
 
 /** Whether a registry address may be used: https, or http to this machine only (loopback), or anything in simulator mode. */
@@ -296,5 +298,6 @@ export async function enrol(
     registryUrl,
     privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
     registryKey: r.registryKey,
+    ...(r.ticketPrefix ? { ticketPrefix: r.ticketPrefix } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { matchPassName } from '../../../drivers/barcode/name-match.js';
 import type { FlightEntry, LivenessPolicy, PatientEntry, SiteConfig } from '../../protocol/datasets.js';
 import { flightKey } from '../../protocol/datasets.js';
 import type { CheckInRecord, Identity } from '../../protocol/registry-protocol.js';
-import type { Context, FaceResult } from './types.js';
+import type { Context, FaceResult, PatientFacts } from './types.js';
 
 export type DecisionKind = 'admitted' | 'refused' | 'referred';
 
@@ -25,6 +25,28 @@ export interface Decision {
   appointment?: { time: string; clinic: string } | null;
   /** Airport: the flight and seat. */
   flight?: { id: string; seat: string; gate: string | null; departure: string | null } | null;
+  /** Hospital: how the visit is paid, and its queue ticket (issued and printed by the runner). */
+  payment?: 'insurance' | 'fee-paying';
+  ticket?: Ticket | null;
+}
+
+/** A queue ticket: the number (this kiosk's letter and its counter for the clinic today), the clinic, the wait. */
+export interface Ticket {
+  number: string;
+  clinic: string;
+  waitMinutes: number;
+  printed: 'pending' | 'printed' | 'failed';
+}
+
+/** What the roster says of a person today: insurance, and a booking of today if any. */
+export function patientFacts(entry: PatientEntry | null, today: string): PatientFacts {
+  const ins = entry?.insurance ?? null;
+  const status = !entry ? 'unknown' : !ins ? 'not-covered' : ins.validUntil < today ? 'expired' : 'covered';
+  const appt = entry?.appointments.find((a) => a.date === today) ?? null;
+  return {
+    insurance: { status, level: ins?.level ?? null, validUntil: ins?.validUntil ?? null, facility: ins?.facility ?? null },
+    appointment: appt ? { time: appt.time, clinic: appt.clinic } : null,
+  };
 }
 
 export interface DecisionInput {
@@ -83,19 +105,28 @@ export function decide(input: DecisionInput): { decision: Decision; row: CheckIn
   const idNumber = chip?.idNumber ?? null;
 
   if (config.kind === 'hospital') {
-    const entry = idNumber ? input.patient(idNumber) : null;
     const today = siteDay(now);
-    const ins = entry?.insurance ?? null;
-    const status = !entry ? 'unknown' : !ins ? 'not-covered' : ins.validUntil < today ? 'expired' : 'covered';
-    decision.insurance = { status, level: ins?.level ?? null, validUntil: ins?.validUntil ?? null, facility: ins?.facility ?? null };
-    verification['insurance'] = status;
-    const appt = entry?.appointments.find((a) => a.date === today) ?? null;
-    decision.appointment = appt ? { time: appt.time, clinic: appt.clinic } : null;
+    // The roster's answer as the person saw it on the insurance screen (else looked up now).
+    const facts = ctx.patient ?? patientFacts(idNumber ? input.patient(idNumber) : null, today);
+    decision.insurance = facts.insurance;
+    verification['insurance'] = facts.insurance.status;
+    decision.appointment = facts.appointment;
+    // Not covered: the visit was only confirmed as a fee-paying one (machine.ts), so it is paid.
+    decision.payment = ctx.feePaying || facts.insurance.status !== 'covered' ? 'fee-paying' : 'insurance';
+    if (ctx.clinic) verification['payment'] = decision.payment;
+    const appt = facts.appointment;
+    const visit = ctx.clinic
+      ? appt && appt.clinic === ctx.clinic
+        ? `${today}T${appt.time} ${ctx.clinic}`
+        : `${today} ${ctx.clinic}`
+      : appt
+        ? `${today}T${appt.time} ${appt.clinic}`
+        : null;
     identity = {
       ...(idNumber ? { idNumber } : {}),
       ...(chip ? { fullName: chip.fullName } : {}),
       ...(chip?.dateOfBirth ? { dateOfBirth: chip.dateOfBirth } : {}),
-      ...(appt ? { appointment: `${appt.date}T${appt.time} ${appt.clinic}` } : {}),
+      ...(visit ? { appointment: visit } : {}),
     };
   } else {
     const pass = ctx.pass;

@@ -241,6 +241,14 @@ function makeMachine(kind: WorkflowKind): Machine {
         return state.screen === 'clinic' ? waitOn('confirm', { ...ctx, clinic: event.clinic, notice: null }) : stay;
       case 'confirm':
         return state.screen === 'confirm' && ctx.clinic ? decide(ctx) : stay;
+      case 'printed': {
+        const t = state.decision?.ticket;
+        if (state.screen !== 'result' || !t) return stay;
+        return {
+          state: { ...state, decision: { ...state.decision!, ticket: { ...t, printed: event.ok ? 'printed' : 'failed' } } },
+          commands: [],
+        };
+      }
       case 'back':
         if (state.screen === 'clinic') return waitOn('insurance', { ...ctx, clinic: null, notice: null });
         if (state.screen === 'confirm')

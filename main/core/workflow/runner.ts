@@ -11,7 +11,9 @@ import type { FaceStep } from '../face-step.js';
 import type { Logger } from '../logger.js';
 import type { ReaderService } from '../reader-service.js';
 import type { ReferenceData } from '../reference-data.js';
-import { decide, siteDay, type Decision } from './decision.js';
+import type { TicketDocument } from '../../../drivers/printer/document.js';
+import { ticketDocument } from '../ticket.js';
+import { decide, patientFacts, siteDay, type CheckInRow, type Decision } from './decision.js';
 import { machineFor, type Machine } from './machine.js';
 import type { Command, State, TimerName, WorkflowEvent } from './types.js';
 
@@ -39,6 +41,18 @@ export interface RunnerOptions {
   now?: () => Date;
   /** Told right after a check-in is durable (to wake the sync). */
   onRecorded?(record: CheckInRecord): void;
+  /** Hospital: the ticket printer (null: none; the number is shown on screen only). */
+  printer?: { print(doc: TicketDocument): Promise<{ ok: true } | { ok: false; reason: string; detail: string }> } | null;
+  /** This kiosk's letter for queue numbers (given at enrolment). */
+  ticketPrefix?: () => string;
+}
+
+/** The last ticket issued here, for staff to reprint (no personal data on it). */
+export interface IssuedTicket {
+  number: string;
+  clinic: string;
+  doc: TicketDocument;
+  printed: boolean;
 }
 
 type Events = { state: [State]; decided: [Decided]; problem: [string] };
@@ -53,6 +67,9 @@ export class WorkflowRunner extends EventEmitter<Events> {
   private timings: { read: number | null; face: number | null; faceStart: number } = { read: null, face: null, faceStart: 0 };
   private readonly queue: WorkflowEvent[] = [];
   private busy = false;
+  /** When the result screen goes back to idle (for its countdown), or null. */
+  private resultDeadline: number | null = null;
+  lastTicket: IssuedTicket | null = null;
 
   constructor(private readonly o: RunnerOptions) {
     super();
@@ -72,6 +89,11 @@ export class WorkflowRunner extends EventEmitter<Events> {
     return this.state;
   }
 
+  /** Milliseconds until the result screen goes back to idle, or null when no countdown runs. */
+  countdownMs(): number | null {
+    return this.resultDeadline === null ? null : Math.max(0, this.resultDeadline - Date.now());
+  }
+
   get kind(): Machine['kind'] {
     return this.machine.kind;
   }
@@ -89,7 +111,8 @@ export class WorkflowRunner extends EventEmitter<Events> {
   }
 
   private step(event: WorkflowEvent): void {
-    const policy = { faceRequired: this.o.reference.siteConfig.face.required, faceRetries: this.o.reference.siteConfig.face.retries };
+    const f = this.o.reference.siteConfig.face;
+    const policy = { faceRequired: f.required, faceRetries: f.retries, liveness: f.liveness };
     const before = this.state;
     const { state, commands } = this.machine.next(before, event, policy);
     this.state = state;
@@ -107,11 +130,20 @@ export class WorkflowRunner extends EventEmitter<Events> {
         const timer = setTimeout(() => gen === this.generation && this.dispatch({ type: 'timeout', timer: c.timer }), ms);
         timer.unref();
         this.timers.set(c.timer, timer);
+        if (c.timer === 'result') this.resultDeadline = Date.now() + ms;
         return;
       }
       case 'clear-timers':
         for (const name of [...this.timers.keys()]) this.clearTimer(name);
+        this.resultDeadline = null;
         return;
+      case 'look-up-patient': {
+        const id = this.state.ctx.chip?.idNumber ?? null;
+        const today = siteDay(this.o.now?.() ?? new Date());
+        const facts = patientFacts(id ? this.o.reference.patient(id) : null, today);
+        queueMicrotask(() => this.dispatch({ type: 'patient', patient: facts }));
+        return;
+      }
       case 'start-read':
         return this.startRead(c.reader, c);
       case 'cancel-read':
@@ -234,7 +266,9 @@ export class WorkflowRunner extends EventEmitter<Events> {
           this.o.store.admittedToFlight(id, flight, new Date(Date.parse(`${day}T00:00:00+07:00`)).toISOString()),
       });
       t1 = performance.now();
+      const ticket = this.issueTicket(decided, now);
       record = this.o.store.record(decided.row, now.getTime());
+      if (ticket) this.printTicket(ticket);
     } catch (err) {
       this.o.log.error({ err: (err as Error).message }, 'the check-in could not be recorded');
       this.emit('problem', `the check-in could not be recorded: ${(err as Error).message}`);
@@ -260,6 +294,52 @@ export class WorkflowRunner extends EventEmitter<Events> {
     this.o.onRecorded?.(record);
     this.emit('decided', { decision: decided.decision, record, timings });
     queueMicrotask(() => this.dispatch({ type: 'recorded', decision: decided.decision }));
+  }
+
+  /**
+   * Hospital, admitted to a clinic: the next number of that clinic today, durable before it is
+   * recorded, shown or printed. The row keeps the number (with the visit) for the registry.
+   */
+  private issueTicket(decided: { decision: Decision; row: CheckInRow }, now: Date): IssuedTicket | null {
+    const config = this.o.reference.siteConfig;
+    const clinicId = this.state.ctx.clinic;
+    if (config.kind !== 'hospital' || decided.decision.decision !== 'admitted' || !clinicId) return null;
+    const clinic = config.clinics.find((c) => c.id === clinicId);
+    if (!clinic) return null;
+    const n = this.o.store.issueTicket(siteDay(now), clinic.id);
+    const number = `${this.o.ticketPrefix?.() ?? 'K'}${String(n).padStart(3, '0')}`;
+    const waitMinutes = Math.min(1440, (n - 1) * clinic.minutesPerPatient);
+    decided.decision.ticket = { number, clinic: clinic.id, waitMinutes, printed: this.o.printer ? 'pending' : 'failed' };
+    decided.row.identity = { ...(decided.row.identity ?? {}), ticket: number };
+    const doc = ticketDocument({
+      siteName: config.name,
+      number,
+      clinic,
+      waitMinutes,
+      payment: decided.decision.payment ?? 'insurance',
+      issuedAt: now,
+    });
+    this.lastTicket = { number, clinic: clinic.id, doc, printed: false };
+    return this.lastTicket;
+  }
+
+  private printTicket(ticket: IssuedTicket): void {
+    const printer = this.o.printer;
+    if (!printer) return;
+    const gen = this.generation;
+    void this.print(ticket).then((ok) => {
+      // The screen hears of it only while the same person is there.
+      if (gen === this.generation) this.dispatch({ type: 'printed', ok });
+    });
+  }
+
+  /** Prints (or reprints) a ticket; never throws. */
+  async print(ticket: IssuedTicket): Promise<boolean> {
+    if (!this.o.printer) return false;
+    const r = await this.o.printer.print(ticket.doc).catch((err: Error) => ({ ok: false as const, reason: 'error', detail: err.message }));
+    if (r.ok) ticket.printed = true;
+    else this.o.log.warn({ ticket: ticket.number, reason: r.reason, detail: r.detail }, 'the ticket could not be printed');
+    return r.ok;
   }
 
   private forget(): void {

@@ -64,7 +64,9 @@ export type WorkflowEvent =
   /** Hospital: the person confirms the visit; the ticket is issued. */
   | { type: 'confirm' }
   /** Back one screen (clinic choice, confirmation). */
-  | { type: 'back' };
+  | { type: 'back' }
+  /** Hospital: the ticket's printing ended. */
+  | { type: 'printed'; ok: boolean };
 
 export type TimerName = 'wait' | 'read' | 'face' | 'result';
 

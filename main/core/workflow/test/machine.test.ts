@@ -3,7 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Bcbp } from '../../../../drivers/barcode/bcbp.js';
 import { airportMachine, hospitalMachine, type Machine } from '../machine.js';
-import { EMPTY_CONTEXT, type ChipFacts, type Context, type Screen, type State, type WorkflowEvent } from '../types.js';
+import {
+  EMPTY_CONTEXT,
+  type ChipFacts,
+  type Context,
+  type PatientFacts,
+  type Screen,
+  type State,
+  type WorkflowEvent,
+  type WorkflowPolicy,
+} from '../types.js';
 
 const KEY = [{ kind: 'can' as const, can: '123456' }];
 const PASS = { passengerName: 'NGUYEN/VAN AN', legs: [] } as unknown as Bcbp;
@@ -17,8 +26,12 @@ const CHIP: ChipFacts = {
   hasFace: true,
 };
 const BAD_CHIP: ChipFacts = { ...CHIP, verified: false, chipReasons: ['chip-cloned'] };
-const FACE_ON = { faceRequired: true, faceRetries: 1 };
-const FACE_OFF = { faceRequired: false, faceRetries: 1 };
+const FACE_ON: WorkflowPolicy = { faceRequired: true, faceRetries: 1 };
+const INSURED = { status: 'covered' as const, level: 80, validUntil: '2027-12-31', facility: 'Trạm y tế' };
+const COVERED: PatientFacts = { insurance: INSURED, appointment: null };
+const BOOKED: PatientFacts = { insurance: INSURED, appointment: { time: '09:30', clinic: 'noi' } };
+const UNINSURED: PatientFacts = { insurance: { status: 'not-covered', level: null, validUntil: null, facility: null }, appointment: null };
+const FACE_OFF: WorkflowPolicy = { faceRequired: false, faceRetries: 1 };
 
 function st(screen: Screen, ctx: Partial<Context> = {}): State {
   return { screen, ctx: { ...EMPTY_CONTEXT, ...ctx }, progress: null, guidance: null, decision: null };
@@ -30,7 +43,7 @@ type Row = [
   from: State,
   event: WorkflowEvent,
   expected: { screen: Screen; notice?: string | null; commands: string[] },
-  policy?: typeof FACE_ON,
+  policy?: WorkflowPolicy,
 ];
 
 const H = hospitalMachine;
@@ -182,11 +195,11 @@ const table: Row[] = [
     FACE_ON,
   ],
   [
-    'read done, face not required: decide',
+    'read done, face not required: the hospital visit (insurance)',
     H,
     st('reading', { reader: 'R', access: KEY }),
     { type: 'read-done', chip: CHIP },
-    { screen: 'deciding', commands: ['clear-timers', 'decide-and-record'] },
+    { screen: 'insurance', commands: ['clear-timers', 'set-timer', 'look-up-patient'] },
     FACE_OFF,
   ],
   [
@@ -252,12 +265,129 @@ const table: Row[] = [
     { screen: 'face', commands: [] },
   ],
   [
-    'matched: decide',
+    'matched: the hospital visit (insurance)',
     H,
     st('face', { chip: CHIP, faceAttempts: 1 }),
     { type: 'face-done', result: { kind: 'matched', score: 0.9, liveScore: 0.9, live: true } },
+    { screen: 'insurance', commands: ['clear-timers', 'set-timer', 'look-up-patient'] },
+    FACE_ON,
+  ],
+  [
+    'matched at the airport: decide',
+    A,
+    st('face', { chip: CHIP, faceAttempts: 1, pass: PASS }),
+    { type: 'face-done', result: { kind: 'matched', score: 0.9, liveScore: 0.9, live: true } },
     { screen: 'deciding', commands: ['clear-timers', 'decide-and-record'] },
     FACE_ON,
+  ],
+  [
+    'matched but not live, liveness refers: decide (staff)',
+    H,
+    st('face', { chip: CHIP, faceAttempts: 1 }),
+    { type: 'face-done', result: { kind: 'matched', score: 0.9, liveScore: 0.1, live: false } },
+    { screen: 'deciding', commands: ['clear-timers', 'decide-and-record'] },
+    { ...FACE_ON, liveness: 'refer' },
+  ],
+  [
+    'matched but not live, liveness recorded only: the visit goes on',
+    H,
+    st('face', { chip: CHIP, faceAttempts: 1 }),
+    { type: 'face-done', result: { kind: 'matched', score: 0.9, liveScore: 0.1, live: false } },
+    { screen: 'insurance', commands: ['clear-timers', 'set-timer', 'look-up-patient'] },
+    { ...FACE_ON, liveness: 'record' },
+  ],
+  [
+    'face required, no photo on the chip: decide (face not checked)',
+    H,
+    st('reading', { reader: 'R', access: KEY }),
+    { type: 'read-done', chip: { ...CHIP, hasFace: false } },
+    { screen: 'deciding', commands: ['clear-timers', 'decide-and-record'] },
+    FACE_ON,
+  ],
+  // The hospital visit
+  [
+    'the roster answers: shown on the insurance screen',
+    H,
+    st('insurance', { chip: CHIP }),
+    { type: 'patient', patient: COVERED },
+    { screen: 'insurance', commands: [] },
+  ],
+  [
+    'covered, no booking: choose the clinic',
+    H,
+    st('insurance', { chip: CHIP, patient: COVERED }),
+    { type: 'continue', feePaying: false },
+    { screen: 'clinic', commands: ['clear-timers', 'set-timer'] },
+  ],
+  [
+    'covered and booked: confirm the booking',
+    H,
+    st('insurance', { chip: CHIP, patient: BOOKED }),
+    { type: 'continue', feePaying: false },
+    { screen: 'confirm', commands: ['clear-timers', 'set-timer'] },
+  ],
+  [
+    'not covered, not accepted as fee-paying: stays, asks to confirm',
+    H,
+    st('insurance', { chip: CHIP, patient: UNINSURED }),
+    { type: 'continue', feePaying: false },
+    { screen: 'insurance', notice: 'fee-paying-confirm', commands: [] },
+  ],
+  [
+    'not covered, fee-paying accepted: choose the clinic',
+    H,
+    st('insurance', { chip: CHIP, patient: UNINSURED }),
+    { type: 'continue', feePaying: true },
+    { screen: 'clinic', commands: ['clear-timers', 'set-timer'] },
+  ],
+  [
+    'continue before the roster answered: nothing',
+    H,
+    st('insurance', { chip: CHIP }),
+    { type: 'continue', feePaying: true },
+    { screen: 'insurance', commands: [] },
+  ],
+  [
+    'a clinic chosen: confirm it',
+    H,
+    st('clinic', { chip: CHIP, patient: COVERED }),
+    { type: 'choose-clinic', clinic: 'noi' },
+    { screen: 'confirm', commands: ['clear-timers', 'set-timer'] },
+  ],
+  [
+    'back from the confirmation of a chosen clinic: the choice again',
+    H,
+    st('confirm', { chip: CHIP, patient: COVERED, clinic: 'noi' }),
+    { type: 'back' },
+    { screen: 'clinic', commands: ['clear-timers', 'set-timer'] },
+  ],
+  [
+    'back from the confirmation of a booking: the insurance screen',
+    H,
+    st('confirm', { chip: CHIP, patient: BOOKED, clinic: 'noi' }),
+    { type: 'back' },
+    { screen: 'insurance', commands: ['clear-timers', 'set-timer'] },
+  ],
+  [
+    'confirmed: decide (the ticket is issued with the record)',
+    H,
+    st('confirm', { chip: CHIP, patient: COVERED, clinic: 'noi' }),
+    { type: 'confirm' },
+    { screen: 'deciding', commands: ['clear-timers', 'decide-and-record'] },
+  ],
+  [
+    'nobody answers on the clinic screen: timed out, forgotten',
+    H,
+    st('clinic', { chip: CHIP, patient: COVERED }),
+    { type: 'timeout', timer: 'wait' },
+    { screen: 'idle', notice: 'timed-out', commands: RESET },
+  ],
+  [
+    'cancel on the insurance screen: forgotten',
+    H,
+    st('insurance', { chip: CHIP, patient: UNINSURED }),
+    { type: 'cancel' },
+    { screen: 'idle', commands: ['cancel-read', 'stop-face', ...RESET] },
   ],
   [
     'not matched, retries left: again',
