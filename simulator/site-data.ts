@@ -38,6 +38,15 @@ export interface SimFaceOptions {
   faceMs?: number;
 }
 
+/**
+ * The simulator's staff PIN, 2468 (printed by kiosk start, in the README): published, as a
+ * site's would be, only as scrypt(PIN, salt).
+ */
+export const SIM_STAFF_PIN = '2468';
+const SIM_STAFF_PIN_HASH = {
+  scrypt: { salt: 'Y2NjZC1raW9zay1zaW11bGF0b3Itc3RhZmYtcGlu', hash: 'NMUUrQC6ZTmmVDQxOqQQBEVHys8SUgVFAzHrrGFy6DM=', N: 16384, r: 8, p: 1 },
+};
+
 export function simSiteConfig(kind: 'hospital' | 'airport', o: SimFaceOptions = {}): SiteConfig {
   const face = {
     required: o.required ?? true,
@@ -58,6 +67,7 @@ export function simSiteConfig(kind: 'hospital' | 'airport', o: SimFaceOptions = 
         face,
         camera,
         timeouts,
+        staffPin: SIM_STAFF_PIN_HASH,
         retentionDays: 30,
         clinics: SIM_CLINICS.map((c) => ({ ...c, minutesPerPatient: 10 })),
       }
@@ -68,6 +78,7 @@ export function simSiteConfig(kind: 'hospital' | 'airport', o: SimFaceOptions = 
         face,
         camera,
         timeouts,
+        staffPin: SIM_STAFF_PIN_HASH,
         retentionDays: 30,
         airport: { code: SIM_AIRPORT },
       };

@@ -9,7 +9,7 @@ import { startKiosk, type Kiosk } from '../../main/core/kiosk.js';
 import { createLogger } from '../../main/core/logger.js';
 import { loadScannerConfig } from '../../main/core/scanner-service.js';
 import { KioskStore } from '../../main/store/kiosk-store.js';
-import { simSiteConfig } from '../../simulator/site-data.js';
+import { SIM_STAFF_PIN, simSiteConfig } from '../../simulator/site-data.js';
 import { CHROMIUM, openChromiumApp } from '../chromium-app.js';
 import { CliError, intOption, printJson, stringOption, type Command } from '../command.js';
 import { ensureDirFor, KIOSK_DB, SIM_KIOSK_DB, SIM_REGISTRY_DATA } from '../paths.js';
@@ -301,6 +301,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         );
       else if (cameraChoice === 'ui') process.stdout.write('Camera: the one the browser offers (the page asks for it)\n');
       else process.stdout.write('No camera: the face step is off, check-ins record the face as not checked\n');
+      if (ctx.simulator) process.stdout.write(`Staff mode PIN (simulator):  ${SIM_STAFF_PIN}\n`);
       process.stdout.write('(open the address in Chromium; Ctrl+C stops the kiosk)\n');
     }
     let closeBrowser: (() => void) | null = null;
