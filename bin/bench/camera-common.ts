@@ -11,6 +11,9 @@ export interface EldFigures {
   maxMs: number;
   p99Ms: number;
   p50Ms: number;
+  /** The longest main-thread GC pause while it was measured (perf_hooks 'gc' entries), and its kind. */
+  gcMaxMs: number;
+  gcKind: string;
 }
 
 /** What the child sends back for one run. */

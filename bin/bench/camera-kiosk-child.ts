@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import type { CheckinView } from '../../main/api/contract.js';
 import { startKiosk, type Kiosk } from '../../main/core/kiosk.js';
 import { silentLogger } from '../../main/core/logger.js';
@@ -45,11 +45,44 @@ const NEVER_DECIDES: FacePolicy = {
 };
 
 const now = () => performance.timeOrigin + performance.now();
-const figures = (h: IntervalHistogram): EldFigures => ({
-  maxMs: h.max / 1e6,
-  p99Ms: h.percentile(99) / 1e6,
-  p50Ms: h.percentile(50) / 1e6,
-});
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
+
+/**
+ * The event loop's delay and, beside it, the main thread's GC pauses over the same span: whether
+ * a long delay was a pause of this isolate's collector or something else (another process's load).
+ */
+function loopMonitor() {
+  const eld = monitorEventLoopDelay({ resolution: 1 });
+  let gcMaxMs = 0;
+  let gcKind = 'none';
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration <= gcMaxMs) continue;
+      gcMaxMs = e.duration;
+      gcKind = GC_KINDS[(e.toJSON() as { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other';
+    }
+  });
+  return {
+    enable() {
+      eld.enable();
+      gc.observe({ entryTypes: ['gc'] });
+    },
+    /** Stops both; the GC entries are delivered asynchronously, so the pending ones are let in first. */
+    async disable() {
+      eld.disable();
+      await new Promise((r) => setImmediate(r));
+      gc.disconnect();
+    },
+    figures: (): EldFigures => ({ ...figures(eld), gcMaxMs, gcKind }),
+  };
+}
+
+const figures = (h: IntervalHistogram) => ({ maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, p50Ms: h.percentile(50) / 1e6 });
 
 function send(m: ChildMessage): Promise<void> {
   return new Promise((resolve, reject) => process.send!(m, (err: Error | null) => (err ? reject(err) : resolve())));
@@ -66,7 +99,7 @@ async function waitFor(ok: () => boolean, ms: number, what: string): Promise<voi
 /** One capture window on the connected page, WARMUP + FRAMES guidances long. */
 async function captureRun(kiosk: Kiosk): Promise<CameraChildResult> {
   await waitFor(() => kiosk.face.available(), 15_000, "the page's camera was not reported connected");
-  const eld = monitorEventLoopDelay({ resolution: 1 });
+  const eld = loopMonitor();
   const abort = new AbortController();
   // Should the loop stall (the page gone, a frame never answered), the run fails instead of hanging.
   const stall = setTimeout(() => abort.abort(), 180_000);
@@ -85,14 +118,14 @@ async function captureRun(kiosk: Kiosk): Promise<CameraChildResult> {
         if (emitted.length >= total) abort.abort();
       },
     });
-    eld.disable();
+    await eld.disable();
     if (emitted.length < total)
       throw new Error(`camera bench child: the capture loop ended (${result.kind}) after ${emitted.length} of ${total} frames`);
-    return { type: 'result', emitted, eld: figures(eld), heapUsed: process.memoryUsage().heapUsed };
+    return { type: 'result', emitted, eld: eld.figures(), heapUsed: process.memoryUsage().heapUsed };
   } finally {
     clearTimeout(stall);
     abort.abort();
-    eld.disable();
+    await eld.disable();
     kiosk.face.forget();
   }
 }
@@ -141,7 +174,7 @@ async function baselineMode(): Promise<void> {
   const frames = await subjectFrames('holder', { seed: SEED, citizen: CITIZEN, count: CLIP_FRAMES });
   if (!frames) throw new Error('the test photos are not fetched');
   const service = new FaceService();
-  const eld = monitorEventLoopDelay({ resolution: 1 });
+  const eld = loopMonitor();
   const one = (i: number) => {
     const f = frames[i % frames.length]!;
     // A fresh buffer per frame, as from a camera (the service transfers it to the worker).
@@ -153,8 +186,8 @@ async function baselineMode(): Promise<void> {
     const t = performance.now();
     for (let i = 0; i < FRAMES; i++) await one(WARMUP + i);
     const s = (performance.now() - t) / 1000;
-    eld.disable();
-    await send({ type: 'result', emitted: [], fps: FRAMES / s, eld: figures(eld), heapUsed: process.memoryUsage().heapUsed });
+    await eld.disable();
+    await send({ type: 'result', emitted: [], fps: FRAMES / s, eld: eld.figures(), heapUsed: process.memoryUsage().heapUsed });
   } finally {
     await service.close();
   }
