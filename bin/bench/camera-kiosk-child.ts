@@ -199,7 +199,7 @@ try {
   if (mode === 'kiosk') await kioskMode();
   else if (mode === 'baseline') await baselineMode();
   else throw new Error(`camera bench child: unknown mode ${mode}`);
-  process.disconnect?.();
+  if (process.connected) process.disconnect();
 } catch (err) {
   process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
   process.exitCode = 1;
