@@ -160,10 +160,12 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
   const faceService = new FaceService();
   // The face models load now, not at the first person's face step (a second or so, and the
   // worker's one-off start-up work stays out of any check-in).
-  faceService.analyse({ width: 64, height: 48, data: new Uint8Array(64 * 48 * 3) }, { liveness: false, cameraFrame: true }).then(
-    () => log.info('face models loaded'),
-    (err: Error) => log.error({ err: err.message }, 'the face models could not be loaded: check-ins will record the face as not checked'),
-  );
+  const modelsLoaded = faceService
+    .analyse({ width: 64, height: 48, data: new Uint8Array(64 * 48 * 3) }, { liveness: false, cameraFrame: true })
+    .then(
+      () => log.info('face models loaded'),
+      (err: Error) => log.error({ err: err.message }, 'the face models could not be loaded: check-ins will record the face as not checked'),
+    );
   // The camera is the UI's (a page opens it and answers the face step's requests for frames);
   // tests and benchmarks may hand over their own frames instead.
   const cameraSettings = () => reference.siteConfig.camera;
@@ -374,6 +376,8 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
           log.warn({ err: (err as Error).message }, 'while stopping the kiosk');
         }
       }
+      // Not while onnxruntime is still building its sessions: ending the worker then aborts the process.
+      await Promise.race([modelsLoaded, new Promise((r) => setTimeout(r, 30_000).unref())]);
       await faceService.close();
       if (ownStore) store.close();
     },

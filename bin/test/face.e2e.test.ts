@@ -3,12 +3,32 @@
 // device playing a clip from `kiosk sim camera`. The page opens that camera with
 // getUserMedia as it would a USB camera, and the core checks its frames against the chip.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, kioskCommand, launchChromium, startKioskProcess, type KioskProcess } from './browser.js';
+import { DEFAULT_SIM_PKI } from '../commands/sim.js';
+import { subjectFrames, toY4m, type CameraSubject } from '../../simulator/camera-clip.js';
+import { createVirtualCard } from '../../simulator/card.js';
+import { makeCitizen } from '../../simulator/citizens.js';
+import { loadOrCreateTestPki } from '../../simulator/pki.js';
+import { hidPosReports, SYMBOLOGY, VirtualScanner } from '../../simulator/scanner.js';
+import { VpcdCard } from '../../simulator/vpcd.js';
+import { ARTIFACTS, launchChromium, startKioskProcess, type KioskProcess } from '../../renderer/test/browser.js';
+
+// The page's globals, for the callbacks that run in the page (page.evaluate): this file is
+// compiled for Node, without the DOM library, so they are declared here as loosely as they are used.
+interface PageNode {
+  textContent: string | null;
+  srcObject: { getVideoTracks(): { dispatchEvent(e: unknown): boolean }[] } | null;
+}
+declare const document: { querySelector(selector: string): PageNode | null; body: unknown };
+declare const window: unknown;
+declare const MutationObserver: new (cb: () => void) => { observe(target: unknown, o: Record<string, boolean>): void };
+
+const SEED = 'cccd';
+const holder = makeCitizen(SEED, 0);
 
 let kiosk: KioskProcess;
 let clips: string;
@@ -23,9 +43,13 @@ afterAll(async () => {
   rmSync(clips, { recursive: true, force: true });
 });
 
-async function clip(subject: string): Promise<string> {
+/** The clip `kiosk sim camera --subject S --citizen 0` writes (made here: the CLI itself is tested in bin/test/camera-clip). */
+async function clip(subject: CameraSubject): Promise<string> {
   const file = join(clips, `${subject}.y4m`);
-  await kioskCommand(['sim', 'camera', '--subject', subject, '--citizen', '0', '--frames', '20', '--out', file]).exited;
+  if (existsSync(file)) return file;
+  const frames = await subjectFrames(subject, { seed: SEED, citizen: 0, count: 12 });
+  if (!frames) throw new Error('the face photos are missing: node models/fetch-test-photos.mjs');
+  writeFileSync(file, toY4m(frames));
   return file;
 }
 
@@ -90,7 +114,7 @@ async function watchFileWrites(pid: number): Promise<{ stop(): Promise<string[]>
 }
 
 /** Citizen 0 checks in (QR code, then the card) in front of a camera playing `subject`. */
-async function checkIn(subject: string, o: { watchFiles?: (written: string[]) => void } = {}): Promise<Seen> {
+async function checkIn(subject: CameraSubject, o: { watchFiles?: (written: string[]) => void } = {}): Promise<Seen> {
   const chrome = await launchChromium({ camera: await clip(subject) });
   try {
     const page = await chrome.browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -109,15 +133,19 @@ async function checkIn(subject: string, o: { watchFiles?: (written: string[]) =>
           if (t) w.seen(kind, t);
         }
         // The live view on the face step, playing the camera's stream.
-        const video = document.querySelector<HTMLVideoElement>('[data-screen="face"] [data-testid="camera-video"]');
+        const video = document.querySelector('[data-screen="face"] [data-testid="camera-video"]');
         if (video?.srcObject) w.seen('camera', 'shown');
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
 
     const watch = o.watchFiles ? await watchFileWrites(kiosk.child.pid!) : null;
-    await kioskCommand(['sim', 'scanner', '--qrs', '1', '--index', '0', '--port', String(kiosk.scannerPort)]).exited;
+    // The virtual scanner and card as `kiosk sim scanner` / `kiosk sim chip` serve them, from this process (quicker).
+    const scanner = await VirtualScanner.connect(kiosk.scannerPort);
+    await scanner.send(hidPosReports(new TextEncoder().encode(holder.qr), SYMBOLOGY.qr));
+    await scanner.close();
     await page.waitForSelector('[data-screen="waiting-card"]', { timeout: 10_000 });
-    const chip = kioskCommand(['sim', 'chip', '--index', '0', '--port', String(kiosk.vpcdPort)]);
+    const card = await createVirtualCard({ pki: await loadOrCreateTestPki(DEFAULT_SIM_PKI), seed: SEED, index: 0 });
+    const chip = await VpcdCard.insert({ port: kiosk.vpcdPort, card, delays: false });
     try {
       await page.waitForSelector('[data-screen="result"]', { timeout: 60_000 });
       if (watch) o.watchFiles!(await watch.stop());
@@ -134,9 +162,8 @@ async function checkIn(subject: string, o: { watchFiles?: (written: string[]) =>
         guidance: [...seen['guidance']!],
       };
     } finally {
-      await chip.stop();
-      // The card is gone: the kiosk forgets the person and is idle for the next test.
-      await page.waitForSelector('[data-screen="idle"]', { timeout: 20_000 });
+      // The next test's person may begin on this result screen, as at a busy kiosk.
+      chip.remove();
     }
   } finally {
     await chrome.close();
@@ -177,7 +204,7 @@ describe('the face step in the browser, with Chromium fake camera', () => {
     expect(seen.notices).toContain('No face seen yet. Please stand in front of the camera.');
   }, 120_000);
 
-  it.each(['print', 'screen'])(
+  it.each(['print', 'screen'] as const)(
     'the holder photo on %s: whatever liveness says, reported, never a crash',
     async (subject) => {
       const seen = await checkIn(subject);
@@ -200,8 +227,8 @@ describe('the face step in the browser, with Chromium fake camera', () => {
       await waitForText(page, 'device-camera', /Connected/);
       // What the browser does when a USB camera is pulled out: its track ends.
       await page.evaluate(() => {
-        const video = document.querySelector<HTMLVideoElement>('[data-testid="camera-video"]')!;
-        (video.srcObject as MediaStream).getVideoTracks()[0]!.dispatchEvent(new Event('ended'));
+        const video = document.querySelector('[data-testid="camera-video"]')!;
+        video.srcObject!.getVideoTracks()[0]!.dispatchEvent(new Event('ended'));
       });
       await waitForText(page, 'device-camera', /Missing/);
       // The page looks for it again, finds it (the fake device never went away) and reports it.
