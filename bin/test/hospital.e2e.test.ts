@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrolWithEmbedded, startEmbeddedRegistry, type EmbeddedRegistry } from '../../bin/embedded-registry.js';
+import { enrolWithEmbedded, startEmbeddedRegistry, type EmbeddedRegistry } from '../embedded-registry.js';
 import { silentLogger } from '../../main/core/logger.js';
 import { siteDay } from '../../main/core/workflow/decision.js';
 import type { PatientEntry } from '../../main/protocol/datasets.js';
@@ -24,7 +24,10 @@ import { VirtualPrinter } from '../../simulator/printer.js';
 import { hidPosReports, SYMBOLOGY, VirtualScanner } from '../../simulator/scanner.js';
 import { simRoster, simSiteConfig } from '../../simulator/site-data.js';
 import { VpcdCard } from '../../simulator/vpcd.js';
-import { ARTIFACTS, launchChromium, repoRoot } from './browser.js';
+import { ARTIFACTS, launchChromium, repoRoot } from '../../renderer/test/browser.js';
+
+// For the callbacks that run in the page: this file is compiled for Node, without the DOM library.
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 
 const SEED = 'cccd';
 const SITE = 'e2e-hospital';
