@@ -40,12 +40,7 @@ function Devices({ t, devices }: { t: Messages; devices: DeviceStatus | null }) 
         (Object.keys(t.devices) as (keyof DeviceStatus)[]).map((d) => (
           <li key={d} class={devices[d]} data-testid={`device-${d}`}>
             {t.devices[d]}
-            <span class="state">
-              <span class="icon" aria-hidden="true">
-                {devices[d] === 'connected' ? '✓ ' : '✕ '}
-              </span>
-              {t.states[devices[d]]}
-            </span>
+            <span class="state">{t.states[devices[d]]}</span>
           </li>
         ))}
     </ul>
@@ -62,13 +57,15 @@ function Offline({ t, status }: { t: Messages; status: KioskStatus | null }) {
   );
 }
 
-function Footer({ t, info, onStaff }: { t: Messages; info: AppInfo | null; onStaff: () => void }) {
+function Footer({ t, info, onStaff }: { t: Messages; info: AppInfo | null; onStaff: (() => void) | null }) {
   return (
     <footer>
       <span data-testid="mode">{info?.simulator ? t.simulator : ''}</span>
-      <button type="button" class="staff-link" data-testid="staff-open" onClick={onStaff}>
-        {t.staff.open}
-      </button>
+      {onStaff && (
+        <button type="button" class="staff-link" data-testid="staff-open" onClick={onStaff}>
+          {t.staff.open}
+        </button>
+      )}
       <span data-testid="version">{info ? t.version(info.version) : ''}</span>
     </footer>
   );
@@ -116,7 +113,7 @@ export function App({ kiosk, camera, state }: Props) {
       {staffOpen ? <StaffScreen onClose={() => setStaffOpen(false)} /> : view ? <CheckinScreen view={view} /> : null}
       <Offline t={t} status={state.status} />
       <Devices t={t} devices={state.devices} />
-      <Footer t={t} info={state.info} onStaff={() => setStaffOpen(true)} />
+      <Footer t={t} info={state.info} onStaff={staffOpen ? null : () => setStaffOpen(true)} />
     </UiContext.Provider>
   );
 }

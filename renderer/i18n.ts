@@ -93,6 +93,7 @@ export interface Messages {
     rosterAge: (minutes: number | null) => string;
     recentHeading: string;
     recentColumns: { at: string; decision: string; reasons: string; ticket: string; clinic: string };
+    outcomes: Record<Outcome, string>;
     none: string;
     reprint: (ticket: string | null) => string;
     reprinted: string;
@@ -228,6 +229,7 @@ export const messages: Record<Language, Messages> = {
       rosterAge: (m) => (m === null ? 'Chưa có danh sách bệnh nhân' : `Danh sách bệnh nhân cập nhật ${m} phút trước`),
       recentHeading: 'Các lượt gần đây',
       recentColumns: { at: 'Lúc', decision: 'Kết quả', reasons: 'Lý do', ticket: 'Số', clinic: 'Phòng khám' },
+      outcomes: { admitted: 'Đã tiếp nhận', refused: 'Từ chối', referred: 'Chuyển nhân viên' },
       none: '—',
       reprint: (t) => (t ? `In lại phiếu ${t}` : 'In lại phiếu gần nhất'),
       reprinted: 'Đã in lại phiếu.',
@@ -405,6 +407,7 @@ export const messages: Record<Language, Messages> = {
       rosterAge: (m) => (m === null ? 'No patient roster yet' : `Patient roster updated ${m} min ago`),
       recentHeading: 'Last check-ins',
       recentColumns: { at: 'At', decision: 'Decision', reasons: 'Reasons', ticket: 'Ticket', clinic: 'Clinic' },
+      outcomes: { admitted: 'Admitted', refused: 'Refused', referred: 'Referred to staff' },
       none: '—',
       reprint: (t) => (t ? `Reprint ticket ${t}` : 'Reprint the last ticket'),
       reprinted: 'The ticket was printed again.',

@@ -1,6 +1,6 @@
 // A big on-screen numeric keypad (the card's six digits, the staff PIN), also driven by the
 // physical keyboard: digits, Backspace, Enter. What is typed stays here until OK.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useUi } from '../ui-context.js';
 
 interface Props {
@@ -20,28 +20,33 @@ const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
 export function Keypad({ testid, minLength, maxLength, masked = false, disabled = false, label, onSubmit }: Props) {
   const { t } = useUi();
   const [digits, setDigits] = useState('');
-  const type = useCallback((d: string) => setDigits((s) => (s.length < maxLength ? s + d : s)), [maxLength]);
-  const erase = useCallback(() => setDigits((s) => s.slice(0, -1)), []);
   const ready = digits.length >= minLength && !disabled;
-  const submit = useCallback(() => {
+  const type = (d: string) => setDigits((s) => (s.length < maxLength ? s + d : s));
+  const erase = () => setDigits((s) => s.slice(0, -1));
+  const submit = () => {
     if (!ready) return;
     onSubmit(digits);
     setDigits('');
-  }, [ready, digits, onSubmit]);
+  };
+  // The keyboard listener is installed once and reads the latest render through this ref:
+  // a key pressed right after another must not meet a listener from an older render.
+  const latest = useRef({ type, erase, submit, disabled });
+  latest.current = { type, erase, submit, disabled };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (disabled || e.altKey || e.ctrlKey || e.metaKey) return;
-      if (/^[0-9]$/.test(e.key)) type(e.key);
-      else if (e.key === 'Backspace') erase();
+      const k = latest.current;
+      if (k.disabled || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (/^[0-9]$/.test(e.key)) k.type(e.key);
+      else if (e.key === 'Backspace') k.erase();
       // Enter on a focused button is that button's own press.
-      else if (e.key === 'Enter' && !(e.target instanceof HTMLButtonElement)) submit();
+      else if (e.key === 'Enter' && !(e.target instanceof HTMLButtonElement)) k.submit();
       else return;
       e.preventDefault();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [disabled, type, erase, submit]);
+  }, []);
 
   const shown = masked ? '•'.repeat(digits.length) : digits;
   return (

@@ -14,10 +14,8 @@ interface Props {
 
 export function ScreenFrame({ name, heading, data = {}, icon, children }: Props) {
   const title = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    // Only when nothing else holds the focus (a keypad's own input keeps it).
-    if (!document.activeElement || document.activeElement === document.body) title.current?.focus();
-  }, []);
+  // A new screen starts at its heading: the control that had the focus is gone or belongs elsewhere.
+  useEffect(() => title.current?.focus(), []);
   const attrs: Record<string, string> = {};
   for (const [k, v] of Object.entries(data)) attrs[`data-${k}`] = v;
   return (

@@ -71,7 +71,8 @@ export function ResultScreen({ view }: { view: CheckinView }) {
     </div>
   );
   return (
-    <ScreenFrame name="result" heading={promptText(view, t)} data={data} icon={icon}>
+    // The ticket needs the room more than the icon; its printed line carries its own mark.
+    <ScreenFrame name="result" heading={promptText(view, t)} data={data} icon={ticket ? null : icon}>
       {view.person && (
         <p class="person" data-testid="person">
           {view.person.fullName}

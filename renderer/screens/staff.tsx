@@ -115,7 +115,7 @@ function RecentCheckins({ recent }: { recent: StaffView['recent'] }) {
           {recent.map((r, i) => (
             <tr key={i}>
               <td>{r.at}</td>
-              <td>{t.decisions[r.decision]}</td>
+              <td>{t.staff.outcomes[r.decision]}</td>
               <td>{r.reasons.map((x) => codeText(t, x)).join(' ') || t.staff.none}</td>
               <td>{r.ticket ?? t.staff.none}</td>
               <td>{r.clinic ?? t.staff.none}</td>

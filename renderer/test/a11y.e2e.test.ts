@@ -51,6 +51,7 @@ async function openFake(language: Language, view = sampleViews['idle']!): Promis
   const page = await chrome.browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.setDefaultTimeout(5000);
   await installFakeKiosk(page, { language, view });
   await page.goto(kiosk.url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
