@@ -289,7 +289,7 @@ export const messages: Record<Language, Messages> = {
   en: {
     title: 'Self-service kiosk',
     languages: 'Language',
-    devices: { reader: 'Card reader', scanner: 'Barcode scanner', camera: 'Camera', printer: 'Printer', registry: 'Registry' },
+    devices: { reader: 'Card reader', scanner: 'Scanner', camera: 'Camera', printer: 'Printer', registry: 'Registry' },
     devicesLabel: 'Device status',
     states: {
       connected: 'Connected',

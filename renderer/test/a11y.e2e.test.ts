@@ -3,7 +3,6 @@
 // the hospital workflow are fed by a fake window.kiosk (fake-kiosk.ts). axe is evaluated
 // through the DevTools protocol, which the page's CSP does not govern, so the page keeps it.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import { launchChromium, repoRoot, startKioskProcess, type KioskProcess } from '
 import { installFakeKiosk, requestsSent, sampleViews, showView } from './fake-kiosk.js';
 
 const SCREENSHOTS = join(repoRoot, 'artifacts', 'ui');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const LANGUAGES: Language[] = ['vi', 'en'];
 
 let kiosk: KioskProcess;
