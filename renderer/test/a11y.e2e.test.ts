@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../main/api/contract.js';
-import { launchChromium, repoRoot, startKioskProcess, type KioskProcess } from './browser.js';
+import { kioskCommand, launchChromium, repoRoot, startKioskProcess, type KioskProcess } from './browser.js';
 import { installFakeKiosk, requestsSent, sampleViews, showView } from './fake-kiosk.js';
 
 const SCREENSHOTS = join(repoRoot, 'artifacts', 'ui');
@@ -171,7 +171,7 @@ describe('the screens send what the person chose', () => {
 
 describe('the real core', () => {
   it.each(LANGUAGES)(
-    'in %s: idle, staff PIN and need-access screens have no serious or critical violation',
+    'in %s: idle, staff PIN and waiting-card screens have no serious or critical violation',
     async (language) => {
       const page = await chrome.browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(kiosk.url);
@@ -184,6 +184,12 @@ describe('the real core', () => {
       expect(await seriousViolations(page)).toEqual([]);
       await page.click('[data-testid="staff-close"]');
       await page.waitForSelector('[data-screen="idle"]');
+      // A card's QR code scanned: the kiosk waits for that card.
+      await kioskCommand(['sim', 'scanner', '--qrs', '1', '--index', '0', '--port', String(kiosk.scannerPort)]).exited;
+      await page.waitForSelector('[data-screen="waiting-card"]', { timeout: 10_000 });
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.click('[data-testid="cancel"]');
+      await page.waitForSelector('[data-screen="idle"]', { timeout: 10_000 });
       await page.close();
     },
     60_000,

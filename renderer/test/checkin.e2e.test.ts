@@ -3,9 +3,8 @@
 // Debian's Chromium showing the screens as the person in front of the kiosk sees them.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, kioskCommand, launchChromium, startKioskProcess, type KioskProcess } from './browser.js';
+import { ARTIFACTS, kioskCommand, launchChromium, startKioskProcess, walkToResult, type KioskProcess } from './browser.js';
 
 let kiosk: KioskProcess;
 let chrome: Awaited<ReturnType<typeof launchChromium>>;
@@ -54,35 +53,3 @@ describe('a hospital check-in in the browser', () => {
     await page.close();
   }, 90_000);
 });
-
-/**
- * Goes through the visit's screens as the person would, whichever the core shows: the
- * insurance answer (continue, or continue fee-paying), the first clinic, the confirmation.
- */
-async function walkToResult(page: Page): Promise<void> {
-  const steps: Record<string, string> = {
-    insurance: '[data-testid="continue"], [data-testid="fee-paying"]',
-    clinic: '[data-testid^="clinic-"]',
-    confirm: '[data-testid="confirm"]',
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const screen = await page
-      .waitForSelector(':is([data-screen="result"], [data-screen="insurance"], [data-screen="clinic"], [data-screen="confirm"])', {
-        timeout: Math.max(1, deadline - Date.now()),
-      })
-      .then(
-        (el) => el.getAttribute('data-screen'),
-        async () => {
-          const now = await page.getAttribute('[data-screen]', 'data-screen').catch(() => null);
-          throw new Error(`no result within 30 s: still on the ${now} screen`);
-        },
-      );
-    if (screen === 'result') return;
-    if (Date.now() > deadline) throw new Error(`no result within 30 s: still on the ${screen} screen`);
-    // The insurance screen has no button to press while the roster is looked up.
-    const button = page.locator(`[data-screen="${screen}"] :is(${steps[screen!]!})`).first();
-    if (await button.count()) await button.click();
-    else await page.waitForTimeout(200);
-  }
-}

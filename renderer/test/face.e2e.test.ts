@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, kioskCommand, launchChromium, startKioskProcess, type KioskProcess } from './browser.js';
+import { ARTIFACTS, kioskCommand, launchChromium, startKioskProcess, walkToResult, type KioskProcess } from './browser.js';
 
 let kiosk: KioskProcess;
 let clips: string;
@@ -119,7 +119,7 @@ async function checkIn(subject: string, o: { watchFiles?: (written: string[]) =>
     await page.waitForSelector('[data-screen="waiting-card"]', { timeout: 10_000 });
     const chip = kioskCommand(['sim', 'chip', '--index', '0', '--port', String(kiosk.vpcdPort)]);
     try {
-      await page.waitForSelector('[data-screen="result"]', { timeout: 60_000 });
+      await walkToResult(page, 60_000);
       if (watch) o.watchFiles!(await watch.stop());
       expect(seen['camera']!.has('shown'), 'the camera view was on the face screen').toBe(true);
       mkdirSync(ARTIFACTS, { recursive: true });
