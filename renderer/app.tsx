@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { KioskApi } from '../main/api/client.js';
 import type { AppInfo, CheckinView, DeviceStatus, KioskStatus, Language } from '../main/api/contract.js';
 import type { KioskCamera } from './camera.js';
-import { languageNames, messages, type Messages } from './i18n.js';
+import { codeText, languageNames, messages, type Messages } from './i18n.js';
 import { CheckinScreen, StaffScreen, promptText } from './screens/index.js';
 import { UiContext, send, type Ui } from './ui-context.js';
 
@@ -97,7 +97,11 @@ export function App({ kiosk, camera, state }: Props) {
   const t = messages[language];
   const ui: Ui = { kiosk, language, t, camera };
   const view = state.checkin;
-  const announced = staffOpen ? t.staff.heading : view ? promptText(view, t) : '';
+  const announced = staffOpen
+    ? t.staff.heading
+    : view
+      ? [promptText(view, t), view.notice ? codeText(t, view.notice) : ''].filter(Boolean).join(' ')
+      : '';
   return (
     <UiContext.Provider value={ui}>
       <Header t={t} language={language} onLanguage={chooseLanguage} />

@@ -4,6 +4,7 @@ import { h, render } from 'preact';
 import type { KioskApi } from '../main/api/client.js';
 import { App, EMPTY_STATE, type CoreState } from './app.js';
 import { KioskCamera } from './camera.js';
+import { prepareSound } from './sound.js';
 import { connectOverWebSocket } from './ws-transport.js';
 
 declare global {
@@ -42,6 +43,7 @@ async function start(): Promise<void> {
   ]);
   update({ info, devices, checkin, status });
   document.body.dataset['ready'] = 'true';
+  prepareSound();
   await camera.start();
 }
 

@@ -1,6 +1,6 @@
 // Short tones on a result: rising for success, falling for a refusal or a referral, so a
-// person who does not look at the screen still knows. The AudioContext is made only after a
-// user gesture (or when the page may already play sound): a blocked autoplay stays silent.
+// person who does not look at the screen still knows. Where autoplay is blocked the context
+// stays suspended (silent, no error) until the first touch or key resumes it.
 type Cue = 'success' | 'attention';
 
 const TONES: Record<Cue, number[]> = { success: [660, 880], attention: [520, 330] };
@@ -8,23 +8,27 @@ const TONE_SECONDS = 0.16;
 
 let context: AudioContext | null = null;
 
+function resumeOnGesture(ctx: AudioContext): void {
+  const resume = () => void ctx.resume().catch(() => undefined);
+  for (const type of ['pointerdown', 'keydown'] as const) document.addEventListener(type, resume, { once: true, capture: true });
+}
+
 function audio(): AudioContext | null {
-  if (context) return context;
-  const active = (navigator as Navigator & { userActivation?: { hasBeenActive: boolean } }).userActivation?.hasBeenActive;
-  if (!active || typeof AudioContext === 'undefined') return null;
+  if (context || typeof AudioContext === 'undefined') return context;
   try {
     context = new AudioContext();
   } catch {
     return null;
   }
+  if (context.state === 'suspended') resumeOnGesture(context);
   return context;
 }
 
 export function playCue(cue: Cue): void {
   const ctx = audio();
-  if (!ctx) return;
+  // Suspended: tones scheduled now would all sound at once when it resumes; skip them.
+  if (!ctx || ctx.state !== 'running') return;
   try {
-    if (ctx.state === 'suspended') void ctx.resume().catch(() => undefined);
     const gain = ctx.createGain();
     gain.gain.value = 0.15;
     gain.connect(ctx.destination);
@@ -39,4 +43,9 @@ export function playCue(cue: Cue): void {
   } catch {
     // No sound is no harm: the screen says it all.
   }
+}
+
+/** Makes the audio context early (at start), so a kiosk that may play sound has it running by the first result. */
+export function prepareSound(): void {
+  audio();
 }

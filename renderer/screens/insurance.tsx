@@ -85,7 +85,7 @@ export function InsuranceScreen({ view }: { view: CheckinView }) {
   return (
     <ScreenFrame name="insurance" heading={promptText(view, t)}>
       {view.person && (
-        <p class="person" data-testid="person">
+        <p class="person" data-testid="person" lang="vi">
           {view.person.fullName}
         </p>
       )}

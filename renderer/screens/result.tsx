@@ -74,7 +74,7 @@ export function ResultScreen({ view }: { view: CheckinView }) {
     // The ticket needs the room more than the icon; its printed line carries its own mark.
     <ScreenFrame name="result" heading={promptText(view, t)} data={data} icon={ticket ? null : icon}>
       {view.person && (
-        <p class="person" data-testid="person">
+        <p class="person" data-testid="person" lang="vi">
           {view.person.fullName}
         </p>
       )}

@@ -16,23 +16,27 @@ function StaffPin({ onUnlocked, onClose }: { onUnlocked: () => void; onClose: ()
   const { kiosk, t } = useUi();
   const [refused, setRefused] = useState<{ retryAfterMs: number | null } | null>(null);
   const [waiting, setWaiting] = useState(false);
+  // The keypad is disabled with the refusal itself (same render), and enabled again after the wait.
+  const refuse = useCallback((retryAfterMs: number | null) => {
+    setRefused({ retryAfterMs });
+    setWaiting(retryAfterMs !== null && retryAfterMs > 0);
+  }, []);
   useEffect(() => {
     if (!refused?.retryAfterMs) return;
-    setWaiting(true);
     const timer = setTimeout(() => setWaiting(false), refused.retryAfterMs);
     return () => clearTimeout(timer);
   }, [refused]);
   const unlock = useCallback(
     (pin: string) => {
       kiosk.request('staff.unlock', { pin }).then(
-        (r) => (r.unlocked ? onUnlocked() : setRefused({ retryAfterMs: r.retryAfterMs })),
+        (r) => (r.unlocked ? onUnlocked() : refuse(r.retryAfterMs)),
         (err: unknown) => {
           console.warn('staff.unlock failed', err);
-          setRefused({ retryAfterMs: null });
+          refuse(null);
         },
       );
     },
-    [kiosk, onUnlocked],
+    [kiosk, onUnlocked, refuse],
   );
   return (
     <ScreenFrame name="staff" heading={t.staff.heading} data={{ staff: 'locked' }}>

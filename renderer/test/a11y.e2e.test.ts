@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../main/api/contract.js';
 import { kioskCommand, launchChromium, repoRoot, startKioskProcess, type KioskProcess } from './browser.js';
 import { installFakeKiosk, requestsSent, sampleViews, showView } from './fake-kiosk.js';
@@ -13,6 +13,12 @@ import { installFakeKiosk, requestsSent, sampleViews, showView } from './fake-ki
 const SCREENSHOTS = join(repoRoot, 'artifacts', 'ui');
 const axeSource = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const LANGUAGES: Language[] = ['vi', 'en'];
+
+/** Uncaught errors in the pages (a screen that throws, a sound that could not play…): none allowed. */
+const pageErrors: string[] = [];
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
+});
 
 let kiosk: KioskProcess;
 let chrome: Awaited<ReturnType<typeof launchChromium>>;
@@ -48,13 +54,11 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 async function openFake(language: Language, view = sampleViews['idle']!): Promise<Page> {
   const page = await chrome.browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
   page.setDefaultTimeout(5000);
   await installFakeKiosk(page, { language, view });
   await page.goto(kiosk.url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
-  expect(errors).toEqual([]);
   return page;
 }
 
