@@ -92,7 +92,7 @@ export const ROOMS = [
     ],
   },
   { room: 'main/shell', mayImport: ['main/api'], packages: ['electron', 'node:path', 'node:url'] },
-  { room: 'renderer', mayImport: ['main/api'], packages: [] },
+  { room: 'renderer', mayImport: ['main/api'], packages: ['preact'] },
   {
     room: 'simulator',
     mayImport: ['drivers/pcsc', 'drivers/emrtd', 'drivers/hid', 'drivers/barcode', 'drivers/printer', 'main/protocol'],

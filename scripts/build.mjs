@@ -80,6 +80,9 @@ await build({
   target: 'chrome120',
   format: 'iife',
   minify: true,
+  // The UI's components are Preact JSX (the same settings as main/core/renderer-assets.ts).
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
   logLevel: 'warning',
   entryPoints: [join(root, 'renderer/main.ts')],
   outfile: join(out, 'renderer/app.js'),

@@ -36,6 +36,9 @@ async function sourceAssets(): Promise<Map<string, Asset>> {
     target: 'chrome120',
     sourcemap: false,
     minify: true,
+    // The UI's components are Preact JSX (the same settings as scripts/build.mjs).
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
     logLevel: 'silent',
   });
   const js = bundle.outputFiles[0];

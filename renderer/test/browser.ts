@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -166,4 +166,36 @@ export function kioskCommand(args: string[]): { child: ChildProcess; exited: Pro
       await exited;
     },
   };
+}
+
+/**
+ * Goes through the visit's screens as the person would, whichever the core shows: the
+ * insurance answer (continue, or continue fee-paying), the first clinic, the confirmation.
+ */
+export async function walkToResult(page: Page, timeoutMs = 30_000): Promise<void> {
+  const steps: Record<string, string> = {
+    insurance: '[data-testid="continue"], [data-testid="fee-paying"]',
+    clinic: '[data-testid^="clinic-"]',
+    confirm: '[data-testid="confirm"]',
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const screen = await page
+      .waitForSelector(':is([data-screen="result"], [data-screen="insurance"], [data-screen="clinic"], [data-screen="confirm"])', {
+        timeout: Math.max(1, deadline - Date.now()),
+      })
+      .then(
+        (el) => el.getAttribute('data-screen'),
+        async () => {
+          const now = await page.getAttribute('[data-screen]', 'data-screen').catch(() => null);
+          throw new Error(`no result within ${timeoutMs} ms: still on the ${now} screen`);
+        },
+      );
+    if (screen === 'result') return;
+    if (Date.now() > deadline) throw new Error(`no result within ${timeoutMs} ms: still on the ${screen} screen`);
+    // The insurance screen has no button to press while the roster is looked up.
+    const button = page.locator(`[data-screen="${screen}"] :is(${steps[screen!]!})`).first();
+    if (await button.count()) await button.click();
+    else await page.waitForTimeout(200);
+  }
 }

@@ -1,0 +1,17 @@
+// Nobody is being served: place the card (or scan its QR code first).
+import type { CheckinView } from '../../main/api/contract.js';
+import { Notice } from '../components/notice.js';
+import { useUi } from '../ui-context.js';
+import { promptText } from './prompt.js';
+import { ScreenFrame } from '../components/screen-frame.js';
+
+export function IdleScreen({ view }: { view: CheckinView }) {
+  const { t } = useUi();
+  return (
+    <ScreenFrame name="idle" heading={promptText(view, t)} icon={<div class="card-icon" aria-hidden="true" />}>
+      <p class="detail">{t.idleDetail}</p>
+      <p class="detail">{t.idleQr}</p>
+      <Notice code={view.notice} />
+    </ScreenFrame>
+  );
+}
