@@ -13,6 +13,7 @@ import type { ScannerConfig } from '../../drivers/hid/config.js';
 import type { SiteKind } from '../protocol/datasets.js';
 import { KIOSK_DB, SIM_KIOSK_DB } from './data-paths.js';
 import { loadScannerConfig } from './scanner-service.js';
+import { parsePrinterConfig, type PrinterConfig } from '../../drivers/printer/config.js';
 
 export interface KioskEnvironment {
   simulator: boolean;
@@ -22,6 +23,8 @@ export interface KioskEnvironment {
   uiPort: number;
   scannerPort: number;
   scannerConfig: ScannerConfig | null;
+  /** KIOSK_PRINTER: the ticket printer's configuration as JSON (docs/PRINTER.md), or null for none. */
+  printer: PrinterConfig | null;
 }
 
 export class EnvironmentError extends Error {}
@@ -48,7 +51,16 @@ export function kioskEnvironment(argv: readonly string[], env: NodeJS.ProcessEnv
       throw new EnvironmentError((err as Error).message);
     }
   }
+  let printer: PrinterConfig | null = null;
+  if (env['KIOSK_PRINTER']) {
+    try {
+      printer = parsePrinterConfig(JSON.parse(env['KIOSK_PRINTER']));
+    } catch (err) {
+      throw new EnvironmentError(`KIOSK_PRINTER: ${(err as Error).message}`);
+    }
+  }
   return {
+    printer,
     simulator,
     db: env['KIOSK_DB'] || (simulator ? SIM_KIOSK_DB : KIOSK_DB),
     // Outside simulator mode the site runs the workflow its published configuration names.

@@ -36,6 +36,7 @@ try {
     trustDir: env.trustDir,
     ui: { port: env.uiPort },
     scanner: { socketPort: env.scannerPort, ...(env.scannerConfig ? { config: env.scannerConfig } : {}) },
+    printer: env.printer ?? false,
   });
 } catch (err) {
   fail(err instanceof EnvironmentError ? err.message : `cannot start the kiosk: ${(err as Error).message}`);

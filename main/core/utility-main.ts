@@ -42,6 +42,7 @@ const kiosk = await startKiosk({
   trustDir: env.trustDir,
   ui: false,
   scanner: { socketPort: env.scannerPort, ...(env.scannerConfig ? { config: env.scannerConfig } : {}) },
+  printer: env.printer ?? false,
 });
 
 parentPort.on('message', (e) => {
