@@ -350,7 +350,7 @@ interface Measured {
  * The kiosk, enrolled with an embedded registry that publishes the simulator's hospital (face
  * required) and its roster, printing to a virtual printer; per patient the bare read and face,
  * the visit, then the bare print of the visit's own ticket, so both see the same machine. The
- * first patient warms up (face models load in the kiosk's worker, the printer connection opens).
+ * first patient warms up (the printer connections open, first calls into each path).
  */
 async function measure(pki: TestPki, trust: TrustStore, dir: string, port: number): Promise<Measured> {
   const log = createLogger('bench', process.env['KIOSK_LOG_LEVEL'] ?? 'warn');
@@ -538,7 +538,12 @@ function rows({ runs, bares, cold, othersBusy }: Measured): BenchRow[] {
     'wall time, card placed → ticket printed (person included)',
     runs.map((r) => r.total),
   );
-  out.push({ bench, metric: 'first visit after start (face models load), machine time', value: cold.total - cold.person, unit: 'ms' });
+  out.push({
+    bench,
+    metric: 'first visit after start (warm-up, not in the figures above), machine time',
+    value: cold.total - cold.person,
+    unit: 'ms',
+  });
   if (othersBusy !== null)
     out.push({
       bench,
