@@ -16,8 +16,7 @@ export async function issueEnrolCode(db: Db, site: string, validHours = 24): Pro
 }
 
 export type EnrolResult =
-  | { ok: true; kioskId: string; site: string; ticketPrefix: string }
-  | { ok: false; reason: 'unknown-code' | 'used-code' | 'expired-code' };
+  { ok: true; kioskId: string; site: string; ticketPrefix: string } | { ok: false; reason: 'unknown-code' | 'used-code' | 'expired-code' };
 
 /** The n-th kiosk's letter at its site (1 → A … 26 → Z, 27 → AA … 702 → ZZ). */
 export function ticketPrefix(n: number): string {
@@ -39,7 +38,9 @@ export async function enrolKiosk(db: Db, code: string, publicKey: Uint8Array, na
     // The site's first free letter; enrolments of one site are serialised by an advisory lock.
     await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [c.site]);
     const taken = new Set(
-      (await q.query<{ ticket_prefix: string | null }>('SELECT ticket_prefix FROM kiosks WHERE site = $1', [c.site])).map((r) => r.ticket_prefix),
+      (await q.query<{ ticket_prefix: string | null }>('SELECT ticket_prefix FROM kiosks WHERE site = $1', [c.site])).map(
+        (r) => r.ticket_prefix,
+      ),
     );
     let n = 1;
     while (taken.has(ticketPrefix(n))) n++;
