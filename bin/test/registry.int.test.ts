@@ -26,7 +26,7 @@ import { enrol, RegistryClient, SyncError, type KioskCredentials } from '../../m
 import { SyncEngine } from '../../main/sync/sync-engine.js';
 import { datasetDelta, DatasetRefusal, publishDataset } from '../../registry/datasets.js';
 import { openPglite, openPostgres, type Db } from '../../registry/db.js';
-import { issueEnrolCode, revokeKiosk } from '../../registry/enrolment.js';
+import { ticketPrefix, issueEnrolCode, revokeKiosk } from '../../registry/enrolment.js';
 import { migrateRegistry, REGISTRY_MIGRATIONS } from '../../registry/migrations.js';
 import { openRegistryDb } from '../../registry/open.js';
 import { startPostgresCluster, type PostgresCluster } from '../../registry/postgres-cluster.js';
@@ -127,6 +127,15 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     expect(creds.site).toBe('airport-t1');
     await expect(enrol(server.url, code, 'gate 2')).rejects.toMatchObject({ kind: 'refused', code: 'used-code' });
     await expect(enrol(server.url, 'AAAA-BBBB-CCCC', 'gate 3')).rejects.toMatchObject({ code: 'unknown-code' });
+  });
+
+  it("gives each kiosk of a site its own ticket letter, in enrolment order, another site's from A again", async () => {
+    const letters: string[] = [];
+    for (let i = 0; i < 3; i++)
+      letters.push((await enrol(server.url, (await issueEnrolCode(db, 'hospital-letters')).code, `k${i}`)).ticketPrefix!);
+    expect(letters).toEqual(['A', 'B', 'C']);
+    expect((await enrol(server.url, (await issueEnrolCode(db, 'hospital-other')).code, 'k')).ticketPrefix).toBe('A');
+    expect([1, 26, 27, 52, 53, 702].map(ticketPrefix)).toEqual(['A', 'Z', 'AA', 'AZ', 'BA', 'ZZ']);
   });
 
   it('stores each check-in once; a duplicated batch is acknowledged again and changes nothing', async () => {
