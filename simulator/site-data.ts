@@ -80,7 +80,7 @@ export function simSiteConfig(kind: 'hospital' | 'airport', o: SimFaceOptions = 
         timeouts,
         staffPin: SIM_STAFF_PIN_HASH,
         retentionDays: 30,
-        airport: { code: SIM_AIRPORT },
+        airport: { code: SIM_AIRPORT, gateOpenSeconds: 6 },
       };
 }
 

@@ -111,6 +111,8 @@ export const SiteConfig = z.discriminatedUnion('kind', [
         .string()
         .regex(/^[A-Z0-9]{1,4}$/)
         .optional(),
+      /** How long the boarding gate stays open for an admitted passenger. */
+      gateOpenSeconds: z.number().int().min(2).max(60).default(6),
     }),
   }),
 ]);

@@ -28,6 +28,8 @@ export interface Decision {
   /** Hospital: how the visit is paid, and its queue ticket (issued and printed by the runner). */
   payment?: 'insurance' | 'fee-paying';
   ticket?: Ticket | null;
+  /** Airport, admitted: whether the gate opened ('none': this kiosk has no gate). */
+  gate?: 'open' | 'fault' | 'none';
 }
 
 /** A queue ticket: the number (this kiosk's letter and its counter for the clinic today), the clinic, the wait. */

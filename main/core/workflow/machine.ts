@@ -249,6 +249,10 @@ function makeMachine(kind: WorkflowKind): Machine {
           commands: [],
         };
       }
+      case 'gate-failed':
+        return state.screen === 'result' && state.decision?.gate === 'open'
+          ? { state: { ...state, decision: { ...state.decision, gate: 'fault' } }, commands: [] }
+          : stay;
       case 'back':
         if (state.screen === 'clinic') return waitOn('insurance', { ...ctx, clinic: null, notice: null });
         if (state.screen === 'confirm')

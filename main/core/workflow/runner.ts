@@ -45,6 +45,13 @@ export interface RunnerOptions {
   printer?: { print(doc: TicketDocument): Promise<{ ok: true } | { ok: false; reason: string; detail: string }> } | null;
   /** This kiosk's letter for queue numbers (given at enrolment). */
   ticketPrefix?: () => string;
+  /**
+   * Airport: asks the registry whether this passenger already boarded this flight at any
+   * kiosk of the site, and claims the boarding if not ('offline': the kiosk's own record decides).
+   */
+  boardingClaim?: (c: { idNumber: string; flight: string; date: string }) => Promise<'boarded' | 'free' | 'offline'>;
+  /** Airport: the gate to open for an admitted passenger, for the site's seconds. */
+  gate?: { open(seconds: number): Promise<{ ok: boolean }> } | null;
 }
 
 /** The last ticket issued here, for staff to reprint (no personal data on it). */
@@ -248,27 +255,63 @@ export class WorkflowRunner extends EventEmitter<Events> {
   }
 
   private decideAndRecord(): void {
-    const t0 = performance.now();
     const now = this.o.now?.() ?? new Date();
+    const c = this.state.ctx;
+    const config = this.o.reference.siteConfig;
+    const claim = this.o.boardingClaim;
+    // Airport: a passenger the kiosk would admit is first claimed at the registry, which knows
+    // the site's other gates (docs/AIRPORT.md); the person waits on "deciding" for its answer.
+    if (config.kind === 'airport' && claim && c.chip?.idNumber && c.pass) {
+      let provisional;
+      try {
+        provisional = this.decideWith(now, null);
+      } catch {
+        provisional = null;
+      }
+      const flight = provisional?.decision.flight?.id;
+      if (provisional && provisional.decision.decision === 'admitted' && flight) {
+        const gen = this.generation;
+        void claim({ idNumber: c.chip.idNumber, flight, date: siteDay(now) })
+          .catch(() => 'offline' as const)
+          .then((answer) => {
+            if (gen === this.generation) this.record(now, answer);
+          });
+        return;
+      }
+    }
+    this.record(now, null);
+  }
+
+  private decideWith(now: Date, registry: 'boarded' | 'free' | 'offline' | null) {
+    return decide({
+      site: this.o.site(),
+      config: this.o.reference.siteConfig,
+      ctx: this.state.ctx,
+      now,
+      patient: (id) => this.o.reference.patient(id),
+      flight: (key) => this.o.reference.flight(key),
+      // The registry's answer when it gave one; else (offline, or not asked) this kiosk's own record.
+      // The site day starts at 00:00 in Vietnam (UTC+7).
+      alreadyBoarded: (id, flight, day) =>
+        registry === 'boarded' ||
+        (registry !== 'free' && this.o.store.admittedToFlight(id, flight, new Date(Date.parse(`${day}T00:00:00+07:00`)).toISOString())),
+    });
+  }
+
+  private record(now: Date, registry: 'boarded' | 'free' | 'offline' | null): void {
+    const t0 = performance.now();
     let decided;
     let record: CheckInRecord;
     let t1 = t0;
     try {
-      decided = decide({
-        site: this.o.site(),
-        config: this.o.reference.siteConfig,
-        ctx: this.state.ctx,
-        now,
-        patient: (id) => this.o.reference.patient(id),
-        flight: (key) => this.o.reference.flight(key),
-        // The site day starts at 00:00 in Vietnam (UTC+7).
-        alreadyBoarded: (id, flight, day) =>
-          this.o.store.admittedToFlight(id, flight, new Date(Date.parse(`${day}T00:00:00+07:00`)).toISOString()),
-      });
+      decided = this.decideWith(now, registry);
+      if (registry) decided.row.verification['boarding'] = registry === 'offline' ? 'kiosk-record' : `registry-${registry}`;
       t1 = performance.now();
       const ticket = this.issueTicket(decided, now);
+      const gate = this.gateFor(decided.decision);
       record = this.o.store.record(decided.row, now.getTime());
       if (ticket) this.printTicket(ticket);
+      if (gate) this.openGate(gate);
     } catch (err) {
       this.o.log.error({ err: (err as Error).message }, 'the check-in could not be recorded');
       this.emit('problem', `the check-in could not be recorded: ${(err as Error).message}`);
@@ -321,6 +364,27 @@ export class WorkflowRunner extends EventEmitter<Events> {
     });
     this.lastTicket = { number, clinic: clinic.id, doc, printed: false };
     return this.lastTicket;
+  }
+
+  /** Airport, admitted: the gate opens once the check-in is durable; the screen says whether it could. */
+  private gateFor(decision: Decision): number | null {
+    const config = this.o.reference.siteConfig;
+    if (config.kind !== 'airport' || decision.decision !== 'admitted') return null;
+    decision.gate = this.o.gate ? 'open' : 'none';
+    return this.o.gate ? config.airport.gateOpenSeconds : null;
+  }
+
+  private openGate(seconds: number): void {
+    const gate = this.o.gate;
+    if (!gate) return;
+    const gen = this.generation;
+    void gate
+      .open(seconds)
+      .catch(() => ({ ok: false }))
+      .then((r) => {
+        if (!r.ok) this.o.log.error({ seconds }, 'the gate did not open for an admitted passenger');
+        if (!r.ok && gen === this.generation) this.dispatch({ type: 'gate-failed' });
+      });
   }
 
   private printTicket(ticket: IssuedTicket): void {

@@ -66,7 +66,9 @@ export type WorkflowEvent =
   /** Back one screen (clinic choice, confirmation). */
   | { type: 'back' }
   /** Hospital: the ticket's printing ended. */
-  | { type: 'printed'; ok: boolean };
+  | { type: 'printed'; ok: boolean }
+  /** Airport: the gate did not open for the admitted passenger (staff let them through). */
+  | { type: 'gate-failed' };
 
 export type TimerName = 'wait' | 'read' | 'face' | 'result';
 
