@@ -1,6 +1,7 @@
 // Every word the kiosk shows, in Vietnamese (default) and English. Screens take all their
 // text from here; codes from the core (reasons, notices, face guidance) are looked up in `codes`.
 import type { DeviceState, DeviceStatus, Language, Screen } from '../main/api/contract.js';
+import type { AirportAdvice } from './advice.js';
 
 type Outcome = 'admitted' | 'refused' | 'referred';
 type Coverage = 'covered' | 'expired' | 'not-covered' | 'unknown';
@@ -71,6 +72,24 @@ export interface Messages {
     printed: Record<'pending' | 'printed' | 'failed', string>;
   };
   outOfServiceDetail: string;
+  /** The airport's own words: the boarding pass, the gate, what to do after each refusal. */
+  airport: {
+    /** Idle: the pass and the card, in either order. */
+    idle: string;
+    idlePass: string;
+    idleCard: string;
+    /** waiting-card once the pass is in (hasPass). */
+    passScanned: string;
+    waitingPass: string;
+    /** The admitted result's heading, by the gate's state. */
+    gate: Record<'open' | 'fault' | 'none', string>;
+    gateCloses: (seconds: number) => string;
+    flightLabel: string;
+    flight: { id: string; seat: string; gate: string; departure: string };
+    advice: Record<Exclude<AirportAdvice, 'wrong-gate'>, string>;
+    /** The gate the core names for the flight, or null when it does not know it. */
+    wrongGate: (gate: string | null) => string;
+  };
   staff: {
     open: string;
     heading: string;
@@ -207,6 +226,39 @@ export const messages: Record<Language, Messages> = {
       },
     },
     outOfServiceDetail: 'Vui lòng dùng ki-ốt khác hoặc đến quầy tiếp đón.',
+    airport: {
+      idle: 'Quét thẻ lên máy bay (giấy hoặc trên điện thoại) hoặc đặt thẻ Căn cước gắn chip — thứ tự nào cũng được',
+      idlePass: 'Thẻ lên máy bay: đưa mã vạch (trên giấy hoặc màn hình điện thoại) vào dưới máy quét.',
+      idleCard: 'Thẻ Căn cước: đặt lên đầu đọc và giữ yên.',
+      passScanned: 'Đã quét thẻ lên máy bay. Bây giờ hãy đặt thẻ Căn cước gắn chip lên đầu đọc',
+      waitingPass: 'Bây giờ hãy quét thẻ lên máy bay của bạn',
+      gate: {
+        open: 'Cửa đã mở — mời bạn đi qua',
+        fault: 'Cửa không mở được — vui lòng gặp nhân viên',
+        none: 'Đã kiểm tra xong — mời bạn đi tiếp',
+      },
+      gateCloses: (s) => `Cửa sẽ đóng sau ${s} giây`,
+      flightLabel: 'Chuyến bay của bạn',
+      flight: { id: 'Chuyến bay', seat: 'Ghế', gate: 'Cửa', departure: 'Giờ khởi hành' },
+      advice: {
+        'go-ahead': 'Nhớ mang theo thẻ Căn cước và thẻ lên máy bay.',
+        security: 'Vui lòng gặp nhân viên an ninh.',
+        'check-in-counter': 'Vui lòng đến quầy làm thủ tục, mang theo giấy tờ tùy thân khác có ảnh.',
+        'own-pass': 'Hãy quét thẻ lên máy bay của chính bạn, hoặc đến quầy làm thủ tục.',
+        'another-day': 'Vui lòng đến quầy của hãng hàng không.',
+        'wrong-airport': 'Chuyến bay này không khởi hành từ đây: vui lòng đến quầy của hãng hàng không.',
+        'flight-cancelled': 'Vui lòng đến quầy của hãng hàng không để được đổi chuyến.',
+        'flight-not-found': 'Hãy xem bảng thông tin chuyến bay, hoặc đến quầy của hãng hàng không.',
+        'flight-closed': 'Đã hết giờ lên máy bay: vui lòng đến quầy của hãng hàng không.',
+        'flight-not-boarding': 'Vui lòng chờ gần cửa và thử lại khi có thông báo lên máy bay.',
+        'already-boarded': 'Vui lòng gặp nhân viên.',
+        'no-boarding-pass': 'Hãy làm lại từ đầu: quét thẻ lên máy bay và đặt thẻ Căn cước.',
+        face: 'Vui lòng gặp nhân viên tại cửa để kiểm tra giấy tờ.',
+        staff: 'Vui lòng gặp nhân viên để được hỗ trợ.',
+      },
+      wrongGate: (g) =>
+        g ? `Chuyến bay này lên máy bay tại cửa ${g}: vui lòng đến cửa ${g}.` : 'Hãy xem cửa lên máy bay trên bảng thông tin chuyến bay.',
+    },
     staff: {
       open: 'Nhân viên',
       heading: 'Chế độ nhân viên',
@@ -265,8 +317,8 @@ export const messages: Record<Language, Messages> = {
       'face-mismatch': 'Khuôn mặt không khớp với ảnh trên thẻ.',
       'face-not-live': 'Không xác nhận được người thật.',
       'face-not-checked': 'Không kiểm tra được khuôn mặt.',
-      'name-mismatch': 'Tên trên thẻ lên máy bay không khớp với thẻ Căn cước.',
-      'pass-not-for-today': 'Thẻ lên máy bay không phải cho hôm nay.',
+      'name-mismatch': 'Thẻ lên máy bay không mang tên trên thẻ Căn cước này.',
+      'pass-not-for-today': 'Thẻ lên máy bay này dành cho ngày khác.',
       'wrong-airport': 'Chuyến bay không khởi hành từ sân bay này.',
       'wrong-gate': 'Chuyến bay không lên máy bay tại cửa này.',
       'flight-not-found': 'Không tìm thấy chuyến bay hôm nay.',
@@ -385,6 +437,38 @@ export const messages: Record<Language, Messages> = {
       },
     },
     outOfServiceDetail: 'Please use another kiosk or go to the counter.',
+    airport: {
+      idle: 'Scan your boarding pass (paper or phone) or place your chip ID card — either order',
+      idlePass: 'Boarding pass: hold its barcode (on paper or a phone screen) under the scanner.',
+      idleCard: 'ID card: place it on the reader and keep it still.',
+      passScanned: 'Boarding pass scanned. Now place your chip ID card on the reader',
+      waitingPass: 'Now scan your boarding pass',
+      gate: {
+        open: 'Gate open — please go through',
+        fault: 'The gate could not open — please see staff',
+        none: 'All checked — please go ahead',
+      },
+      gateCloses: (s) => `The gate closes in ${s} s`,
+      flightLabel: 'Your flight',
+      flight: { id: 'Flight', seat: 'Seat', gate: 'Gate', departure: 'Departure' },
+      advice: {
+        'go-ahead': 'Take your ID card and boarding pass with you.',
+        security: 'Please see the security staff.',
+        'check-in-counter': 'Please go to the check-in counter with another photo ID.',
+        'own-pass': 'Scan your own boarding pass, or see the check-in counter.',
+        'another-day': 'Please see the airline counter.',
+        'wrong-airport': 'This flight does not leave from here: please see the airline counter.',
+        'flight-cancelled': 'Please see the airline counter to change your flight.',
+        'flight-not-found': 'Check the departures screen, or see the airline counter.',
+        'flight-closed': 'Boarding is over: please see the airline counter.',
+        'flight-not-boarding': 'Please wait near the gate and try again when boarding is called.',
+        'already-boarded': 'Please see a member of staff.',
+        'no-boarding-pass': 'Please start again: scan your boarding pass and place your ID card.',
+        face: 'Please see the staff at the gate to check your ID.',
+        staff: 'Please see a member of staff.',
+      },
+      wrongGate: (g) => (g ? `This flight boards at gate ${g}: please go to gate ${g}.` : 'Check your gate on the departures screen.'),
+    },
     staff: {
       open: 'Staff',
       heading: 'Staff mode',
@@ -443,8 +527,8 @@ export const messages: Record<Language, Messages> = {
       'face-mismatch': "The face does not match the card's photo.",
       'face-not-live': 'A live person could not be confirmed.',
       'face-not-checked': 'The face could not be checked.',
-      'name-mismatch': 'The name on the boarding pass does not match the ID card.',
-      'pass-not-for-today': 'The boarding pass is not for today.',
+      'name-mismatch': 'The boarding pass is not in the name on this card.',
+      'pass-not-for-today': 'This boarding pass is for another day.',
       'wrong-airport': 'The flight does not leave from this airport.',
       'wrong-gate': 'The flight does not board at this gate.',
       'flight-not-found': "The flight is not on today's list.",

@@ -121,6 +121,8 @@ export const DecisionView = z.strictObject({
     })
     .nullable()
     .optional(),
+  /** Airport, admitted: whether the boarding gate opened (none: this kiosk has no gate). */
+  gate: z.enum(['open', 'fault', 'none']).optional(),
 });
 export type DecisionView = z.infer<typeof DecisionView>;
 

@@ -1,21 +1,63 @@
-// The check-in's result: the queue ticket when the hospital admitted the person with one,
-// otherwise the outcome with its reasons and what to do. Both go back to the start by themselves.
+// The check-in's result: the queue ticket when the hospital admitted the person with one; at an
+// airport the gate (open, or could not open) with the flight; otherwise the outcome with its
+// reasons and what to do. All go back to the start by themselves.
 import { useEffect } from 'preact/hooks';
 import type { CheckinView, DecisionView, TicketView } from '../../main/api/contract.js';
-import { adviceFor } from '../advice.js';
+import { adviceFor, airportAdviceFor } from '../advice.js';
 import { Countdown } from '../components/countdown.js';
 import { Notice } from '../components/notice.js';
 import { ScreenFrame } from '../components/screen-frame.js';
 import { clinicName } from '../format.js';
-import { codeText } from '../i18n.js';
+import { codeText, type Messages } from '../i18n.js';
 import { playCue } from '../sound.js';
 import { useUi } from '../ui-context.js';
-import { promptText } from './prompt.js';
+import { gateOf, promptText } from './prompt.js';
 
 const OUTCOME_ICON: Record<DecisionView['decision'], string> = { admitted: '✓', refused: '✕', referred: '!' };
 
-function dataOf(decision: DecisionView): Record<string, string> {
-  return { outcome: decision.decision, face: decision.face.status, reason: decision.reasons.join(' ') };
+type Flight = NonNullable<DecisionView['flight']>;
+
+function dataOf(view: CheckinView, decision: DecisionView): Record<string, string> {
+  const data: Record<string, string> = { outcome: decision.decision, face: decision.face.status, reason: decision.reasons.join(' ') };
+  if (decision.ticket) data['ticket'] = decision.ticket.number;
+  else data['advice'] = view.workflow === 'airport' ? airportAdviceFor(decision) : adviceFor(decision);
+  const gate = gateOf(view);
+  if (gate) data['gate'] = gate;
+  if (decision.flight) data['flight'] = decision.flight.id;
+  return data;
+}
+
+/** What to do next, in words; at an airport the wrong gate names the right one when the core knows it. */
+function adviceText(view: CheckinView, decision: DecisionView, t: Messages): string {
+  if (view.workflow !== 'airport') return t.advice[adviceFor(decision)];
+  const advice = airportAdviceFor(decision);
+  return advice === 'wrong-gate' ? t.airport.wrongGate(decision.flight?.gate ?? null) : t.airport.advice[advice];
+}
+
+/** The boarding pass's flight as the core matched it: flight, seat, gate, departure. */
+function FlightDetails({ flight }: { flight: Flight }) {
+  const { t } = useUi();
+  const f = t.airport.flight;
+  return (
+    <dl class="summary flight" aria-label={t.airport.flightLabel}>
+      <dt>{f.id}</dt>
+      <dd data-testid="flight-id">{flight.id}</dd>
+      <dt>{f.seat}</dt>
+      <dd data-testid="flight-seat">{flight.seat}</dd>
+      {flight.gate !== null && (
+        <>
+          <dt>{f.gate}</dt>
+          <dd data-testid="flight-gate">{flight.gate}</dd>
+        </>
+      )}
+      {flight.departure !== null && (
+        <>
+          <dt>{f.departure}</dt>
+          <dd data-testid="flight-departure">{flight.departure}</dd>
+        </>
+      )}
+    </dl>
+  );
 }
 
 function TicketDetails({ ticket }: { ticket: TicketView }) {
@@ -59,33 +101,37 @@ export function ResultScreen({ view }: { view: CheckinView }) {
   const { t } = useUi();
   const decision = view.decision;
   const outcome = decision?.decision ?? null;
+  const gate = gateOf(view);
+  // A gate that did not open needs the person's attention as much as a refusal does.
+  const good = outcome === 'admitted' && gate !== 'fault';
   useEffect(() => {
-    if (outcome) playCue(outcome === 'admitted' ? 'success' : 'attention');
-  }, [outcome]);
+    if (outcome) playCue(good ? 'success' : 'attention');
+  }, [outcome, good]);
   if (!decision) return <ScreenFrame name="result" heading={t.screens.result} />;
   const ticket = decision.ticket ?? null;
-  const data = ticket ? { ...dataOf(decision), ticket: ticket.number } : dataOf(decision);
+  const kind = gate === 'fault' ? 'referred' : decision.decision;
   const icon = (
-    <div class={`outcome-icon ${decision.decision}`} aria-hidden="true">
-      {OUTCOME_ICON[decision.decision]}
+    <div class={`outcome-icon ${kind}`} aria-hidden="true">
+      {OUTCOME_ICON[kind]}
     </div>
   );
   return (
     // The ticket needs the room more than the icon; its printed line carries its own mark.
-    <ScreenFrame name="result" heading={promptText(view, t)} data={data} icon={ticket ? null : icon}>
+    <ScreenFrame name="result" heading={promptText(view, t)} data={dataOf(view, decision)} icon={ticket ? null : icon}>
       {view.person && (
         <p class="person" data-testid="person" lang="vi">
           {view.person.fullName}
         </p>
       )}
+      {decision.flight && <FlightDetails flight={decision.flight} />}
       {ticket ? <TicketDetails ticket={ticket} /> : <Reasons reasons={decision.reasons} />}
       {!ticket && (
         <p class="advice" data-testid="advice">
-          {t.advice[adviceFor(decision)]}
+          {adviceText(view, decision, t)}
         </p>
       )}
       <Notice code={view.notice} />
-      {view.countdownMs !== null && <Countdown ms={view.countdownMs} />}
+      {view.countdownMs !== null && <Countdown ms={view.countdownMs} format={gate === 'open' ? t.airport.gateCloses : t.countdown} />}
     </ScreenFrame>
   );
 }

@@ -1,4 +1,4 @@
-// Airport: the boarding pass is still to be scanned.
+// Airport: the card is read, the boarding pass is still to be scanned.
 import type { CheckinView } from '../../main/api/contract.js';
 import { Actions, CancelButton } from '../components/actions.js';
 import { Notice } from '../components/notice.js';
@@ -10,6 +10,7 @@ export function WaitingPassScreen({ view }: { view: CheckinView }) {
   const { t } = useUi();
   return (
     <ScreenFrame name="waiting-pass" heading={promptText(view, t)} icon={<div class="pass-icon" aria-hidden="true" />}>
+      <p class="detail">{t.airport.idlePass}</p>
       <Notice code={view.notice} />
       <Actions>
         <CancelButton />

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../main/api/contract.js';
 import { kioskCommand, launchChromium, repoRoot, startKioskProcess, type KioskProcess } from './browser.js';
-import { installFakeKiosk, requestsSent, sampleViews, showView } from './fake-kiosk.js';
+import { installFakeKiosk, requestsSent, sampleViews, showView, viewSelector } from './fake-kiosk.js';
 
 const SCREENSHOTS = join(repoRoot, 'artifacts', 'ui');
 const axeSource = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -70,7 +70,7 @@ describe('every screen, fed by a fake core', () => {
       const found: Record<string, string[]> = {};
       for (const [name, view] of Object.entries(sampleViews)) {
         await showView(page, view);
-        await page.waitForSelector(`[data-screen="${view.screen}"]`);
+        await page.waitForSelector(viewSelector(view));
         await page.screenshot({ path: join(SCREENSHOTS, `${name}-${language}.png`) });
         const v = await seriousViolations(page);
         if (v.length) found[name] = v;
@@ -169,6 +169,96 @@ describe('the screens send what the person chose', () => {
     await page.waitForSelector('[data-screen="idle"]');
     const methods = (await requestsSent(page)).map((r) => r.method);
     expect(methods).toEqual(expect.arrayContaining(['staff.unlock', 'staff.view', 'staff.reprint', 'staff.outOfService', 'staff.lock']));
+    await page.close();
+  });
+});
+
+describe('the airport passage', () => {
+  /** Shows a sample view and waits until it is on the page. */
+  async function show(page: Page, name: string): Promise<void> {
+    const view = sampleViews[name]!;
+    await showView(page, view);
+    await page.waitForSelector(viewSelector(view));
+  }
+
+  it('asks for the pass and the card in either order', async () => {
+    const page = await openFake('en', sampleViews['airport-idle']);
+    await page.waitForSelector('[data-screen="idle"]');
+    expect(await page.textContent('[data-testid="prompt"]')).toBe(
+      'Scan your boarding pass (paper or phone) or place your chip ID card — either order',
+    );
+    await show(page, 'airport-waiting-card');
+    expect(await page.textContent('[data-testid="prompt"]')).toContain('Boarding pass scanned. Now place your chip ID card');
+    await show(page, 'airport-waiting-pass');
+    expect(await page.textContent('[data-testid="prompt"]')).toBe('Now scan your boarding pass');
+    expect(await page.textContent('[data-testid="announce"]')).toContain('Now scan your boarding pass');
+    // The hospital's prompts are untouched.
+    await show(page, 'waiting-card');
+    expect(await page.textContent('[data-testid="prompt"]')).toBe('Place your chip ID card on the reader');
+    await page.close();
+  });
+
+  it('an admitted passenger sees the gate open with the flight and a countdown; a gate fault sends them to staff', async () => {
+    const page = await openFake('en', sampleViews['airport-gate-open']);
+    const result = page.locator('[data-screen="result"]');
+    await result.waitFor();
+    expect(await result.getAttribute('data-outcome')).toBe('admitted');
+    expect(await result.getAttribute('data-gate')).toBe('open');
+    expect(await result.getAttribute('data-flight')).toBe('VN245');
+    expect(await page.textContent('[data-testid="prompt"]')).toBe('Gate open — please go through');
+    expect(await page.textContent('[data-testid="flight-id"]')).toBe('VN245');
+    expect(await page.textContent('[data-testid="flight-seat"]')).toBe('12A');
+    expect(await page.textContent('[data-testid="flight-gate"]')).toBe('5');
+    expect(await page.textContent('[data-testid="flight-departure"]')).toBe('10:40');
+    expect(await page.textContent('[data-testid="countdown"]')).toMatch(/^The gate closes in [78] s$/);
+    await show(page, 'airport-gate-fault');
+    expect(await page.getAttribute('[data-screen="result"]', 'data-gate')).toBe('fault');
+    expect(await page.textContent('[data-testid="prompt"]')).toBe('The gate could not open — please see staff');
+    expect(await page.textContent('[data-testid="countdown"]')).toContain('Back to the start');
+    await page.close();
+  });
+
+  // Each refusal: its outcome, its reasons and the one thing to do next.
+  const refusals: [name: string, outcome: string, reason: string, advice: string, says: string][] = [
+    ['airport-name-mismatch', 'refused', 'name-mismatch', 'own-pass', 'Scan your own boarding pass, or see the check-in counter.'],
+    ['airport-another-day', 'refused', 'pass-not-for-today flight-not-found', 'another-day', 'see the airline counter'],
+    ['airport-wrong-airport', 'refused', 'wrong-airport flight-not-found', 'wrong-airport', 'does not leave from here'],
+    ['airport-wrong-gate', 'refused', 'wrong-gate', 'wrong-gate', 'This flight boards at gate 12: please go to gate 12.'],
+    ['airport-flight-closed', 'refused', 'flight-closed', 'flight-closed', 'Boarding is over'],
+    ['airport-flight-not-boarding', 'refused', 'flight-not-boarding', 'flight-not-boarding', 'when boarding is called'],
+    ['airport-flight-cancelled', 'refused', 'flight-cancelled', 'flight-cancelled', 'change your flight'],
+    ['airport-flight-not-found', 'refused', 'flight-not-found', 'flight-not-found', 'departures screen'],
+    ['airport-already-boarded', 'refused', 'already-boarded', 'already-boarded', 'see a member of staff'],
+    ['airport-no-pass', 'refused', 'no-boarding-pass', 'no-boarding-pass', 'scan your boarding pass'],
+    ['airport-face-mismatch', 'referred', 'face-mismatch', 'face', 'staff at the gate'],
+    ['airport-card-expired', 'refused', 'card-expired', 'check-in-counter', 'check-in counter'],
+    ['airport-not-genuine', 'refused', 'chip-not-genuine chip-cloned', 'security', 'security staff'],
+  ];
+
+  it('each refusal says why and what to do next', async () => {
+    const page = await openFake('en', sampleViews['airport-idle']);
+    for (const [name, outcome, reason, advice, says] of refusals) {
+      await show(page, name);
+      const result = page.locator('[data-screen="result"]');
+      expect([name, await result.getAttribute('data-outcome')]).toEqual([name, outcome]);
+      expect([name, await result.getAttribute('data-reason')]).toEqual([name, reason]);
+      expect([name, await result.getAttribute('data-advice')]).toEqual([name, advice]);
+      expect([name, await result.getAttribute('data-gate')]).toEqual([name, null]);
+      expect(await page.textContent('[data-testid="advice"]')).toContain(says);
+      for (const r of reason.split(' ')) expect(await page.isVisible(`[data-testid="reason-${r}"]`)).toBe(true);
+    }
+    expect(await page.textContent('[data-testid="reason-chip-not-genuine"]')).toBe('This card is not genuine.');
+    await show(page, 'airport-name-mismatch');
+    expect(await page.textContent('[data-testid="reason-name-mismatch"]')).toBe('The boarding pass is not in the name on this card.');
+    await page.close();
+  });
+
+  it('in Vietnamese too', async () => {
+    const page = await openFake('vi', sampleViews['airport-wrong-gate']);
+    await page.waitForSelector('[data-screen="result"]');
+    expect(await page.textContent('[data-testid="advice"]')).toBe('Chuyến bay này lên máy bay tại cửa 12: vui lòng đến cửa 12.');
+    await show(page, 'airport-gate-open');
+    expect(await page.textContent('[data-testid="prompt"]')).toBe('Cửa đã mở — mời bạn đi qua');
     await page.close();
   });
 });

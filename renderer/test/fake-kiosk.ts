@@ -203,4 +203,62 @@ export const sampleViews: Record<string, CheckinView> = {
     decision: { decision: 'referred', reasons: ['face-mismatch'], face: { status: 'not-matched', score: 0.12 } },
   },
   'out-of-service': { ...base, screen: 'out-of-service' },
+  ...airportViews(),
 };
+
+/** The airport's passage: pass and card in either order, the gate, and each refusal with its advice. */
+function airportViews(): Record<string, CheckinView> {
+  const airport: CheckinView = { ...base, workflow: 'airport' };
+  const flight = { id: 'VN245', seat: '12A', gate: '5', departure: '10:40' };
+  const result = (decision: DecisionView, o: Partial<CheckinView> = {}): CheckinView => ({
+    ...airport,
+    screen: 'result',
+    person,
+    hasPass: true,
+    countdownMs: 10_000,
+    decision,
+    ...o,
+  });
+  const refused = (reasons: string[], f: DecisionView['flight'] = flight): CheckinView =>
+    result({ decision: 'refused', reasons, face: matched, flight: f });
+  return {
+    'airport-idle': airport,
+    'airport-waiting-card': { ...airport, screen: 'waiting-card', hasPass: true },
+    'airport-waiting-pass': { ...airport, screen: 'waiting-pass', notice: 'scan-invalid' },
+    'airport-reading': { ...airport, screen: 'reading', hasPass: true, progress: { read: 5, total: 7 } },
+    'airport-face': { ...airport, screen: 'face', hasPass: true, person, guidance: 'head-turned' },
+    'airport-gate-open': result({ decision: 'admitted', reasons: [], face: matched, flight, gate: 'open' }, { countdownMs: 8_000 }),
+    'airport-gate-fault': result({ decision: 'admitted', reasons: [], face: matched, flight, gate: 'fault' }),
+    'airport-name-mismatch': refused(['name-mismatch']),
+    'airport-another-day': refused(['pass-not-for-today', 'flight-not-found'], { ...flight, gate: null, departure: null }),
+    'airport-wrong-airport': refused(['wrong-airport', 'flight-not-found'], { ...flight, gate: null, departure: null }),
+    'airport-wrong-gate': refused(['wrong-gate'], { ...flight, id: 'VN1187', gate: '12' }),
+    'airport-flight-closed': refused(['flight-closed']),
+    'airport-flight-not-boarding': refused(['flight-not-boarding']),
+    'airport-flight-cancelled': refused(['flight-cancelled']),
+    'airport-flight-not-found': refused(['flight-not-found'], { ...flight, gate: null, departure: null }),
+    'airport-already-boarded': refused(['already-boarded']),
+    'airport-no-pass': result({ decision: 'refused', reasons: ['no-boarding-pass'], face: matched }, { hasPass: false }),
+    'airport-face-mismatch': result({
+      decision: 'referred',
+      reasons: ['face-mismatch'],
+      face: { status: 'not-matched', score: 0.08 },
+      flight,
+    }),
+    'airport-card-expired': refused(['card-expired'], null),
+    'airport-not-genuine': result(
+      { decision: 'refused', reasons: ['chip-not-genuine', 'chip-cloned'], face: { status: 'not-checked', score: null } },
+      { person: null },
+    ),
+  };
+}
+
+/** A selector that matches only once this view is on the page (two results differ in their data attributes). */
+export function viewSelector(view: CheckinView): string {
+  const d = view.decision;
+  if (view.screen !== 'result' || !d) return `[data-screen="${view.screen}"]`;
+  const flight = d.flight ? `[data-flight="${d.flight.id}"]` : ':not([data-flight])';
+  const gate = d.gate ? `[data-gate="${d.gate}"]` : '';
+  const ticket = d.ticket ? `[data-ticket="${d.ticket.number}"]` : ':not([data-ticket])';
+  return `[data-screen="result"][data-outcome="${d.decision}"][data-reason="${d.reasons.join(' ')}"]${flight}${gate}${ticket}`;
+}
