@@ -37,6 +37,7 @@ export const ROOMS = [
     mayImport: [],
     packages: ['@point-of-sale/receipt-printer-encoder', 'sharp', 'zod', 'node:events', 'node:fs', 'node:fs/promises', 'node:net'],
   },
+  { room: 'drivers/gate', mayImport: [], packages: ['modbus-serial', 'zod', 'node:events'] },
   {
     room: 'models',
     mayImport: [],
@@ -68,6 +69,7 @@ export const ROOMS = [
       'drivers/hid',
       'drivers/barcode',
       'drivers/printer',
+      'drivers/gate',
       'models',
       'main/store',
       'main/sync',
@@ -95,7 +97,7 @@ export const ROOMS = [
   { room: 'renderer', mayImport: ['main/api'], packages: ['preact'] },
   {
     room: 'simulator',
-    mayImport: ['drivers/pcsc', 'drivers/emrtd', 'drivers/hid', 'drivers/barcode', 'drivers/printer', 'main/protocol'],
+    mayImport: ['drivers/pcsc', 'drivers/emrtd', 'drivers/hid', 'drivers/barcode', 'drivers/printer', 'drivers/gate', 'main/protocol'],
     packages: [
       '@peculiar/x509',
       'asn1js',

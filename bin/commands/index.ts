@@ -15,6 +15,7 @@ import {
   registryServe,
   registryStatsCommand,
 } from './registry.js';
+import { simGate } from './gate.js';
 import { simPrinter } from './printer.js';
 import { syncEnrol, syncStatus } from './sync.js';
 import { barcodeListen, simScanner } from './scanner.js';
@@ -30,6 +31,7 @@ export const commands: Command[] = [
   simCamera,
   simScanner,
   simPrinter,
+  simGate,
   barcodeParse,
   barcodeListen,
   registryServe,
