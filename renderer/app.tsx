@@ -33,11 +33,17 @@ function Header({ t, language, onLanguage }: { t: Messages; language: Language; 
   );
 }
 
-function Devices({ t, devices }: { t: Messages; devices: DeviceStatus | null }) {
+/** The devices this kind of kiosk has: a hospital kiosk prints tickets, an airport one opens a gate. */
+function devicesOf(workflow: 'hospital' | 'airport' | undefined): (keyof DeviceStatus)[] {
+  const all: (keyof DeviceStatus)[] = ['reader', 'scanner', 'camera', 'printer', 'gate', 'registry'];
+  return all.filter((d) => (workflow === 'airport' ? d !== 'printer' : d !== 'gate'));
+}
+
+function Devices({ t, devices, workflow }: { t: Messages; devices: DeviceStatus | null; workflow: 'hospital' | 'airport' | undefined }) {
   return (
     <ul class="devices" data-testid="devices" aria-label={t.devicesLabel}>
       {devices &&
-        (Object.keys(t.devices) as (keyof DeviceStatus)[]).map((d) => (
+        devicesOf(workflow).map((d) => (
           <li key={d} class={devices[d]} data-testid={`device-${d}`}>
             {t.devices[d]}
             <span class="state">{t.states[devices[d]]}</span>
@@ -116,7 +122,7 @@ export function App({ kiosk, camera, state }: Props) {
       </p>
       {staffOpen ? <StaffScreen onClose={() => setStaffOpen(false)} /> : view ? <CheckinScreen view={view} /> : null}
       <Offline t={t} status={state.status} />
-      <Devices t={t} devices={state.devices} />
+      <Devices t={t} devices={state.devices} workflow={view?.workflow} />
       <Footer t={t} info={state.info} onStaff={staffOpen ? null : () => setStaffOpen(true)} />
     </UiContext.Provider>
   );

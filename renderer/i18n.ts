@@ -130,7 +130,7 @@ export const messages: Record<Language, Messages> = {
   vi: {
     title: 'Ki-ốt tự phục vụ',
     languages: 'Ngôn ngữ',
-    devices: { reader: 'Đầu đọc thẻ', scanner: 'Máy quét mã', camera: 'Camera', printer: 'Máy in', registry: 'Máy chủ' },
+    devices: { reader: 'Đầu đọc thẻ', scanner: 'Máy quét mã', camera: 'Camera', printer: 'Máy in', gate: 'Cổng', registry: 'Máy chủ' },
     devicesLabel: 'Tình trạng thiết bị',
     states: {
       connected: 'Đã kết nối',
@@ -341,7 +341,7 @@ export const messages: Record<Language, Messages> = {
   en: {
     title: 'Self-service kiosk',
     languages: 'Language',
-    devices: { reader: 'Card reader', scanner: 'Scanner', camera: 'Camera', printer: 'Printer', registry: 'Registry' },
+    devices: { reader: 'Card reader', scanner: 'Scanner', camera: 'Camera', printer: 'Printer', gate: 'Gate', registry: 'Registry' },
     devicesLabel: 'Device status',
     states: {
       connected: 'Connected',

@@ -23,6 +23,10 @@ import type { PrinterConfig } from '../../drivers/printer/config.js';
 import type { VirtualPrinter } from '../../simulator/printer.js';
 import { printerFromOption } from '../printer-option.js';
 import { SIM_TICKETS, startSimulatorPrinter } from '../simulator-printer.js';
+import type { GateConfig } from '../../drivers/gate/config.js';
+import type { VirtualGate } from '../../simulator/gate.js';
+import { gateFromOption } from '../gate-option.js';
+import { startSimulatorGate } from '../simulator-gate.js';
 
 /** Whether this machine has a video device (a USB camera) the browser could offer. */
 function machineHasCamera(): boolean {
@@ -64,7 +68,7 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
   --browser     serve to a browser even when an Electron binary is installed
   --no-open     do not open Chromium, only print the address
   --json        print {"url","port","simulator","site","registry","vpcdPort","scannerPort",
-                "camera","cameraClip","printerPort"} once serving
+                "camera","cameraClip","printerPort","gatePort"} once serving
   --scanner-port N  simulator mode: loopback port the virtual scanner plugs into
                 (default 35970; 0 = any free port)
   --scanners FILE   which HID devices are scanners and how to read them (JSON, see
@@ -97,6 +101,9 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
                 kept as text and PNG in ${SIM_TICKETS}
   --printer-text codepage|raster  Vietnamese in the printer's code page (Windows-1258,
                 default) or drawn as an image (any printer)
+  --gate G      the boarding gate (airport): modbus://HOST[:PORT]?coil=N[&unit=U]
+                [&open-input=A][&fault-input=B] for a gate controller on Modbus TCP, or a JSON
+                file (docs/GATE.md). Simulator mode at an airport without it: a virtual gate
 
 The kiosk uses the system's pcscd for its card readers. In simulator mode without one, it
 starts a private pcscd with vsmartcard's virtual readers and prints how to put a card in
@@ -128,6 +135,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     'face-wait': { type: 'string' },
     printer: { type: 'string' },
     'printer-text': { type: 'string' },
+    gate: { type: 'string' },
   },
   async run(ctx) {
     const electron = ctx.values['browser'] ? null : electronBinary();
@@ -158,6 +166,15 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         throw new CliError((err as Error).message);
       }
     }
+    let gateConfig: GateConfig | null = null;
+    const gateOption = stringOption(ctx, 'gate');
+    if (gateOption) {
+      try {
+        gateConfig = gateFromOption(gateOption);
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+    }
     const log = createLogger('kiosk');
     const port = intOption(ctx, 'port', 0, 0, 65535);
     const scannerPort = intOption(ctx, 'scanner-port', SCANNER_SOCKET_DEFAULT_PORT, 0, 65535);
@@ -182,8 +199,14 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     let sim: SimulatorRegistry | null = null;
     let camera: VirtualCamera | null = null;
     let virtualPrinter: VirtualPrinter | null = null;
+    let virtualGate: VirtualGate | null = null;
     let kiosk: Kiosk;
     try {
+      if (ctx.simulator && kind === 'airport' && !gateConfig) {
+        const g = await startSimulatorGate(say);
+        virtualGate = g.gate;
+        gateConfig = g.config;
+      }
       if (ctx.simulator && !printer) {
         virtualPrinter = await startSimulatorPrinter(say);
         printer = printerFromOption(`tcp://127.0.0.1:${virtualPrinter.port}`, printerText);
@@ -232,6 +255,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
           ...(ctx.simulator ? { KIOSK_SIMULATOR: '1', KIOSK_SITE: kind } : {}),
           ...(camera ? { KIOSK_FAKE_CAMERA: camera.file } : {}),
           ...(printer ? { KIOSK_PRINTER: JSON.stringify(printer) } : {}),
+          ...(gateConfig ? { KIOSK_GATE: JSON.stringify(gateConfig) } : {}),
           ...(stringOption(ctx, 'trust') ? { KIOSK_TRUST: stringOption(ctx, 'trust')! } : {}),
           ...(scannersFile ? { KIOSK_SCANNERS: scannersFile } : {}),
         };
@@ -241,6 +265,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         await pcsc?.stop();
         camera?.remove();
         await virtualPrinter?.stop();
+        await virtualGate?.stop();
         return code;
       }
       kiosk = await startKiosk({
@@ -253,12 +278,14 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         scanner: { socketPort: scannerPort, ...(scannerConfig ? { config: scannerConfig } : {}) },
         ...(retention !== undefined ? { retentionDays: retention } : {}),
         printer: printer ?? false,
+        gate: gateConfig ?? false,
       });
     } catch (err) {
       await sim?.registry.close();
       await pcsc?.stop();
       camera?.remove();
       await virtualPrinter?.stop();
+      await virtualGate?.stop();
       if (store.db.open) store.close();
       throw err instanceof CliError ? err : new CliError((err as Error).message);
     }
@@ -276,6 +303,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
         camera: cameraChoice,
         cameraClip: camera?.file ?? null,
         printerPort: virtualPrinter?.port ?? null,
+        gatePort: virtualGate?.port ?? null,
       });
     else {
       process.stdout.write(`Kiosk UI: ${url}\n`);
@@ -319,6 +347,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     await pcsc?.stop();
     camera?.remove();
     await virtualPrinter?.stop();
+    await virtualGate?.stop();
     return 0;
   },
 };

@@ -17,6 +17,7 @@ export const DeviceStatus = z.strictObject({
   scanner: DeviceState,
   camera: DeviceState,
   printer: DeviceState,
+  gate: DeviceState,
   registry: DeviceState,
 });
 export type DeviceStatus = z.infer<typeof DeviceStatus>;

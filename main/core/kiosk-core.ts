@@ -97,6 +97,7 @@ export class KioskCore {
     scanner: 'missing',
     camera: 'missing',
     printer: 'missing',
+    gate: 'missing',
     registry: 'missing',
   };
   private readonly listeners = new Set<EventListener>();

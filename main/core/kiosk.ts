@@ -33,6 +33,9 @@ import type { PrinterService } from '../../drivers/printer/service.js';
 import type { PrinterStatus } from '../../drivers/printer/status.js';
 import type { DeviceState, StaffView } from '../api/contract.js';
 import { checkStaffPin } from './staff-pin.js';
+import { createGateService, type GateConfig } from '../../drivers/gate/config.js';
+import type { GateService } from '../../drivers/gate/service.js';
+import type { GateState } from '../../drivers/gate/gate.js';
 import type { State } from './workflow/types.js';
 
 export interface KioskConfig {
@@ -58,6 +61,8 @@ export interface KioskConfig {
   retentionDays?: number;
   /** The ticket printer (hospital): where and how to print; absent or false: none. */
   printer?: PrinterConfig | false;
+  /** The boarding gate (airport): its controller; absent or false: none. */
+  gate?: GateConfig | false;
   now?: () => Date;
 }
 
@@ -156,6 +161,22 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
     stops.push(() => p.stop());
   }
 
+  // The boarding gate: its state polled and shown; a controller that is off is a status, never a stop.
+  let gate: GateService | null = null;
+  if (config.gate) {
+    const g = createGateService(config.gate);
+    g.on('error', (err: Error) => log.warn({ err: err.message }, 'gate'));
+    let last: string | null = null;
+    g.on('state', (st: GateState) => {
+      if (last !== st.state) log.info({ state: st.state, detail: st.detail }, 'gate state');
+      last = st.state;
+      core.setDevice('gate', st.state === 'unreachable' ? 'missing' : st.state === 'fault' ? 'fault' : 'connected');
+    });
+    g.start();
+    gate = g;
+    stops.push(() => g.stop());
+  }
+
   const readers = new ReaderService({ simulator: config.simulator, log });
   const faceService = new FaceService();
   // The face models load now, not at the first person's face step (a second or so, and the
@@ -191,6 +212,8 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
     onRecorded: () => sync?.nudge(),
     printer,
     ticketPrefix: () => credentials?.ticketPrefix ?? 'K',
+    gate,
+    ...(sync ? { boardingClaim: (c: { idNumber: string; flight: string; date: string }) => sync!.claimBoarding(c) } : {}),
   });
   stops.push(() => runner.stop());
 
