@@ -1,5 +1,5 @@
 // The fleet page and its login form: plain server-rendered HTML (no script), kiosks with last seen, queue and
-// sync lag, check-ins per hour per site as an SVG chart, and the latest alerts.
+// sync lag, check-ins per hour per site as an SVG chart, boarded passengers per flight, and the latest alerts.
 import type { fleet } from './stats.js';
 
 type Fleet = Awaited<ReturnType<typeof fleet>>;
@@ -63,11 +63,18 @@ export function renderFleetPage(f: Fleet, now = Date.now()): string {
         `<tr><td>${esc(a.at.replace('T', ' ').slice(0, 19))}</td><td>${esc(a.kind)}</td><td>${esc(a.kiosk ?? '')}</td><td>${esc(a.detail)}</td></tr>`,
     )
     .join('');
+  const boarded = f.boarded
+    .map(
+      (b) =>
+        `<tr><td>${esc(b.site)}</td><td>${esc(b.date)}</td><td>${esc(b.flight)}</td><td>${b.passengers}</td><td>${b.admitted > b.passengers ? `${b.admitted} (a pass used twice: see the alerts)` : b.admitted}</td></tr>`,
+    )
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30"><title>cccd-kiosk fleet</title>
 <style>${FLEET_STYLE}</style></head><body>
 <h1>Kiosk fleet</h1><p>${f.kiosks.length} kiosks; refreshed every 30 s.</p><form method="post" action="/fleet/logout"><button>Log out</button></form>
 <h2>Kiosks</h2><table><thead><tr><th>Site</th><th>Kiosk</th><th>Last seen</th><th>Queue</th><th>Sync lag</th><th>Check-ins</th><th>State</th></tr></thead><tbody>${rows || '<tr><td colspan="7">No kiosk enrolled yet.</td></tr>'}</tbody></table>
 <h2>Check-ins per hour, by site</h2>${chart(f.hourly, now)}
+<h2>Boarded passengers per flight, today and yesterday</h2>${boarded ? `<table><thead><tr><th>Site</th><th>Day</th><th>Flight</th><th>Passengers</th><th>Admitted check-ins</th></tr></thead><tbody>${boarded}</tbody></table>` : '<p>No passenger boarded.</p>'}
 <h2>Alerts</h2><table><thead><tr><th>Time (UTC)</th><th>Kind</th><th>Kiosk</th><th>What</th></tr></thead><tbody>${alerts || '<tr><td colspan="4">None.</td></tr>'}</tbody></table>
 </body></html>`;
 }

@@ -2,7 +2,7 @@
 // id (a retried or duplicated batch changes nothing and is acknowledged again), the kiosk's
 // hash chain followed with gaps and breaks recorded as alerts and the rows that do not follow
 // it kept aside as disputed, and an answer per record. Only the sending kiosk's row is locked.
-import { createHmac, hash as oneShotHash, verify } from 'node:crypto';
+import { hash as oneShotHash, verify } from 'node:crypto';
 import {
   canonicalJson,
   CheckInRecord,
@@ -12,6 +12,7 @@ import {
   type RecordOutcome,
 } from '../main/protocol/registry-protocol.js';
 import { ed25519FromRaw, type AuthedKiosk } from './auth.js';
+import { boardingOnIngest, personDigestOf } from './boarding.js';
 import type { Db } from './db.js';
 
 // One-shot hashing (no Hash object per record): this runs twice for every record ingested.
@@ -77,7 +78,7 @@ export const CHECKIN_COLUMNS = [
  */
 export function personDigest(r: CheckInRecord, personKey: Buffer | undefined): string | null {
   const idNumber = r.identity?.idNumber;
-  return idNumber && personKey ? createHmac('sha256', personKey).update(`idNumber:${idNumber}`).digest('hex') : null;
+  return idNumber && personKey ? personDigestOf(idNumber, personKey) : null;
 }
 
 export function checkinRowValues(r: CheckInRecord, kioskId: string, personKey?: Buffer): unknown[] {
@@ -315,6 +316,13 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput, person
       }
       for (const [kind, detail] of alerts)
         await q.query('INSERT INTO alerts (kiosk_id, kind, detail) VALUES ($1, $2, $3)', [kiosk.id, kind, detail]);
+      // Boarding claims and passes used twice, over the rows stored now (not those acknowledged again).
+      await boardingOnIngest(
+        q,
+        kiosk,
+        valid.filter(({ rec }) => inserted.has(rec.id)).map(({ rec }) => rec),
+        personKey,
+      );
       await q.query(
         'UPDATE kiosks SET chain_seq = $2, chain_hash = $3, duplicates_acknowledged = duplicates_acknowledged + $4, last_seen = now(), queue_length = $5, oldest_queued_ms = $6, last_batch = $7, disputed_rows = $8 WHERE id = $1',
         [kiosk.id, chainSeq, chainHash, duplicates, batch.queue.length, batch.queue.oldestAgeMs, batch.batch?.id ?? null, disputedRows],

@@ -183,6 +183,28 @@ export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }
       CREATE UNIQUE INDEX kiosks_ticket_prefix ON kiosks (site, ticket_prefix);
     `,
   },
+  {
+    version: 9,
+    name: 'boarding claims: one pass boards once per site',
+    // One row per site, flight, site day and person (the keyed person digest, never the ID
+    // number): a kiosk's claim before it admits (unique, so two gates racing get one winner),
+    // confirmed and counted by the admitted check-ins that follow (`admitted`), `alerted` once
+    // a second one raised boarded-twice. The index finds a passenger's admitted boarding rows.
+    sql: `
+      CREATE TABLE boarding_claims (
+        site text NOT NULL,
+        flight text NOT NULL,
+        date text NOT NULL,
+        person text NOT NULL,
+        kiosk_id uuid NOT NULL,
+        claimed_at timestamptz NOT NULL,
+        admitted integer NOT NULL DEFAULT 0,
+        alerted boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (site, flight, date, person)
+      );
+      CREATE INDEX checkins_boarded ON checkins (site, (identity->>'flight'), recorded_at) WHERE workflow = 'airport-boarding' AND decision = 'admitted';
+    `,
+  },
 ];
 
 /** Brings the schema up to `upTo` (all by default; tests stop earlier to migrate old data). */

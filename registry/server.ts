@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import {
   answerSigningText,
+  BoardingClaim,
   CheckInBatch,
   DatasetName,
   EnrolRequest,
@@ -18,6 +19,7 @@ import {
   MAX_BODY_BYTES,
 } from '../main/protocol/registry-protocol.js';
 import { recordKioskAlert } from './alerts.js';
+import { claimBoarding } from './boarding.js';
 import { authenticate, pruneNonces, REFUSAL_WORDS, type AuthedKiosk } from './auth.js';
 import { datasetDelta, lineFor, signUnsignedItems } from './datasets.js';
 import type { Db } from './db.js';
@@ -181,6 +183,16 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       { kiosk: req.kiosk!.id, site: req.kiosk!.site, kind: body.kind, seq: body.seq, problem: body.problem, recorded: r.recorded },
       'kiosk reported an alert',
     );
+    return r;
+  });
+
+  // Airport sites: one pass boards once across the site's gates while they are online (registry/boarding.ts).
+  app.post('/v1/boarding/claim', { preHandler: signed }, async (req, reply) => {
+    const body = parseBody(req, reply, BoardingClaim);
+    if (!body) return reply;
+    const r = await claimBoarding(db, req.kiosk!, body, personKey);
+    if (r.boarded)
+      log.info({ kiosk: req.kiosk!.id, site: req.kiosk!.site, flight: body.flight, by: r.by }, 'boarding claim: already boarded');
     return r;
   });
 

@@ -1,4 +1,5 @@
 // Figures for `kiosk registry stats` and the fleet page.
+import { boardedPerFlight, type BoardedFlight } from './boarding.js';
 import type { Db } from './db.js';
 
 export interface RegistryStats {
@@ -12,6 +13,10 @@ export interface RegistryStats {
   duplicatesAcknowledged: number;
   chainBreaks: number;
   alerts: number;
+  /** Passes used twice (boarded-twice alerts). */
+  boardedTwice: number;
+  /** Airport sites: boarded passengers per site, flight and day, the last 7 site days. */
+  boarded: BoardedFlight[];
 }
 
 export async function registryStats(db: Db): Promise<RegistryStats> {
@@ -21,8 +26,8 @@ export async function registryStats(db: Db): Promise<RegistryStats> {
   const [k] = await db.query<{ n: string; dup: string }>(
     'SELECT count(*) AS n, coalesce(sum(duplicates_acknowledged), 0) AS dup FROM kiosks',
   );
-  const [a] = await db.query<{ n: string; chain: string }>(
-    "SELECT count(*) AS n, count(*) FILTER (WHERE kind LIKE 'chain-%') AS chain FROM alerts",
+  const [a] = await db.query<{ n: string; chain: string; twice: string }>(
+    "SELECT count(*) AS n, count(*) FILTER (WHERE kind LIKE 'chain-%') AS chain, count(*) FILTER (WHERE kind = 'boarded-twice') AS twice FROM alerts",
   );
   return {
     checkins: Number(c!.n),
@@ -33,6 +38,8 @@ export async function registryStats(db: Db): Promise<RegistryStats> {
     duplicatesAcknowledged: Number(k!.dup),
     chainBreaks: Number(a!.chain),
     alerts: Number(a!.n),
+    boardedTwice: Number(a!.twice),
+    boarded: await boardedPerFlight(db),
   };
 }
 
@@ -51,6 +58,7 @@ export async function fleet(db: Db): Promise<{
   kiosks: FleetKiosk[];
   hourly: { site: string; hour: string; n: number }[];
   alerts: { at: string; kiosk: string | null; kind: string; detail: string }[];
+  boarded: BoardedFlight[];
 }> {
   const kiosks = await db.query<{
     id: string;
@@ -81,5 +89,7 @@ export async function fleet(db: Db): Promise<{
     })),
     hourly: hourly.map((h) => ({ site: h.site, hour: new Date(h.hour).toISOString(), n: Number(h.n) })),
     alerts: alerts.map((a) => ({ at: new Date(a.at).toISOString(), kiosk: a.kiosk_id, kind: a.kind, detail: a.detail })),
+    // Today and yesterday (site days): what a duty manager checks against the flight's manifest.
+    boarded: await boardedPerFlight(db, 2),
   };
 }

@@ -220,14 +220,16 @@ ${STORAGE_HELP}`,
 
 export const registryStatsCommand: Command = {
   name: 'registry stats',
-  summary: 'count check-ins, kiosks, acknowledged duplicates and chain breaks',
+  summary: 'count check-ins, kiosks, acknowledged duplicates, chain breaks and boarded passengers per flight',
   help: `
 Usage: kiosk registry stats [--db … | --data DIR] [--json]
 
 ${STORAGE_HELP}
 
-JSON: {"checkins","distinctIds","distinctPeople","purgedIdentities","kiosks","duplicatesAcknowledged","chainBreaks","alerts"}
-(distinctIds counts check-in ids; distinctPeople, ID numbers by their keyed digest)`,
+JSON: {"checkins","distinctIds","distinctPeople","purgedIdentities","kiosks","duplicatesAcknowledged","chainBreaks","alerts",
+       "boardedTwice","boarded":[{"site","flight","date","passengers","admitted"}]}
+(distinctIds counts check-in ids; distinctPeople, ID numbers by their keyed digest; boarded: airport
+sites, passengers admitted per flight and site day over the last 7 days; boardedTwice: passes used twice)`,
   options: { ...STORAGE_OPTIONS },
   async run(ctx) {
     const db = await openFromOptions(ctx);
@@ -236,7 +238,10 @@ JSON: {"checkins","distinctIds","distinctPeople","purgedIdentities","kiosks","du
       if (ctx.json) printJson(s);
       else
         process.stdout.write(
-          `${s.checkins} check-ins (${s.distinctIds} distinct ids, ${s.distinctPeople} distinct people, ${s.purgedIdentities} identities purged) from ${s.kiosks} kiosks; ${s.duplicatesAcknowledged} duplicates acknowledged; ${s.chainBreaks} chain breaks or gaps (found by the registry or reported by kiosks); ${s.alerts} alerts\n`,
+          `${s.checkins} check-ins (${s.distinctIds} distinct ids, ${s.distinctPeople} distinct people, ${s.purgedIdentities} identities purged) from ${s.kiosks} kiosks; ${s.duplicatesAcknowledged} duplicates acknowledged; ${s.chainBreaks} chain breaks or gaps (found by the registry or reported by kiosks); ${s.alerts} alerts; ${s.boardedTwice} passes used twice\n` +
+            s.boarded
+              .map((b) => `boarded ${b.date} ${b.site} ${b.flight}: ${b.passengers} passengers (${b.admitted} admitted check-ins)\n`)
+              .join(''),
         );
     } finally {
       await db.close();

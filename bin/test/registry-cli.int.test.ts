@@ -85,9 +85,11 @@ describe('kiosk registry / sync / demo commands', () => {
       duplicatesAcknowledged: 0,
       chainBreaks: 1,
       alerts: 1,
+      boardedTwice: 0,
+      boarded: [],
     });
     expect(run('registry', 'stats', '--data', data).stdout).toMatch(
-      /; 1 chain breaks or gaps \(found by the registry or reported by kiosks\); 1 alerts/,
+      /; 1 chain breaks or gaps \(found by the registry or reported by kiosks\); 1 alerts; 0 passes used twice/,
     );
     // Retention: the default, a site's own, and a purge on demand.
     expect(JSON.parse(run('registry', 'retention', '--data', data, '--json').stdout)).toEqual({ defaultDays: 90, sites: {} });

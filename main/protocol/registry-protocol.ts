@@ -290,4 +290,44 @@ export type KioskAlert = z.infer<typeof KioskAlert>;
 export const KioskAlertReceipt = z.strictObject({ recorded: z.boolean() });
 export type KioskAlertReceipt = z.infer<typeof KioskAlertReceipt>;
 
+/**
+ * How long a boarding claim holds a passenger for the kiosk that made it, without an admitted
+ * check-in from it: long enough for the face step and the upload that follows, short enough
+ * that a passenger refused at one gate (or whose kiosk went offline) is not locked out for long.
+ */
+export const BOARDING_CLAIM_TTL_MS = 3 * 60_000;
+
+/** A flight as the airport workflow writes it into the identity: carrier and number, leading zeros dropped (VN213). */
+export const FlightId = z.string().regex(/^[A-Z0-9]{2,3}\d{1,4}[A-Z]?$/, 'a flight like VN213 (carrier and number)');
+
+/**
+ * POST /v1/boarding/claim (signed): "may this kiosk board this passenger?", asked just before
+ * the kiosk would admit them. The ID number travels like a check-in's identity does (signed,
+ * over TLS or loopback); the registry keeps only its keyed person digest of it.
+ */
+export const BoardingClaim = z.strictObject({
+  flight: FlightId,
+  /** The site's calendar day of the flight (UTC+7), YYYY-MM-DD. */
+  date: z.iso.date(),
+  idNumber: z.string().regex(/^\d{12}$/, 'a 12-digit ID number'),
+});
+export type BoardingClaim = z.infer<typeof BoardingClaim>;
+
+/**
+ * The registry's answer, per site: `boarded: false` when the claim is now this kiosk's (until
+ * `expiresAt`, or for good once its admitted check-in arrives); `boarded: true` with when and
+ * by which kiosk (its name) when an admitted check-in (`by: 'check-in'`) or another kiosk's
+ * live claim (`by: 'claim'`) holds the passenger on that flight that day.
+ */
+export const BoardingClaimAnswer = z.discriminatedUnion('boarded', [
+  z.strictObject({ boarded: z.literal(false), expiresAt: z.iso.datetime() }),
+  z.strictObject({
+    boarded: z.literal(true),
+    at: z.iso.datetime(),
+    kiosk: z.string().max(64),
+    by: z.enum(['check-in', 'claim']),
+  }),
+]);
+export type BoardingClaimAnswer = z.infer<typeof BoardingClaimAnswer>;
+
 export const ErrorBody = z.strictObject({ error: z.string().max(64), message: z.string().max(500) });

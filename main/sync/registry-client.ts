@@ -7,6 +7,8 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, ran
 import type { z } from 'zod';
 import {
   answerSigningText,
+  BoardingClaim,
+  BoardingClaimAnswer,
   datasetItemSigningText,
   EnrolRequest,
   EnrolResponse,
@@ -201,7 +203,13 @@ export class RegistryClient {
     this.registryKey = credentials.registryKey ? registryPublicKey(credentials.registryKey) : null;
   }
 
-  async request<T extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: T): Promise<z.infer<T>> {
+  async request<T extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: T,
+    timeoutMs = this.timeoutMs,
+  ): Promise<z.infer<T>> {
     const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
     const time = String(this.now());
     const nonce = randomBytes(18).toString('base64url');
@@ -223,7 +231,7 @@ export class RegistryClient {
       new URL(path, this.credentials.registryUrl).toString(),
       { method, headers, ...(body !== undefined ? { body: bytes } : {}) },
       schema,
-      this.timeoutMs,
+      timeoutMs,
       { key: this.registryKey, method, path, nonce, requestDigest: digest },
     );
   }
@@ -252,6 +260,39 @@ export class RegistryClient {
    */
   async reportAlert(alert: KioskAlert): Promise<KioskAlertReceipt> {
     return this.request('POST', '/v1/alerts', KioskAlert.parse(alert), KioskAlertReceipt);
+  }
+}
+
+/** How long a gate waits for the registry's boarding answer before it decides on its own record. */
+export const BOARDING_CLAIM_TIMEOUT_MS = 1500;
+
+/**
+ * What the registry said of a passenger about to board, for the workflow: `boarded` (an
+ * admitted check-in or another gate's live claim holds them: refuse), `free` (the claim is this
+ * kiosk's: admit if all else passes), `offline` (no answer that can be trusted: decide on the
+ * kiosk's own record, docs/STORE-SYNC-REGISTRY.md "Boarding once").
+ */
+export type BoardingCheck =
+  | { kind: 'boarded'; at: string; kiosk: string; by: 'check-in' | 'claim' }
+  | { kind: 'free'; expiresAt: string }
+  | { kind: 'offline'; why: string };
+
+/**
+ * Asks the registry to claim the passenger for this kiosk (POST /v1/boarding/claim). Never
+ * throws: not enrolled (`client` null), unreachable, slow, refusing, or an answer not signed
+ * by the registry's key all come back as `offline`, with why.
+ */
+export async function claimBoarding(
+  client: RegistryClient | null,
+  claim: BoardingClaim,
+  timeoutMs = BOARDING_CLAIM_TIMEOUT_MS,
+): Promise<BoardingCheck> {
+  if (!client) return { kind: 'offline', why: 'not enrolled' };
+  try {
+    const a = await client.request('POST', '/v1/boarding/claim', BoardingClaim.parse(claim), BoardingClaimAnswer, timeoutMs);
+    return a.boarded ? { kind: 'boarded', at: a.at, kiosk: a.kiosk, by: a.by } : { kind: 'free', expiresAt: a.expiresAt };
+  } catch (err) {
+    return { kind: 'offline', why: err instanceof SyncError ? err.message : `the claim could not be made: ${(err as Error).message}` };
   }
 }
 

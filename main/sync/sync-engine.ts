@@ -10,12 +10,13 @@ import {
   DatasetDelta,
   DatasetName,
   MAX_BATCH_RECORDS,
+  type BoardingClaim,
   type CheckInRecord,
   type KioskAlert,
 } from '../protocol/registry-protocol.js';
 import { parseDatasetItem, describeError } from '../protocol/datasets.js';
 import type { KioskStore } from '../store/kiosk-store.js';
-import { SyncError, type RegistryClient } from './registry-client.js';
+import { claimBoarding, SyncError, type BoardingCheck, type RegistryClient } from './registry-client.js';
 
 export interface SyncOptions {
   batchRecords: number;
@@ -229,6 +230,14 @@ export class SyncEngine extends EventEmitter {
       for (const p of window.splice(0)) void p.then((r) => r.commit()).catch(() => {});
     }
     return total;
+  }
+
+  /**
+   * Airport: claims the passenger at the registry before admitting them (a short timeout; see
+   * claimBoarding). Independent of the upload's backoff: a claim is asked for every passenger.
+   */
+  claimBoarding(claim: BoardingClaim, timeoutMs?: number): Promise<BoardingCheck> {
+    return claimBoarding(this.client, claim, timeoutMs);
   }
 
   /** Queues an alert (a broken chain found here) for the registry; sent with the next pass, retried until it is. */

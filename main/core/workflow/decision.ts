@@ -158,6 +158,14 @@ export function decide(input: DecisionInput): { decision: Decision; row: CheckIn
   return { decision, row };
 }
 
+/** The pass's (first leg's) flight: carrier, number without leading zeros, and the id the identity keeps (VN213). */
+export function passFlight(pass: Bcbp): { carrier: string; number: string; id: string } {
+  const leg = pass.legs[0]!;
+  const number = leg.flightNumber.trim().replace(/^0+(?=\d)/, '');
+  const carrier = leg.operatingCarrier.trim();
+  return { carrier, number, id: `${carrier}${number}` };
+}
+
 /** The boarding pass against the chip's name, today's roster, this airport and gate. */
 function checkPass(
   pass: Bcbp,
@@ -169,9 +177,7 @@ function checkPass(
   const config = input.config;
   if (config.kind !== 'airport') return null;
   const leg = pass.legs[0]!;
-  const number = leg.flightNumber.trim().replace(/^0+(?=\d)/, '');
-  const carrier = leg.operatingCarrier.trim();
-  const id = `${carrier}${number}`;
+  const { carrier, number, id } = passFlight(pass);
   if (fullName) {
     const m = matchPassName(fullName, pass.passengerName);
     verification['name'] = m.match ? (m.truncated ? 'match-truncated' : 'match') : 'mismatch';

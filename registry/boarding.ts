@@ -1,0 +1,226 @@
+// Boarding arbitration for airport sites: a kiosk asks the registry before it admits a
+// passenger (POST /v1/boarding/claim), so one pass boards once across all the gates of a site
+// while they are online. Claims live in `boarding_claims`, one row per site, flight, day and
+// person (keyed digest); the admitted check-in that follows confirms it, a refusal from the
+// same kiosk releases it, and an unconfirmed claim lapses after BOARDING_CLAIM_TTL_MS. Rows
+// admitted offline reach the registry later: a second admitted row raises `boarded-twice`.
+import { createHmac } from 'node:crypto';
+import {
+  BOARDING_CLAIM_TTL_MS,
+  type BoardingClaim,
+  type BoardingClaimAnswer,
+  type CheckInRecord,
+} from '../main/protocol/registry-protocol.js';
+import type { AuthedKiosk } from './auth.js';
+import type { Db, Queryable } from './db.js';
+
+/** HMAC-SHA-256 of the ID number under the registry's person key (the same digest as checkins.person_digest). */
+export function personDigestOf(idNumber: string, personKey: Buffer): string {
+  return createHmac('sha256', personKey).update(`idNumber:${idNumber}`).digest('hex');
+}
+
+const DAY_MS = 86_400_000;
+/** The site day (UTC+7, as the kiosk's siteDay) as a time range. */
+function dayRange(date: string): [Date, Date] {
+  const from = Date.parse(`${date}T00:00:00+07:00`);
+  return [new Date(from), new Date(from + DAY_MS)];
+}
+/** The site day (UTC+7) of a time. */
+export function siteDayOf(iso: string): string {
+  return new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
+interface BoardedRow {
+  id: string;
+  recorded_at: Date;
+  name: string;
+}
+
+/** Admitted boarding check-ins of this person on this flight and day at the site, oldest first (by identity or digest). */
+async function admittedRows(
+  q: Queryable,
+  site: string,
+  flight: string,
+  date: string,
+  idNumber: string | null,
+  digest: string,
+  excluding: string[] = [],
+): Promise<BoardedRow[]> {
+  const [from, to] = dayRange(date);
+  return q.query<BoardedRow>(
+    `SELECT c.id, c.recorded_at, k.name FROM checkins c JOIN kiosks k ON k.id = c.kiosk_id
+      WHERE c.site = $1 AND c.workflow = 'airport-boarding' AND c.decision = 'admitted' AND c.identity->>'flight' = $2
+        AND c.recorded_at >= $3 AND c.recorded_at < $4 AND (c.person_digest = $5 OR c.identity->>'idNumber' = $6)
+        AND NOT (c.id::text = ANY($7::text[]))
+      ORDER BY c.recorded_at, c.id LIMIT 5`,
+    [site, flight, from, to, digest, idNumber, excluding],
+  );
+}
+
+/**
+ * Claims the passenger for this kiosk, or says who has them. Atomic across kiosks and registry
+ * processes: the claim is one row under a unique key, taken by INSERT … ON CONFLICT, so of two
+ * gates racing for the same passenger exactly one gets `boarded: false`.
+ */
+export async function claimBoarding(
+  db: Db,
+  kiosk: AuthedKiosk,
+  claim: BoardingClaim,
+  personKey: Buffer,
+  now = new Date(),
+): Promise<BoardingClaimAnswer> {
+  const person = personDigestOf(claim.idNumber, personKey);
+  const [row] = await admittedRows(db, kiosk.site, claim.flight, claim.date, claim.idNumber, person);
+  if (row) return { boarded: true, at: new Date(row.recorded_at).toISOString(), kiosk: row.name, by: 'check-in' };
+  // A claim is this kiosk's when it is new, already its own (the passenger tries again at the
+  // same gate), or another kiosk's that lapsed unconfirmed. A release may delete the row
+  // between the two statements: then claim again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const taken = await db.query(
+      `INSERT INTO boarding_claims (site, flight, date, person, kiosk_id, claimed_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (site, flight, date, person) DO UPDATE SET kiosk_id = EXCLUDED.kiosk_id, claimed_at = EXCLUDED.claimed_at
+       WHERE boarding_claims.admitted = 0 AND (boarding_claims.kiosk_id = EXCLUDED.kiosk_id OR boarding_claims.claimed_at < $7)
+       RETURNING 1`,
+      [kiosk.site, claim.flight, claim.date, person, kiosk.id, now, new Date(now.getTime() - BOARDING_CLAIM_TTL_MS)],
+    );
+    if (taken.length) return { boarded: false, expiresAt: new Date(now.getTime() + BOARDING_CLAIM_TTL_MS).toISOString() };
+    const [held] = await db.query<{ claimed_at: Date; admitted: number; name: string }>(
+      `SELECT b.claimed_at, b.admitted, k.name FROM boarding_claims b JOIN kiosks k ON k.id = b.kiosk_id
+        WHERE b.site = $1 AND b.flight = $2 AND b.date = $3 AND b.person = $4`,
+      [kiosk.site, claim.flight, claim.date, person],
+    );
+    if (held)
+      return {
+        boarded: true,
+        at: new Date(held.claimed_at).toISOString(),
+        kiosk: held.name,
+        by: held.admitted > 0 ? 'check-in' : 'claim',
+      };
+  }
+  throw new Error('the boarding claim kept changing under this request');
+}
+
+/**
+ * Inside ingest's transaction, for the rows this batch stored: admitted boarding rows confirm
+ * their claim (counted, and taken over from another kiosk's unconfirmed claim: the passenger
+ * did board there); a second admitted row for the same site, flight, day and person raises one
+ * `boarded-twice` alert; refused or referred rows release the same kiosk's unconfirmed claim
+ * (the passenger failed the face step, say, and may try another gate at once).
+ */
+export async function boardingOnIngest(
+  q: Queryable,
+  kiosk: AuthedKiosk,
+  rows: CheckInRecord[],
+  personKey: Buffer | undefined,
+): Promise<void> {
+  if (!personKey) return;
+  const admitted = new Map<string, { flight: string; date: string; person: string; idNumber: string; first: CheckInRecord; n: number }>();
+  const released: { flight: string; date: string; person: string }[] = [];
+  for (const r of rows) {
+    const flight = r.identity?.flight;
+    const idNumber = r.identity?.idNumber;
+    if (r.workflow !== 'airport-boarding' || !flight || !idNumber) continue;
+    const at = { flight, date: siteDayOf(r.recordedAt), person: personDigestOf(idNumber, personKey) };
+    if (r.decision !== 'admitted') {
+      released.push(at);
+      continue;
+    }
+    // Grouped: one statement per key (ON CONFLICT may not touch a row twice in one statement).
+    const key = `${at.flight}|${at.date}|${at.person}`;
+    const g = admitted.get(key);
+    if (g) {
+      g.n++;
+      if (r.recordedAt < g.first.recordedAt) g.first = r;
+    } else admitted.set(key, { ...at, idNumber, first: r, n: 1 });
+  }
+  for (const at of released)
+    await q.query(
+      'DELETE FROM boarding_claims WHERE site = $1 AND flight = $2 AND date = $3 AND person = $4 AND kiosk_id = $5 AND admitted = 0',
+      [kiosk.site, at.flight, at.date, at.person, kiosk.id],
+    );
+  const batchIds = rows.map((r) => r.id);
+  for (const g of admitted.values()) {
+    const [c] = await q.query<{ admitted: number; alerted: boolean; claimed_at: Date; kiosk_id: string }>(
+      `INSERT INTO boarding_claims (site, flight, date, person, kiosk_id, claimed_at, admitted) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (site, flight, date, person) DO UPDATE SET
+         kiosk_id = CASE WHEN boarding_claims.admitted = 0 THEN EXCLUDED.kiosk_id ELSE boarding_claims.kiosk_id END,
+         claimed_at = CASE WHEN boarding_claims.admitted = 0 THEN EXCLUDED.claimed_at ELSE boarding_claims.claimed_at END,
+         admitted = boarding_claims.admitted + EXCLUDED.admitted
+       RETURNING admitted, alerted, claimed_at, kiosk_id`,
+      [kiosk.site, g.flight, g.date, g.person, kiosk.id, g.first.recordedAt, g.n],
+    );
+    let total = c!.admitted;
+    let earlier: { at: string; kiosk: string } | null = null;
+    if (total === g.n) {
+      // The first this table counts: rows stored before it existed (or under another person
+      // key) are found in the check-ins themselves.
+      const before = await admittedRows(q, kiosk.site, g.flight, g.date, g.idNumber, g.person, batchIds);
+      if (before.length) {
+        total += before.length;
+        earlier = { at: new Date(before[0]!.recorded_at).toISOString(), kiosk: before[0]!.name };
+        await q.query('UPDATE boarding_claims SET admitted = $5 WHERE site = $1 AND flight = $2 AND date = $3 AND person = $4', [
+          kiosk.site,
+          g.flight,
+          g.date,
+          g.person,
+          total,
+        ]);
+      }
+    } else {
+      const [k] = await q.query<{ name: string }>('SELECT name FROM kiosks WHERE id = $1', [c!.kiosk_id]);
+      earlier = { at: new Date(c!.claimed_at).toISOString(), kiosk: k?.name ?? c!.kiosk_id };
+    }
+    if (total < 2 || c!.alerted) continue;
+    const [me] = await q.query<{ name: string }>('SELECT name FROM kiosks WHERE id = $1', [kiosk.id]);
+    const first = earlier ?? { at: g.first.recordedAt, kiosk: me?.name ?? kiosk.id };
+    // No personal data in the alert: the flight, the day, the kiosks and times say where to look.
+    await q.query('INSERT INTO alerts (kiosk_id, kind, detail) VALUES ($1, $2, $3)', [
+      kiosk.id,
+      'boarded-twice',
+      `one passenger admitted ${total} times to ${g.flight} on ${g.date}: first by "${first.kiosk}" at ${first.at}, again by "${me?.name ?? kiosk.id}" at ${g.first.recordedAt} (a pass used twice while kiosks were offline?)`.slice(
+        0,
+        500,
+      ),
+    ]);
+    await q.query('UPDATE boarding_claims SET alerted = true WHERE site = $1 AND flight = $2 AND date = $3 AND person = $4', [
+      kiosk.site,
+      g.flight,
+      g.date,
+      g.person,
+    ]);
+  }
+}
+
+export interface BoardedFlight {
+  site: string;
+  flight: string;
+  date: string;
+  /** Distinct passengers admitted (by person digest, else ID number). */
+  passengers: number;
+  /** Admitted boarding check-ins (more than passengers when a pass was used twice). */
+  admitted: number;
+}
+
+/**
+ * Boarded passengers per site, flight and day, over the last `days` site days, from the
+ * admitted boarding check-ins that still hold their identity (the flight is in it; retention
+ * removes it, by default after 90 days).
+ */
+export async function boardedPerFlight(db: Queryable, days = 7, now = new Date()): Promise<BoardedFlight[]> {
+  const [from] = dayRange(siteDayOf(new Date(now.getTime() - (days - 1) * DAY_MS).toISOString()));
+  const rows = await db.query<{ site: string; flight: string; date: string; passengers: string; admitted: string }>(
+    `SELECT site, identity->>'flight' AS flight, to_char((recorded_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM-DD') AS date,
+            count(DISTINCT coalesce(person_digest, identity->>'idNumber')) AS passengers, count(*) AS admitted
+       FROM checkins
+      WHERE workflow = 'airport-boarding' AND decision = 'admitted' AND identity->>'flight' IS NOT NULL AND recorded_at >= $1
+      GROUP BY 1, 2, 3 ORDER BY 3 DESC, 1, 2`,
+    [from],
+  );
+  return rows.map((r) => ({
+    site: r.site,
+    flight: r.flight,
+    date: r.date,
+    passengers: Number(r.passengers),
+    admitted: Number(r.admitted),
+  }));
+}
