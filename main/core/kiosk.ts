@@ -213,7 +213,14 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
     printer,
     ticketPrefix: () => credentials?.ticketPrefix ?? 'K',
     gate,
-    ...(sync ? { boardingClaim: (c: { idNumber: string; flight: string; date: string }) => sync!.claimBoarding(c) } : {}),
+    ...(sync
+      ? {
+          boardingClaim: async (c: { idNumber: string; flight: string; date: string }) => {
+            const r = await sync!.claimBoarding(c);
+            return r.kind;
+          },
+        }
+      : {}),
   });
   stops.push(() => runner.stop());
 
