@@ -38,7 +38,7 @@ const log = silentLogger();
 const today = siteDay(new Date());
 const yesterday = siteDay(new Date(Date.now() - 86_400_000));
 const flights = simFlights(SEED, today);
-const citizens = makeCitizens(SEED, 80);
+const citizens = makeCitizens(SEED, 600);
 let dir: string;
 let reg: EmbeddedRegistry;
 let server: RegistryServer | null;
@@ -83,7 +83,7 @@ beforeAll(async () => {
   store2.close();
   const config = simSiteConfig('airport', { faceMs: 8000 }) as Extract<SiteConfig, { kind: 'airport' }>;
   await publishDataset(reg.db, 'site-config', creds.site, [
-    { key: 'site', value: { ...config, airport: { ...config.airport, gate: GATE } } },
+    { key: 'site', value: { ...config, airport: { ...config.airport, gate: GATE, gateOpenSeconds: 2 } } },
   ]);
   await publishDataset(reg.db, 'roster', creds.site, roster);
   pki = await createTestPki();
@@ -215,6 +215,8 @@ async function walk(
   index: number,
   o: { order?: 'pass-first' | 'card-first'; passFor?: number; passDate?: string; faults?: Fault[]; subject?: CameraSubject; name: string },
 ): Promise<{ outcome: string | null; reasons: string; gate: string | null; openings: number }> {
+  // The previous passenger's gate has closed behind them (as the next one steps up).
+  for (let t = 0; gate.coil && t < 200; t++) await new Promise((r) => setTimeout(r, 50));
   const v = await atGate(index, o.subject ?? 'holder');
   const openings = gate.openings.length;
   try {
@@ -231,8 +233,12 @@ async function walk(
       }
       const result = await screen(v.page, 'result', 60_000);
       await shot(v.page, o.name);
+      const outcome = await result.getAttribute('data-outcome');
+      // The gate is opened once the check-in is durable, beside the screen's change: wait for it (bounded).
+      for (let t = 0; outcome === 'admitted' && gate.openings.length === openings && t < 100; t++)
+        await new Promise((r) => setTimeout(r, 50));
       return {
-        outcome: await result.getAttribute('data-outcome'),
+        outcome,
         reasons: (await result.getAttribute('data-reason')) ?? '',
         gate: await result.getAttribute('data-gate'),
         openings: gate.openings.length - openings,

@@ -245,8 +245,9 @@ describe('the worker', () => {
     h.disable();
     await svc.close();
     expect(results.every((r) => r.analysis.faces === 1)).toBe(true);
-    // Loose bound here (a busy CI machine); `npm run bench` reports the exact figure.
-    expect(h.max / 1e6).toBeLessThan(50);
+    // Only a hang is bounded here (the delay on a busy machine is no measure of anything);
+    // `npm run bench -- --filter face` measures it against a same-run baseline.
+    expect(h.max / 1e6).toBeLessThan(1000);
   }, 60_000);
 
   it('runs inference at a lower priority than the main loop (Linux)', async () => {

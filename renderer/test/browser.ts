@@ -195,7 +195,8 @@ export async function walkToResult(page: Page, timeoutMs = 30_000): Promise<void
     if (Date.now() > deadline) throw new Error(`no result within ${timeoutMs} ms: still on the ${screen} screen`);
     // The insurance screen has no button to press while the roster is looked up.
     const button = page.locator(`[data-screen="${screen}"] :is(${steps[screen!]!})`).first();
-    if (await button.count()) await button.click();
+    // The screen may change under the click (the core moved on): then look again.
+    if (await button.count()) await button.click({ timeout: 2000 }).catch(() => undefined);
     else await page.waitForTimeout(200);
   }
 }
