@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { CheckinView } from '../../main/api/contract.js';
 import { silentLogger } from '../../main/core/logger.js';
 import { KioskStore } from '../../main/store/kiosk-store.js';
 import { startRegistryServer, type RegistryServer } from '../../registry/server.js';
@@ -107,6 +109,7 @@ describe('kiosk start with its registry down', () => {
     });
     const origin = new URL(started.url).origin;
     const t0 = Date.now();
+    const ui = await walkVisitsOverTheBridge(started.url);
 
     // A person checks in while the registry is down.
     const card = await createVirtualCard({ pki, seed: 'offline', index: 0 });
@@ -120,6 +123,7 @@ describe('kiosk start with its registry down', () => {
     }
     vpcd.remove();
     await scanner.close();
+    ui.close();
     expect(st).toMatchObject({ online: false, queued: 1, lastError: expect.stringMatching(/cannot reach the registry/) });
 
     // Still serving, still the same process, a minute on.
@@ -142,3 +146,29 @@ describe('kiosk start with its registry down', () => {
     expect(child.exitCode).toBeNull();
   }, 200_000);
 });
+
+/**
+ * A page on the kiosk's UI bridge that walks the hospital visit's screens as a patient would
+ * (on from the insurance screen, as fee-paying when not covered; the first clinic; confirm).
+ */
+async function walkVisitsOverTheBridge(url: string): Promise<WebSocket> {
+  const u = new URL(url);
+  const token = /token=([A-Za-z0-9_-]+)/.exec(u.hash)![1]!;
+  const ws = new WebSocket(`ws://${u.host}/bridge`, ['cccd-kiosk.v1', `cccd-kiosk.token.${token}`], { origin: u.origin });
+  ws.on('error', () => undefined);
+  let id = 1;
+  const request = (method: string, params: unknown) => ws.send(JSON.stringify({ type: 'request', id: id++, method, params }));
+  ws.on('message', (data: Buffer) => {
+    const m = JSON.parse(data.toString()) as { type: string; name?: string; payload?: CheckinView };
+    if (m.type !== 'event' || m.name !== 'checkin.changed' || !m.payload) return;
+    const v = m.payload;
+    if (v.screen === 'insurance' && v.visit?.insurance) request('checkin.continue', { feePaying: v.visit.insurance.status !== 'covered' });
+    else if (v.screen === 'clinic' && v.visit?.clinics[0]) request('checkin.chooseClinic', { clinic: v.visit.clinics[0].id });
+    else if (v.screen === 'confirm') request('checkin.confirm', {});
+  });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('unexpected-response', () => reject(new Error('the UI bridge refused the test page')));
+  });
+  return ws;
+}

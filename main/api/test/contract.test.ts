@@ -47,7 +47,14 @@ describe('parseCoreMessage', () => {
         JSON.stringify({
           type: 'event',
           name: 'devices.changed',
-          payload: { reader: 'connected', scanner: 'missing', camera: 'missing', printer: 'paper-out', registry: 'missing' },
+          payload: {
+            reader: 'connected',
+            scanner: 'missing',
+            camera: 'missing',
+            printer: 'paper-out',
+            gate: 'missing',
+            registry: 'missing',
+          },
         }),
       ).ok,
     ).toBe(true);
@@ -104,7 +111,14 @@ describe('createKioskClient', () => {
     const client = createKioskClient(transport, { onProtocolError: (r) => errors.push(r) });
     const seen: unknown[] = [];
     client.on('devices.changed', (p) => seen.push(p));
-    const good = { reader: 'connected', scanner: 'missing', camera: 'missing', printer: 'connected', registry: 'connected' };
+    const good = {
+      reader: 'connected',
+      scanner: 'missing',
+      camera: 'missing',
+      printer: 'connected',
+      gate: 'connected',
+      registry: 'connected',
+    };
     transport.push(JSON.stringify({ type: 'event', name: 'devices.changed', payload: good }));
     transport.push(JSON.stringify({ type: 'event', name: 'devices.changed', payload: { reader: 1 } }));
     transport.push('garbage');
