@@ -1,6 +1,6 @@
 // The kiosk UI's root: the core's state (info, devices, check-in view, sync status) as it
 // arrives, the header with the languages, the current screen, the devices and the footer.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import type { KioskApi } from '../main/api/client.js';
 import type { AppInfo, CheckinView, DeviceStatus, KioskStatus, Language } from '../main/api/contract.js';
 import type { KioskCamera } from './camera.js';
@@ -90,11 +90,13 @@ export function App({ kiosk, camera, state }: Props) {
   useEffect(() => {
     if (state.info) setLanguage(state.info.language);
   }, [state.info]);
-  useEffect(() => {
+  // With the words themselves (before the browser paints, or a screen reader reads them in the old language).
+  useLayoutEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
   const chooseLanguage = useCallback(
     (l: Language) => {
+      document.documentElement.lang = l;
       setLanguage(l);
       send(kiosk.request('settings.setLanguage', { language: l }));
     },
