@@ -117,7 +117,7 @@ export class KioskCore {
       simulator: this.options.simulator,
       language: this.language,
     }),
-    'devices.status': () => ({ ...this.devices }),
+    'devices.status': () => this.deviceStatus(),
     'settings.setLanguage': ({ language }) => {
       this.language = language;
       return { language };
@@ -210,6 +210,11 @@ export class KioskCore {
   ): Promise<ResultOf<M>> {
     const handler = this.handlers[method] as (p: ParamsOf<M>, c: Caller) => Promise<ResultOf<M>> | ResultOf<M>;
     return Promise.resolve().then(() => handler(params, caller));
+  }
+
+  /** A copy of the devices' states as the UI and staff see them. */
+  deviceStatus(): DeviceStatus {
+    return { ...this.devices };
   }
 
   setDevice(name: DeviceName, state: DeviceState): void {

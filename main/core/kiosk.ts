@@ -325,10 +325,7 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
         clinic: r.identity?.appointment?.split(' ').pop() ?? null,
       }));
       return {
-        devices: core.handlers['devices.status'](
-          {},
-          { camera: null, staff: { unlocked: true, failures: 0, lockedUntil: 0 } },
-        ) as StaffView['devices'],
+        devices: core.deviceStatus(),
         printer: printerStatus ? { state: printerStatus.state, detail: printerStatus.detail.slice(0, 200) } : null,
         status: st,
         outOfService,
