@@ -28,5 +28,6 @@ export interface CameraChildResult {
   heapUsed: number;
 }
 
-export type ParentMessage = { type: 'go' } | { type: 'stop' };
+/** go: start (kiosk: a capture run; idle: measuring); report: idle mode sends what it measured since go; stop: exit. */
+export type ParentMessage = { type: 'go' } | { type: 'report' } | { type: 'stop' };
 export type ChildMessage = CameraChildResult | { type: 'error'; message: string };

@@ -8,6 +8,9 @@
 //                                   connected and sends back a CameraChildResult; {stop} ends it.
 //   camera-kiosk-child.ts baseline  the same number of frames through a FaceService directly,
 //                                   one result, then exits.
+//   camera-kiosk-child.ts idle      a control: a process with the same flags that does nothing
+//                                   but measure its own event loop delay from {go} to {report},
+//                                   while the kiosk and Chromium run: what the machine alone adds.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,11 +196,32 @@ async function baselineMode(): Promise<void> {
   }
 }
 
+async function idleMode(): Promise<void> {
+  // A fresh monitor per run: a re-enabled one would count the pause between runs as one delay.
+  let eld = loopMonitor();
+  await new Promise<void>((resolve, reject) => {
+    process.on('message', (m: ParentMessage) => {
+      if (m.type === 'go') {
+        eld = loopMonitor();
+        eld.enable();
+      } else if (m.type === 'report') {
+        const run = eld;
+        run
+          .disable()
+          .then(() => send({ type: 'result', emitted: [], eld: run.figures(), heapUsed: process.memoryUsage().heapUsed }))
+          .catch(reject);
+      } else resolve();
+    });
+    process.on('disconnect', resolve);
+  });
+}
+
 const mode = process.argv[2];
 try {
   if (!process.send) throw new Error('camera bench child: started without an IPC channel');
   if (mode === 'kiosk') await kioskMode();
   else if (mode === 'baseline') await baselineMode();
+  else if (mode === 'idle') await idleMode();
   else throw new Error(`camera bench child: unknown mode ${mode}`);
   if (process.connected) process.disconnect();
 } catch (err) {
