@@ -138,14 +138,20 @@ function charts(v: FleetView, w: Words, lang: Lang): string {
 }
 
 /** The page's own address with the reader's choices; `lang` is also kept in a cookie by the route. */
-export function fleetHref(o: { lang: Lang; site: string | null; range: Range }): string {
+export function fleetHref(o: { lang: Lang; site: string | null; range: Range; refresh: boolean }): string {
   const q = new URLSearchParams({ lang: o.lang });
   if (o.site) q.set('site', o.site);
   q.set('range', o.range);
+  if (o.refresh) q.set('refresh', '30');
   return `/fleet?${q.toString()}`;
 }
 
-export function renderFleetPage(v: FleetView, lang: Lang = 'vi'): string {
+/**
+ * The page. It refreshes itself only when the reader asks (`refresh`): a page that reloads on
+ * its own unasked is an accessibility failure (WCAG 2.2.1), and axe says so.
+ */
+export function renderFleetPage(v: FleetView, lang: Lang = 'vi', o: { refresh?: boolean } = {}): string {
+  const refresh = o.refresh ?? false;
   const w = WORDS[lang];
   const siteOptions = [`<option value=""${v.site === null ? ' selected' : ''}>${w.allSites}</option>`]
     .concat(
@@ -157,7 +163,7 @@ export function renderFleetPage(v: FleetView, lang: Lang = 'vi'): string {
   const rangeOptions = (Object.keys(RANGES) as Range[])
     .map((r) => `<option value="${r}"${r === v.range ? ' selected' : ''}>${w.ranges[r]}</option>`)
     .join('');
-  const filter = `<form class="filter" method="get" action="/fleet"><input type="hidden" name="lang" value="${lang}"><label>${w.site} <select name="site">${siteOptions}</select></label><label>${w.range} <select name="range">${rangeOptions}</select></label><button>${w.show}</button></form>`;
+  const filter = `<form class="filter" method="get" action="/fleet"><input type="hidden" name="lang" value="${lang}"><label>${w.site} <select name="site">${siteOptions}</select></label><label>${w.range} <select name="range">${rangeOptions}</select></label><label><input type="checkbox" name="refresh" value="30"${refresh ? ' checked' : ''}> ${w.autoRefresh}</label><button>${w.show}</button></form>`;
   const current = v.alerts.filter((a) => a.source === 'now').length;
   const alerts = v.alerts.map((a) => alertRow(a, lang)).join('');
   const kiosks = v.kiosks.map((k) => kioskRow(k, w, lang, v.now)).join('');
@@ -167,8 +173,8 @@ export function renderFleetPage(v: FleetView, lang: Lang = 'vi'): string {
         `<tr><td>${esc(b.site)}</td><td>${esc(b.date)}</td><th scope="row">${esc(b.flight)}</th><td>${b.passengers}</td><td>${b.admitted > b.passengers ? `${b.admitted} (${w.usedTwice})` : b.admitted}</td></tr>`,
     )
     .join('');
-  const body = `<header><h1>${w.title}${v.site ? ` · ${esc(v.site)}` : ''}</h1>${languageLinks(lang, (l) => fleetHref({ lang: l, site: v.site, range: v.range }))}<form method="post" action="/fleet/logout"><button>${w.logOut}</button></form></header>
-<main>${filter}<p>${w.summary(v.kiosks.length, current)}</p>
+  const body = `<header><h1>${w.title}${v.site ? ` · ${esc(v.site)}` : ''}</h1>${languageLinks(lang, (l) => fleetHref({ lang: l, site: v.site, range: v.range, refresh }))}<form method="post" action="/fleet/logout"><button>${w.logOut}</button></form></header>
+<main>${filter}<p>${w.summary(v.kiosks.length, current)}${refresh ? ` ${w.refreshing}` : ''}</p>
 <h2 id="alerts">${w.alerts}</h2>${
     alerts
       ? `<table aria-labelledby="alerts"><thead><tr><th scope="col">${w.time}</th><th scope="col">${w.kind}</th><th scope="col">${w.kiosk}</th><th scope="col">${w.what}</th><th scope="col">${w.todo}</th></tr></thead><tbody>${alerts}</tbody></table>`
@@ -185,5 +191,5 @@ export function renderFleetPage(v: FleetView, lang: Lang = 'vi'): string {
       ? `<table aria-labelledby="boarded"><thead><tr><th scope="col">${w.site}</th><th scope="col">${w.day}</th><th scope="col">${w.flight}</th><th scope="col">${w.passengers}</th><th scope="col">${w.admittedCheckins}</th></tr></thead><tbody>${boarded}</tbody></table>`
       : `<p>${w.noBoarded}</p>`
   }</main>`;
-  return pageShell(lang, v.site ? `${w.title} · ${v.site}` : w.title, body, true);
+  return pageShell(lang, v.site ? `${w.title} · ${v.site}` : w.title, body, refresh);
 }

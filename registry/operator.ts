@@ -81,6 +81,8 @@ export const FleetQuery = z.strictObject({
     .regex(/^[\p{L}\p{N} ._:-]*$/u, 'a site name')
     .optional(),
   range: z.enum(Object.keys(RANGES) as [Range, ...Range[]]).optional(),
+  /** Reload every 30 s, when the reader asks for it (a wall screen). */
+  refresh: z.literal('30').optional(),
 });
 
 const SESSION_MS = 12 * 3_600_000;
@@ -148,7 +150,7 @@ export function registerFleet(app: FastifyInstance, db: Db, log: Logger): void {
         .send(`${i.path.join('.') || 'query'}: ${i.message}`.slice(0, 200));
     }
     const view = await fleetView(db, { site: q.data.site || null, range: q.data.range ?? '6h' });
-    return reply.type('text/html; charset=utf-8').send(renderFleetPage(view, lang));
+    return reply.type('text/html; charset=utf-8').send(renderFleetPage(view, lang, { refresh: q.data.refresh === '30' }));
   });
 
   app.post('/fleet/login', async (req, reply) => {

@@ -132,7 +132,12 @@ describe('the fleet page', () => {
     const all = await html();
     expect(all).toContain(other.creds.kioskId);
     expect(all).toContain('quầy 1');
-    for (const bad of ['?site=%3Cscript%3E', '?range=1y', '?lang=fr', '?extra=1']) expect((await page(bad)).status).toBe(400);
+    for (const bad of ['?site=%3Cscript%3E', '?range=1y', '?lang=fr', '?refresh=1', '?extra=1']) expect((await page(bad)).status).toBe(400);
+    // It reloads itself only when asked (a wall screen); the links keep the choice.
+    expect(all).not.toContain('http-equiv="refresh"');
+    const wall = await html('?site=airport-t1&refresh=30');
+    expect(wall).toContain('<meta http-equiv="refresh" content="30">');
+    expect(wall).toContain('href="/fleet?lang=en&#38;site=airport-t1&#38;range=6h&#38;refresh=30"');
   });
 
   it('shows alerts with what to do, in Vietnamese by default and in English, stored ones and those worked out now', async () => {
