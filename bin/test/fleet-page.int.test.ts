@@ -1,5 +1,6 @@
 // Lives in bin/test: it joins the kiosk side (main/store, main/sync) and the registry, as bin does.
-// The fleet page as operators read it, against a real registry on loopback (PGlite): the queue
+// The fleet page as operators read it, against a real registry on loopback (PGlite and a
+// throwaway PostgreSQL cluster): the queue
 // after the last answer, the site filter, alerts with what to do in both languages, the time
 // series written and pruned, dataset versions, and the login still in front of it all.
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,7 @@ import { renderFleetPage } from '../../registry/fleet-page.js';
 import { fleetView } from '../../registry/fleet-view.js';
 import { ALERT_ADVICE } from '../../registry/fleet-words.js';
 import { openRegistryDb } from '../../registry/open.js';
+import { startPostgresCluster, type PostgresCluster } from '../../registry/postgres-cluster.js';
 import { issueOperatorToken, LANG_COOKIE } from '../../registry/operator.js';
 import { startRegistryServer, type RegistryServer } from '../../registry/server.js';
 import { csca, hospitalConfig } from './fixtures/dataset-items.js';
@@ -37,7 +39,8 @@ const SAMPLE: CheckInInput = {
   identity: { idNumber: '001099012345' },
 };
 
-describe('the fleet page', () => {
+describe.each(['pglite', 'postgres'] as const)('the fleet page on %s', (backend) => {
+  let cluster: PostgresCluster | null = null;
   let db: Db;
   let server: RegistryServer;
   let dir: string;
@@ -45,7 +48,8 @@ describe('the fleet page', () => {
   const stores: KioskStore[] = [];
 
   beforeAll(async () => {
-    db = await openRegistryDb({ kind: 'pglite', dir: null });
+    if (backend === 'postgres') cluster = await startPostgresCluster();
+    db = await openRegistryDb(cluster ? { kind: 'postgres', url: cluster.url } : { kind: 'pglite', dir: null });
     server = await startRegistryServer({ db, log: pino({ level: 'silent' }), personKey: randomBytes(32) });
     dir = mkdtempSync(join(tmpdir(), 'fleet-page-test-'));
     token = (await issueOperatorToken(db, 'tests')).token;
@@ -54,6 +58,7 @@ describe('the fleet page', () => {
     for (const s of stores) s.close();
     await server?.close();
     await db?.close();
+    cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -197,7 +202,11 @@ describe('the fleet page', () => {
   });
 
   it('renders an empty registry, and many kiosks', async () => {
-    const empty = await openRegistryDb({ kind: 'pglite', dir: null });
+    const name = `empty_${randomBytes(4).toString('hex')}`;
+    if (cluster) await db.query(`CREATE DATABASE ${name}`);
+    const empty = await openRegistryDb(
+      cluster ? { kind: 'postgres', url: cluster.url.replace(/\/registry$/, `/${name}`) } : { kind: 'pglite', dir: null },
+    );
     try {
       const vi = renderFleetPage(await fleetView(empty), 'vi');
       expect(vi).toContain('Chưa có kiosk nào đăng ký.');
