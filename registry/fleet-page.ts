@@ -1,80 +1,195 @@
-// The fleet page and its login form: plain server-rendered HTML (no script), kiosks with last seen, queue and
-// sync lag, check-ins per hour per site as an SVG chart, boarded passengers per flight, and the latest alerts.
-import type { fleet } from './stats.js';
-
-type Fleet = Awaited<ReturnType<typeof fleet>>;
+// The fleet page and its login form: plain server-rendered HTML (no script), in Vietnamese or
+// English. Alerts with what to do first, then each kiosk (queue after the last answer, lag,
+// dataset versions, chain), the fleet's figures over time as SVG charts, boarded passengers.
+import { svgChart } from './fleet-charts.js';
+import type { FleetAlert, FleetView, DerivedDetail, Range } from './fleet-view.js';
+import { RANGES } from './fleet-view.js';
+import { adviceFor, LANGS, WORDS, type Lang, type Words } from './fleet-words.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const ago = (iso: string | null, now: number) => {
-  if (!iso) return 'never';
-  const s = Math.round((now - Date.parse(iso)) / 1000);
-  return s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
-};
-const duration = (ms: number) =>
-  ms < 60_000 ? `${Math.round(ms / 1000)} s` : ms < 3_600_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`;
 
-function chart(hourly: Fleet['hourly'], now: number): string {
-  const sites = [...new Set(hourly.map((h) => h.site))].sort();
-  if (sites.length === 0) return '<p>No check-ins in the last 24 hours.</p>';
-  const start = Math.floor(now / 3_600_000) * 3_600_000 - 23 * 3_600_000;
-  const max = Math.max(1, ...hourly.map((h) => h.n));
-  const W = 720;
-  const rowH = 70;
-  const bw = W / 24;
-  const colours = ['#1f6feb', '#d1242f', '#1a7f37', '#9a6700', '#8250df', '#bf3989'];
-  const rows = sites.map((site, si) => {
-    const bars = hourly
-      .filter((h) => h.site === site)
-      .map((h) => {
-        const slot = Math.round((Date.parse(h.hour) - start) / 3_600_000);
-        if (slot < 0 || slot > 23) return '';
-        const hgt = Math.max(1, (h.n / max) * (rowH - 20));
-        return `<rect x="${(slot * bw + 1).toFixed(1)}" y="${(si * rowH + rowH - hgt).toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${hgt.toFixed(1)}" fill="${colours[si % colours.length]}"><title>${esc(site)} ${esc(h.hour.slice(11, 16))}: ${h.n}</title></rect>`;
-      })
-      .join('');
-    return `<text x="0" y="${si * rowH + 12}" font-size="12">${esc(site)}</text>${bars}`;
-  });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${sites.length * rowH + 16}" role="img" aria-label="check-ins per hour per site, last 24 hours">${rows.join('')}<text x="0" y="${sites.length * rowH + 14}" font-size="11">24 h ago</text><text x="${W - 30}" y="${sites.length * rowH + 14}" font-size="11">now</text></svg><p>Tallest bar: ${max} check-ins in an hour.</p>`;
+export function duration(ms: number, lang: Lang): string {
+  const u = lang === 'vi' ? { s: 'giây', m: 'phút', h: 'giờ', d: 'ngày' } : { s: 's', m: 'min', h: 'h', d: 'd' };
+  if (ms < 60_000) return `${Math.round(ms / 1000)} ${u.s}`;
+  if (ms < 5_400_000) return `${Math.round(ms / 60_000)} ${u.m}`;
+  if (ms < 172_800_000) return `${(ms / 3_600_000).toFixed(1)} ${u.h}`;
+  return `${(ms / 86_400_000).toFixed(1)} ${u.d}`;
 }
 
 /** The pages' one style sheet; the Content-Security-Policy allows it by its hash, and no script at all. */
 export const FLEET_STYLE =
-  'body{font:14px system-ui,sans-serif;margin:1.5rem;color:#1f2328}table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border-bottom:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;vertical-align:top}tr.revoked{color:#8c959f}small{color:#656d76}h2{margin-top:1.5rem}p.problem{color:#d1242f}';
+  'body{font:14px system-ui,sans-serif;margin:1.5rem;color:#1f2328}table{border-collapse:collapse;margin:.5rem 0 1.5rem}caption{text-align:left;font-weight:600;padding:.3rem 0}td,th{border-bottom:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;vertical-align:top}tr.revoked{color:#57606a}small{color:#57606a}h2{margin-top:1.5rem}.problem,.stale{color:#b3261e}.bad{color:#b3261e;font-weight:600}nav,form.filter{margin:.5rem 0}nav a{margin-right:.8rem}form.filter label{margin-right:.8rem}figure{margin:0 0 1rem}figcaption{font-weight:600}header{display:flex;gap:1rem;align-items:baseline;flex-wrap:wrap}';
 
-/** The login form: the operator token (from `kiosk registry operator-token`) in, a session cookie out. */
-export function renderLoginPage(problem?: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cccd-kiosk fleet: log in</title><style>${FLEET_STYLE}</style></head><body>
-<h1>Kiosk fleet</h1>${problem ? `<p class="problem">${esc(problem)}</p>` : ''}
-<form method="post" action="/fleet/login"><label>Operator token <input type="password" name="token" autocomplete="off" size="60" required></label> <button>Log in</button></form>
-<p><small>An operator token is made on the registry's machine: <code>kiosk registry operator-token --name NAME</code>.</small></p>
-</body></html>`;
+function pageShell(lang: Lang, title: string, body: string, refresh = false): string {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">${refresh ? '<meta http-equiv="refresh" content="30">' : ''}<meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${FLEET_STYLE}</style></head><body>${body}</body></html>`;
 }
 
-export function renderFleetPage(f: Fleet, now = Date.now()): string {
-  const rows = f.kiosks
-    .map(
-      (k) =>
-        `<tr${k.revoked ? ' class="revoked"' : ''}><td>${esc(k.site)}</td><td>${esc(k.name)}<br><small>${esc(k.id)}</small></td><td>${ago(k.lastSeen, now)}</td><td>${k.queueLength}</td><td>${k.queueLength ? duration(k.syncLagMs) : '—'}</td><td>${k.checkins}</td><td>${k.revoked ? 'revoked' : 'active'}</td></tr>`,
+function languageLinks(lang: Lang, href: (l: Lang) => string): string {
+  const names: Record<Lang, string> = { vi: 'Tiếng Việt', en: 'English' };
+  return `<nav aria-label="${WORDS[lang].language}">${LANGS.map((l) =>
+    l === lang
+      ? `<a href="${esc(href(l))}" aria-current="page" lang="${l}">${names[l]}</a>`
+      : `<a href="${esc(href(l))}" lang="${l}">${names[l]}</a>`,
+  ).join('')}</nav>`;
+}
+
+/** The login form: the operator token (from `kiosk registry operator-token`) in, a session cookie out. */
+export function renderLoginPage(lang: Lang = 'vi', problem?: string): string {
+  const w = WORDS[lang];
+  return pageShell(
+    lang,
+    w.loginTitle,
+    `<header><h1>${w.title}</h1>${languageLinks(lang, (l) => `/fleet?lang=${l}`)}</header><main>${problem ? `<p class="problem" role="alert">${esc(problem)}</p>` : ''}
+<form method="post" action="/fleet/login"><label>${w.token} <input type="password" name="token" autocomplete="off" size="60" required></label> <button>${w.logIn}</button></form>
+<p><small>${w.tokenHint} <code>kiosk registry operator-token --name NAME</code></small></p></main>`,
+  );
+}
+
+function derivedText(d: DerivedDetail, lang: Lang): string {
+  const w = WORDS[lang];
+  switch (d.kind) {
+    case 'silent':
+      return lang === 'vi' ? `Liên lạc lần cuối ${w.ago(duration(d.sinceMs, lang))}.` : `Last contact ${w.ago(duration(d.sinceMs, lang))}.`;
+    case 'never-seen':
+      return lang === 'vi'
+        ? `Đăng ký ${w.ago(duration(d.enrolledMs, lang))}, chưa liên lạc lần nào.`
+        : `Enrolled ${w.ago(duration(d.enrolledMs, lang))}, no contact since.`;
+    case 'queue':
+      return lang === 'vi'
+        ? `${d.queue} check-in đang chờ, cái lâu nhất ít nhất ${duration(d.oldestMs, lang)}.`
+        : `${d.queue} check-in${d.queue === 1 ? '' : 's'} waiting, the oldest for at least ${duration(d.oldestMs, lang)}.`;
+    case 'dataset':
+      return lang === 'vi'
+        ? `${d.name}: kiosk có bản ${d.have ?? '—'}, bản ${d.current} được công bố ${w.ago(duration(d.publishedMs, lang))}.`
+        : `${d.name}: the kiosk holds ${d.have ?? '—'}, version ${d.current} was published ${w.ago(duration(d.publishedMs, lang))}.`;
+  }
+}
+
+function alertRow(a: FleetAlert, lang: Lang): string {
+  const w = WORDS[lang];
+  const advice = adviceFor(a.kind, lang);
+  const who = a.kiosk ? `${esc(a.site ?? '')} · ${esc(a.kiosk)}<br><small>${esc(a.kioskId ?? '')}</small>` : esc(a.kioskId ?? '');
+  const when = a.source === 'now' ? w.now : esc(a.at.replace('T', ' ').slice(0, 19));
+  const detail = a.source === 'now' ? esc(derivedText(a.detail, lang)) : esc(a.detail);
+  return `<tr><td>${when}</td><td><span class="bad">${esc(advice.title)}</span><br><small>${esc(a.kind)}</small></td><td>${who}</td><td>${detail}</td><td>${esc(advice.todo)}</td></tr>`;
+}
+
+function kioskRow(k: FleetView['kiosks'][number], w: Words, lang: Lang, now: number): string {
+  const seen = k.lastSeen ? w.ago(duration(Math.max(0, now - Date.parse(k.lastSeen)), lang)) : w.never;
+  const lag = [
+    k.queue > 0 ? `${w.oldestWaiting}: ${duration(k.oldestQueuedMs, lang)}` : `${w.oldestWaiting}: —`,
+    `${w.recordedToStored}: ${k.lastLagMs === null ? '—' : duration(k.lastLagMs, lang)}`,
+  ].join('<br>');
+  const datasets = k.datasets
+    .map((d) =>
+      d.have === null
+        ? `${esc(d.name)}: <small>${w.notAsked}</small>`
+        : d.stale
+          ? `${esc(d.name)}: <span class="stale">${d.have} (${w.behind(d.current)})</span>`
+          : `${esc(d.name)}: ${d.have}`,
+    )
+    .join('<br>');
+  const chainProblems = [k.chainAlerts ? w.chainAlerts(k.chainAlerts) : '', k.disputedRows ? w.disputed(k.disputedRows) : ''].filter(
+    Boolean,
+  );
+  const chain = chainProblems.length ? `<span class="bad">${chainProblems.join(', ')}</span>` : w.chainWhole(k.checkins);
+  return `<tr${k.revoked ? ' class="revoked"' : ''}><td>${esc(k.site)}</td><th scope="row">${esc(k.name)}<br><small>${esc(k.id)}</small></th><td>${seen}</td><td>${k.queue}</td><td>${lag}</td><td>${datasets}</td><td>${chain}</td><td>${k.checkins}</td><td>${k.revoked ? w.revoked : w.active}</td></tr>`;
+}
+
+function charts(v: FleetView, w: Words, lang: Lang): string {
+  const { points, bucketMs, from } = v.series;
+  if (points.length === 0) return `<p>${w.noSamples}</p>`;
+  const start = w.ago(w.ranges[v.range]);
+  const count = (n: number) => String(Math.round(n));
+  const defs = [
+    { label: w.chartCheckins, pick: (p: (typeof points)[number]) => p.checkins, shape: 'bars', colour: '#1f6feb', format: count },
+    { label: w.chartKiosks, pick: (p: (typeof points)[number]) => p.kiosks, shape: 'line', colour: '#1a7f37', format: count },
+    { label: w.chartQueue, pick: (p: (typeof points)[number]) => p.queue, shape: 'line', colour: '#9a6700', format: count },
+    {
+      label: w.chartLag,
+      pick: (p: (typeof points)[number]) => p.lagMs,
+      shape: 'line',
+      colour: '#8250df',
+      format: (n: number) => duration(n, lang),
+    },
+  ] as const;
+  const per = lang === 'vi' ? `mỗi ${duration(bucketMs, lang)}` : `per ${duration(bucketMs, lang)}`;
+  return defs
+    .map((d) => {
+      const series = points.map((p) => ({ at: p.at, value: d.pick(p) }));
+      const peak = Math.max(0, ...series.map((s) => s.value));
+      const label = `${d.label}${d.shape === 'bars' ? ` (${per})` : ''}, ${w.ranges[v.range]}: ${w.peak(d.format(peak))}`;
+      return `<figure><figcaption>${esc(d.label)}${d.shape === 'bars' ? ` <small>(${esc(per)})</small>` : ''} — ${esc(w.peak(d.format(peak)))}</figcaption>${svgChart(
+        {
+          label,
+          points: series,
+          from,
+          to: v.now,
+          bucketMs,
+          format: d.format,
+          shape: d.shape,
+          colour: d.colour,
+          startLabel: start,
+          endLabel: w.now,
+        },
+      )}</figure>`;
+    })
+    .join('');
+}
+
+/** The page's own address with the reader's choices; `lang` is also kept in a cookie by the route. */
+export function fleetHref(o: { lang: Lang; site: string | null; range: Range; refresh: boolean }): string {
+  const q = new URLSearchParams({ lang: o.lang });
+  if (o.site) q.set('site', o.site);
+  q.set('range', o.range);
+  if (o.refresh) q.set('refresh', '30');
+  return `/fleet?${q.toString()}`;
+}
+
+/**
+ * The page. It refreshes itself only when the reader asks (`refresh`): a page that reloads on
+ * its own unasked is an accessibility failure (WCAG 2.2.1), and axe says so.
+ */
+export function renderFleetPage(v: FleetView, lang: Lang = 'vi', o: { refresh?: boolean } = {}): string {
+  const refresh = o.refresh ?? false;
+  const w = WORDS[lang];
+  const siteOptions = [`<option value=""${v.site === null ? ' selected' : ''}>${w.allSites}</option>`]
+    .concat(
+      [...new Set([...v.sites, ...(v.site ? [v.site] : [])])].map(
+        (s) => `<option value="${esc(s)}"${s === v.site ? ' selected' : ''}>${esc(s)}</option>`,
+      ),
     )
     .join('');
-  const alerts = f.alerts
-    .map(
-      (a) =>
-        `<tr><td>${esc(a.at.replace('T', ' ').slice(0, 19))}</td><td>${esc(a.kind)}</td><td>${esc(a.kiosk ?? '')}</td><td>${esc(a.detail)}</td></tr>`,
-    )
+  const rangeOptions = (Object.keys(RANGES) as Range[])
+    .map((r) => `<option value="${r}"${r === v.range ? ' selected' : ''}>${w.ranges[r]}</option>`)
     .join('');
-  const boarded = f.boarded
+  const filter = `<form class="filter" method="get" action="/fleet"><input type="hidden" name="lang" value="${lang}"><label>${w.site} <select name="site">${siteOptions}</select></label><label>${w.range} <select name="range">${rangeOptions}</select></label><label><input type="checkbox" name="refresh" value="30"${refresh ? ' checked' : ''}> ${w.autoRefresh}</label><button>${w.show}</button></form>`;
+  const current = v.alerts.filter((a) => a.source === 'now').length;
+  const alerts = v.alerts.map((a) => alertRow(a, lang)).join('');
+  const kiosks = v.kiosks.map((k) => kioskRow(k, w, lang, v.now)).join('');
+  const boarded = v.boarded
     .map(
       (b) =>
-        `<tr><td>${esc(b.site)}</td><td>${esc(b.date)}</td><td>${esc(b.flight)}</td><td>${b.passengers}</td><td>${b.admitted > b.passengers ? `${b.admitted} (a pass used twice: see the alerts)` : b.admitted}</td></tr>`,
+        `<tr><td>${esc(b.site)}</td><td>${esc(b.date)}</td><th scope="row">${esc(b.flight)}</th><td>${b.passengers}</td><td>${b.admitted > b.passengers ? `${b.admitted} (${w.usedTwice})` : b.admitted}</td></tr>`,
     )
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30"><title>cccd-kiosk fleet</title>
-<style>${FLEET_STYLE}</style></head><body>
-<h1>Kiosk fleet</h1><p>${f.kiosks.length} kiosks; refreshed every 30 s.</p><form method="post" action="/fleet/logout"><button>Log out</button></form>
-<h2>Kiosks</h2><table><thead><tr><th>Site</th><th>Kiosk</th><th>Last seen</th><th>Queue</th><th>Sync lag</th><th>Check-ins</th><th>State</th></tr></thead><tbody>${rows || '<tr><td colspan="7">No kiosk enrolled yet.</td></tr>'}</tbody></table>
-<h2>Check-ins per hour, by site</h2>${chart(f.hourly, now)}
-<h2>Boarded passengers per flight, today and yesterday</h2>${boarded ? `<table><thead><tr><th>Site</th><th>Day</th><th>Flight</th><th>Passengers</th><th>Admitted check-ins</th></tr></thead><tbody>${boarded}</tbody></table>` : '<p>No passenger boarded.</p>'}
-<h2>Alerts</h2><table><thead><tr><th>Time (UTC)</th><th>Kind</th><th>Kiosk</th><th>What</th></tr></thead><tbody>${alerts || '<tr><td colspan="4">None.</td></tr>'}</tbody></table>
-</body></html>`;
+  const body = `<header><h1>${w.title}${v.site ? ` · ${esc(v.site)}` : ''}</h1>${languageLinks(lang, (l) => fleetHref({ lang: l, site: v.site, range: v.range, refresh }))}<form method="post" action="/fleet/logout"><button>${w.logOut}</button></form></header>
+<main>${filter}<p>${w.summary(v.kiosks.length, current)}${refresh ? ` ${w.refreshing}` : ''}</p>
+<h2 id="alerts">${w.alerts}</h2>${
+    alerts
+      ? `<table aria-labelledby="alerts"><thead><tr><th scope="col">${w.time}</th><th scope="col">${w.kind}</th><th scope="col">${w.kiosk}</th><th scope="col">${w.what}</th><th scope="col">${w.todo}</th></tr></thead><tbody>${alerts}</tbody></table>`
+      : `<p>${w.noAlerts}</p>`
+  }
+<h2 id="kiosks">${w.kiosks}</h2>${
+    kiosks
+      ? `<table aria-labelledby="kiosks"><thead><tr><th scope="col">${w.site}</th><th scope="col">${w.kiosk}</th><th scope="col">${w.lastSeen}</th><th scope="col">${w.queue}</th><th scope="col">${w.lag}</th><th scope="col">${w.datasets}</th><th scope="col">${w.chain}</th><th scope="col">${w.checkins}</th><th scope="col">${w.state}</th></tr></thead><tbody>${kiosks}</tbody></table>`
+      : `<p>${w.noKiosk}</p>`
+  }
+<h2>${w.overTime}</h2>${charts(v, w, lang)}
+<h2 id="boarded">${w.boarded}</h2>${
+    boarded
+      ? `<table aria-labelledby="boarded"><thead><tr><th scope="col">${w.site}</th><th scope="col">${w.day}</th><th scope="col">${w.flight}</th><th scope="col">${w.passengers}</th><th scope="col">${w.admittedCheckins}</th></tr></thead><tbody>${boarded}</tbody></table>`
+      : `<p>${w.noBoarded}</p>`
+  }</main>`;
+  return pageShell(lang, v.site ? `${w.title} · ${v.site}` : w.title, body, refresh);
 }

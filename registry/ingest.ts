@@ -175,6 +175,16 @@ export async function ingest(db: Db, kiosk: AuthedKiosk, batch: IngestInput, per
   return results;
 }
 
+/**
+ * The kiosk's queue as it stands after this answer: what it reported (this batch and what
+ * follows it) less the rows this batch stored, accepted or acknowledged again.
+ */
+export function queueAfter(batch: IngestInput, results: RecordOutcome[]): number {
+  let stored = 0;
+  for (const r of results) if (r && r.status !== 'rejected') stored++;
+  return Math.max(0, batch.queue.length - stored);
+}
+
 async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput, personKey?: Buffer): Promise<RecordOutcome[]> {
   const results: RecordOutcome[] = new Array(batch.records.length);
   const valid: { rec: CheckInRecord; at: number }[] = [];
@@ -325,12 +335,21 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput, person
       );
       await q.query(
         'UPDATE kiosks SET chain_seq = $2, chain_hash = $3, duplicates_acknowledged = duplicates_acknowledged + $4, last_seen = now(), queue_length = $5, oldest_queued_ms = $6, last_batch = $7, disputed_rows = $8 WHERE id = $1',
-        [kiosk.id, chainSeq, chainHash, duplicates, batch.queue.length, batch.queue.oldestAgeMs, batch.batch?.id ?? null, disputedRows],
+        [
+          kiosk.id,
+          chainSeq,
+          chainHash,
+          duplicates,
+          queueAfter(batch, results),
+          batch.queue.oldestAgeMs,
+          batch.batch?.id ?? null,
+          disputedRows,
+        ],
       );
     } else {
       await q.query('UPDATE kiosks SET last_seen = now(), queue_length = $2, oldest_queued_ms = $3, last_batch = $4 WHERE id = $1', [
         kiosk.id,
-        batch.queue.length,
+        queueAfter(batch, results),
         batch.queue.oldestAgeMs,
         batch.batch?.id ?? null,
       ]);

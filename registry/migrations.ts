@@ -205,6 +205,29 @@ export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }
       CREATE INDEX checkins_boarded ON checkins (site, (identity->>'flight'), recorded_at) WHERE workflow = 'airport-boarding' AND decision = 'admitted';
     `,
   },
+  {
+    version: 10,
+    name: "the fleet page's time series; each kiosk's dataset versions and upload lag",
+    // fleet_samples: one row per site and minute (check-ins stored, kiosks seen, the largest
+    // queue after an answer, the largest recorded→stored lag), written by each registry process
+    // once a minute (registry/fleet-samples.ts) and pruned after a retention window.
+    // kiosks.datasets: the version of each dataset the kiosk last asked from (its signed
+    // GET /v1/datasets/NAME?since=N), i.e. what it holds; last_lag_ms: recorded→stored of its last upload.
+    sql: `
+      CREATE TABLE fleet_samples (
+        site text NOT NULL,
+        minute timestamptz NOT NULL,
+        checkins integer NOT NULL DEFAULT 0,
+        kiosks_seen integer NOT NULL DEFAULT 0,
+        max_queue integer NOT NULL DEFAULT 0,
+        max_lag_ms bigint NOT NULL DEFAULT 0,
+        PRIMARY KEY (site, minute)
+      );
+      CREATE INDEX fleet_samples_minute ON fleet_samples (minute);
+      ALTER TABLE kiosks ADD COLUMN datasets jsonb NOT NULL DEFAULT '{}';
+      ALTER TABLE kiosks ADD COLUMN last_lag_ms bigint;
+    `,
+  },
 ];
 
 /** Brings the schema up to `upTo` (all by default; tests stop earlier to migrate old data). */

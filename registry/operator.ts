@@ -4,9 +4,11 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Db } from './db.js';
 import { FLEET_STYLE, renderFleetPage, renderLoginPage } from './fleet-page.js';
-import { fleet } from './stats.js';
+import { fleetView, RANGES, type Range } from './fleet-view.js';
+import { WORDS, type Lang } from './fleet-words.js';
 
 const SCRYPT = { N: 16_384, r: 8, p: 1 } as const;
 const scryptHash = (secret: string, salt: Buffer) =>
@@ -64,6 +66,25 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 export const SESSION_COOKIE = 'fleet_session';
+/** The reader's language, kept across visits (not a secret: no HttpOnly needed, but nothing reads it but the server). */
+export const LANG_COOKIE = 'fleet_lang';
+
+/**
+ * The page's query: language, site and time range. A value that is not one of them is
+ * refused with 400, never guessed; a site no kiosk has simply shows nothing.
+ */
+export const FleetQuery = z.strictObject({
+  lang: z.enum(['vi', 'en']).optional(),
+  site: z
+    .string()
+    .max(100)
+    .regex(/^[\p{L}\p{N} ._:-]*$/u, 'a site name')
+    .optional(),
+  range: z.enum(Object.keys(RANGES) as [Range, ...Range[]]).optional(),
+  /** Reload every 30 s, when the reader asks for it (a wall screen). */
+  refresh: z.literal('30').optional(),
+});
+
 const SESSION_MS = 12 * 3_600_000;
 const MAX_SESSIONS = 1000;
 
@@ -101,11 +122,35 @@ export function registerFleet(app: FastifyInstance, db: Db, log: Logger): void {
     const [live] = await db.query('SELECT 1 FROM operator_tokens WHERE id = $1 AND revoked_at IS NULL', [s.tokenId]);
     return live ? s.tokenId : null;
   };
-  const login = (reply: FastifyReply, problem?: string) => reply.code(401).type('text/html; charset=utf-8').send(renderLoginPage(problem));
+  // The language: the query's (kept in a cookie for the next visit), else the cookie's, else Vietnamese.
+  const langOf = (req: FastifyRequest): Lang => {
+    const q = (req.query as { lang?: unknown } | undefined)?.lang;
+    if (q === 'vi' || q === 'en') return q;
+    const c = cookieValue(req, LANG_COOKIE);
+    return c === 'en' ? 'en' : 'vi';
+  };
+  const keepLang = (req: FastifyRequest, reply: FastifyReply, lang: Lang) => {
+    const q = (req.query as { lang?: unknown } | undefined)?.lang;
+    if (q === lang && cookieValue(req, LANG_COOKIE) !== lang)
+      void reply.header('set-cookie', `${LANG_COOKIE}=${lang}; Path=/fleet; SameSite=Strict; Max-Age=31536000`);
+  };
+  const login = (reply: FastifyReply, lang: Lang, problem?: string) =>
+    reply.code(401).type('text/html; charset=utf-8').send(renderLoginPage(lang, problem));
 
   app.get('/fleet', async (req, reply) => {
-    if (!(await operator(req))) return login(reply);
-    return reply.type('text/html; charset=utf-8').send(renderFleetPage(await fleet(db)));
+    const lang = langOf(req);
+    keepLang(req, reply, lang);
+    if (!(await operator(req))) return login(reply, lang);
+    const q = FleetQuery.safeParse(req.query ?? {});
+    if (!q.success) {
+      const i = q.error.issues[0]!;
+      return reply
+        .code(400)
+        .type('text/plain; charset=utf-8')
+        .send(`${i.path.join('.') || 'query'}: ${i.message}`.slice(0, 200));
+    }
+    const view = await fleetView(db, { site: q.data.site || null, range: q.data.range ?? '6h' });
+    return reply.type('text/html; charset=utf-8').send(renderFleetPage(view, lang, { refresh: q.data.refresh === '30' }));
   });
 
   app.post('/fleet/login', async (req, reply) => {
@@ -113,7 +158,8 @@ export function registerFleet(app: FastifyInstance, db: Db, log: Logger): void {
     const id = await checkOperatorToken(db, token.trim());
     if (!id) {
       log.warn({ ip: req.ip }, 'refused fleet login');
-      return login(reply, 'That operator token is not valid.');
+      const lang = langOf(req);
+      return login(reply, lang, WORDS[lang].badToken);
     }
     const now = Date.now();
     for (const [k, s] of sessions) if (s.expires < now) sessions.delete(k);

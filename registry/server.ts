@@ -24,6 +24,7 @@ import { authenticate, pruneNonces, REFUSAL_WORDS, type AuthedKiosk } from './au
 import { datasetDelta, lineFor, signUnsignedItems } from './datasets.js';
 import type { Db } from './db.js';
 import { enrolKiosk } from './enrolment.js';
+import { FleetRecorder } from './fleet-samples.js';
 import { BatchPendingError, ingest } from './ingest.js';
 import { registerFleet } from './operator.js';
 import { registryKey } from './keys.js';
@@ -42,6 +43,8 @@ export interface RegistryServerOptions {
 export interface RegistryServer {
   app: FastifyInstance;
   url: string;
+  /** The fleet page's counters; written once a minute (and at close), or now with `fleet.flush()`. */
+  fleet: FleetRecorder;
   close(): Promise<void>;
 }
 
@@ -84,6 +87,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
   const personKey = o.personKey ?? randomBytes(32);
   const key = await registryKey(db);
   await signUnsignedItems(db);
+  const recorder = new FleetRecorder(db, log);
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
     logger: false,
@@ -135,6 +139,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       return refuse(reply, 401, r.refusal, REFUSAL_WORDS[r.refusal]);
     }
     req.kiosk = r.kiosk;
+    recorder.noteSeen(r.kiosk.id);
   };
 
   app.get('/healthz', async () => ({ ok: true, db: db.kind }));
@@ -170,6 +175,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       if (err instanceof BatchPendingError) return refuse(reply, 409, 'previous-batch-pending', err.message);
       throw err;
     }
+    recorder.noteUpload(req.kiosk!, results);
     const rejected = results.filter((r) => r.status === 'rejected');
     if (rejected.length) log.warn({ kiosk: req.kiosk!.id, rejected: rejected.length, first: rejected[0] }, 'check-ins rejected');
     return { results };
@@ -204,6 +210,8 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       if (!name.success) return refuse(reply, 404, 'unknown-dataset', `no dataset "${String(req.params.name).slice(0, 40)}"`);
       const since = Number(req.query.since ?? '0');
       if (!Number.isSafeInteger(since) || since < 0) return refuse(reply, 400, 'invalid-query', 'since must be a version number');
+      // What the kiosk asks from is what it holds: the fleet page shows it (no extra field on the wire).
+      recorder.noteSeen(req.kiosk!.id, { name: name.data, since });
       // The line comes from the kiosk's enrolment: a kiosk reads its own site's data only.
       return datasetDelta(db, name.data, lineFor(name.data, req.kiosk!.site), since);
     },
@@ -215,16 +223,19 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
 
   const timer = setInterval(() => void pruneNonces(db).catch(() => {}), 60_000);
   timer.unref();
+  const stopRecorder = recorder.start();
   const host = o.host ?? '127.0.0.1';
   await app.listen({ port: o.port ?? 0, host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (o.port ?? 0);
   return {
     app,
+    fleet: recorder,
     url: `${o.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     close: async () => {
       clearInterval(timer);
       await app.close();
+      await stopRecorder();
     },
   };
 }

@@ -1,4 +1,4 @@
-// Figures for `kiosk registry stats` and the fleet page.
+// Figures for `kiosk registry stats` (the fleet page's are registry/fleet-view.ts).
 import { boardedPerFlight, type BoardedFlight } from './boarding.js';
 import type { Db } from './db.js';
 
@@ -40,56 +40,5 @@ export async function registryStats(db: Db): Promise<RegistryStats> {
     alerts: Number(a!.n),
     boardedTwice: Number(a!.twice),
     boarded: await boardedPerFlight(db),
-  };
-}
-
-export interface FleetKiosk {
-  id: string;
-  site: string;
-  name: string;
-  lastSeen: string | null;
-  queueLength: number;
-  syncLagMs: number;
-  revoked: boolean;
-  checkins: number;
-}
-
-export async function fleet(db: Db): Promise<{
-  kiosks: FleetKiosk[];
-  hourly: { site: string; hour: string; n: number }[];
-  alerts: { at: string; kiosk: string | null; kind: string; detail: string }[];
-  boarded: BoardedFlight[];
-}> {
-  const kiosks = await db.query<{
-    id: string;
-    site: string;
-    name: string;
-    last_seen: Date | null;
-    queue_length: number;
-    oldest_queued_ms: string;
-    revoked_at: Date | null;
-    chain_seq: string;
-  }>('SELECT id, site, name, last_seen, queue_length, oldest_queued_ms, revoked_at, chain_seq FROM kiosks ORDER BY site, name');
-  const hourly = await db.query<{ site: string; hour: Date; n: string }>(
-    "SELECT site, date_trunc('hour', recorded_at) AS hour, count(*) AS n FROM checkins WHERE recorded_at > now() - interval '24 hours' GROUP BY 1, 2 ORDER BY 2, 1",
-  );
-  const alerts = await db.query<{ at: Date; kiosk_id: string | null; kind: string; detail: string }>(
-    'SELECT at, kiosk_id, kind, detail FROM alerts ORDER BY id DESC LIMIT 50',
-  );
-  return {
-    kiosks: kiosks.map((k) => ({
-      id: k.id,
-      site: k.site,
-      name: k.name,
-      lastSeen: k.last_seen ? new Date(k.last_seen).toISOString() : null,
-      queueLength: k.queue_length,
-      syncLagMs: Number(k.oldest_queued_ms),
-      revoked: k.revoked_at !== null,
-      checkins: Number(k.chain_seq),
-    })),
-    hourly: hourly.map((h) => ({ site: h.site, hour: new Date(h.hour).toISOString(), n: Number(h.n) })),
-    alerts: alerts.map((a) => ({ at: new Date(a.at).toISOString(), kiosk: a.kiosk_id, kind: a.kind, detail: a.detail })),
-    // Today and yesterday (site days): what a duty manager checks against the flight's manifest.
-    boarded: await boardedPerFlight(db, 2),
   };
 }

@@ -21,7 +21,8 @@ import { renderFleetPage } from '../../registry/fleet-page.js';
 import { openRegistryDb } from '../../registry/open.js';
 import { startPostgresCluster, type PostgresCluster } from '../../registry/postgres-cluster.js';
 import { startRegistryServer, type RegistryServer } from '../../registry/server.js';
-import { fleet, registryStats } from '../../registry/stats.js';
+import { fleetView } from '../../registry/fleet-view.js';
+import { registryStats } from '../../registry/stats.js';
 
 const today = () => siteDay(new Date());
 /** A fresh 12-digit ID number per test, so tests do not see each other's passengers. */
@@ -246,9 +247,9 @@ describe.each(['pglite', 'postgres'] as const)('boarding claims on %s', (backend
     const stats = await registryStats(db);
     expect(stats.boardedTwice).toBeGreaterThanOrEqual(1);
     expect(stats.boarded).toContainEqual({ site: 'han-t6', flight: 'VN600', date: today(), passengers: 2, admitted: 4 });
-    const html = renderFleetPage(await fleet(db));
+    const html = renderFleetPage(await fleetView(db), 'en');
     expect(html).toMatch(/Boarded passengers per flight/);
-    expect(html).toMatch(/han-t6<\/td><td>\d{4}-\d{2}-\d{2}<\/td><td>VN600<\/td><td>2<\/td><td>4 \(a pass used twice/);
+    expect(html).toMatch(/han-t6<\/td><td>\d{4}-\d{2}-\d{2}<\/td><th scope="row">VN600<\/th><td>2<\/td><td>4 \(a pass used twice/);
     expect(html).toMatch(/boarded-twice/);
     // And online, the next gate is told.
     expect(await claimBoarding(c.client, { flight: 'VN600', date: today(), idNumber })).toMatchObject({

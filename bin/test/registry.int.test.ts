@@ -502,7 +502,8 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     const rows = await db.query<{ kind: string; detail: string }>('SELECT kind, detail FROM alerts WHERE kiosk_id = $1', [k.creds.kioskId]);
     expect(rows).toEqual([{ kind: 'chain-break', detail: 'reported by the kiosk: check-in 2: altered' }]);
     const html = await (await fetch(server.url + '/fleet', { headers: { authorization: `Bearer ${await operatorToken()}` } })).text();
-    expect(html).toContain(`<td>chain-break</td><td>${k.creds.kioskId}</td><td>reported by the kiosk: check-in 2: altered</td>`);
+    expect(html).toContain(`<small>chain-break</small></td><td>site-alerts · kiosk`);
+    expect(html).toContain(`<small>${k.creds.kioskId}</small></td><td>reported by the kiosk: check-in 2: altered</td>`);
   });
 
   it('refuses alerts that are unsigned or not a KioskAlert, storing nothing', async () => {
@@ -534,12 +535,13 @@ describe.each(['pglite', 'postgres'] as const)('registry on %s', (backend) => {
     expect(await registryStats(db)).toMatchObject({ chainBreaks: before.chainBreaks, alerts: before.alerts });
   });
 
-  it('shows the fleet page with kiosks, the hourly chart and alerts', async () => {
-    const res = await fetch(server.url + '/fleet', { headers: { authorization: `Bearer ${await operatorToken()}` } });
+  it('shows the fleet page with kiosks, the charts over time and alerts', async () => {
+    await server.fleet.flush();
+    const res = await fetch(server.url + '/fleet?lang=en', { headers: { authorization: `Bearer ${await operatorToken()}` } });
     const html = await res.text();
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect(html).toMatch(/Kiosk fleet/);
-    expect(html).toMatch(/<svg[^>]*aria-label="check-ins per hour per site/);
+    expect(html).toMatch(/<svg[^>]*aria-label="Check-ins stored/);
     expect(html).toMatch(/chain-gap/);
     expect(html).not.toMatch(/<script/);
   });

@@ -227,7 +227,11 @@ export const CheckInBatch = z.strictObject({
         .nullable(),
     })
     .optional(),
-  /** The kiosk's own view, for the fleet page. */
+  /**
+   * The kiosk's own view, for the fleet page: its queue from this batch on (rows of batches in
+   * flight before it left out) and the age of its oldest queued check-in. The registry shows
+   * `length` less what this batch stored: the queue after its answer.
+   */
   queue: z.strictObject({
     length: z.number().int().min(0).max(MAX_SEQ),
     /** At most 100 years. */

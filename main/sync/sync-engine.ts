@@ -70,6 +70,8 @@ export class SyncEngine extends EventEmitter {
   private running = false;
   private stopped = true;
   private queueCache: { at: number; q: ReturnType<KioskStore['queue']> } | null = null;
+  /** Rows sent in batches not answered yet: a batch's queue figure leaves out those sent before it. */
+  private inFlight = 0;
   /** Alerts for the registry, sent with the next successful pass (the registry stores each once). */
   private readonly alerts: KioskAlert[] = [];
 
@@ -119,11 +121,23 @@ export class SyncEngine extends EventEmitter {
     // The queue figures are for the fleet page: counting a long outbox costs milliseconds, so once a second is enough.
     if (!this.queueCache || now - this.queueCache.at > 1000) this.queueCache = { at: now, q: this.store.queue() };
     const q = this.queueCache.q;
-    const queue = { length: q.length, oldestAgeMs: q.oldestRecordedAt ? Math.max(0, now - Date.parse(q.oldestRecordedAt)) : 0 };
+    // The queue from this batch on (the registry subtracts what this batch stores, and shows the
+    // rest): rows of batches still in flight before it are answered first, so they are left out.
+    const queue = {
+      length: Math.max(0, q.length - this.inFlight),
+      oldestAgeMs: q.oldestRecordedAt ? Math.max(0, now - Date.parse(q.oldestRecordedAt)) : 0,
+    };
+    this.inFlight += records.length;
+    let landed = false;
+    const land = () => {
+      if (!landed) this.inFlight -= records.length;
+      landed = true;
+    };
     let res;
     try {
       res = await this.client.request('POST', '/v1/checkins', { records, queue, ...(batch ? { batch } : {}) }, CheckInBatchResponse);
     } catch (err) {
+      land();
       const e = err instanceof SyncError ? err : new SyncError('protocol', (err as Error).message);
       // The rows stay due: the engine backs off as a whole, so uploads stay in sequence order
       // (a later batch overtaking a failed one would look like a gap in the chain).
@@ -146,10 +160,16 @@ export class SyncEngine extends EventEmitter {
         acked.push(r.id);
       }
     }
+    let committed = false;
     const commit = () => {
+      if (committed) return;
+      committed = true;
+      land();
       // Rejected rows are kept, never dropped: retried rarely, shown in the status until someone looks.
       for (const [seq, why] of rejections) this.store.markFailed([seq], why, now + this.o.maxDelayMs);
       this.store.markSynced(acked, this.o.now());
+      // The cached count was taken before these left the outbox.
+      if (this.queueCache) this.queueCache.q = { ...this.queueCache.q, length: Math.max(0, this.queueCache.q.length - acked.length) };
     };
     const missing = records.length - acked.length - rejections.length;
     if (missing > 0) {
