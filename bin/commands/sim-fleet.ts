@@ -30,8 +30,9 @@ kiosks recorded is looked up in the registry's own database: present exactly onc
   --rate R          check-ins per second across the fleet (e.g. 5 or 2.5)
   --duration D      how long people arrive: 90s, 2m, 1m30s
   --site KIND       hospital (default) or airport
-  --registry URL    an external registry (default: an embedded one, PGlite on loopback,
-                    with the simulator's site configuration and roster published)
+  --registry URL    an external registry (default: the fleet's own, kiosk registry with
+                    PGlite in a child process on loopback, with the simulator's site
+                    configuration and roster published)
   --code C          its enrolment code for N kiosks (kiosk registry enrol-code --site S --uses N)
   --registry-db URL the external registry's PostgreSQL, for the exactly-once check
                     (default REGISTRY_DATABASE_URL; without it the check is not made: exit 1)
@@ -111,12 +112,13 @@ JSON: {"checkins","kiosks","site","rate":{"asked","achieved"},"durationS","outag
     const say = (s: string) => process.stderr.write(`${live ? '\n' : ''}fleet: ${s}\n`);
     let live = false;
     const tty = process.stderr.isTTY === true;
+    let ticks = 0;
     const progress = (p: Progress) => {
       const line = progressLine(p);
       if (tty) {
         process.stderr.write(`\r${line}\x1b[K`);
         live = true;
-      } else if (Math.round(p.elapsedMs / 1000) % 5 === 0) process.stderr.write(`${line}\n`);
+      } else if (++ticks % 5 === 0) process.stderr.write(`${line}\n`); // a log file gets a line every 5 s
     };
     let result: FleetResult;
     try {

@@ -1,6 +1,6 @@
 // A simulated fleet: N kiosks in one process, each the real engine (startKiosk: its own
-// KioskStore file and key, workflow, decision, store and sync), against one registry through
-// one loopback proxy that scheduled outages cut. People arrive at each kiosk as a seeded
+// KioskStore file and key, workflow, decision, store and sync), against one registry (its own
+// process, or an external one) through one loopback proxy that scheduled outages cut. People arrive at each kiosk as a seeded
 // Poisson process; each scans (at an airport their boarding pass, then) their card's front QR
 // code on the kiosk's virtual scanner, pauses, and puts their virtual chip on the kiosk's
 // in-process reader (card-slot.ts). Figures are sampled every second for the report.
@@ -16,22 +16,20 @@ import { saveCredentials } from '../../main/sync/credentials.js';
 import { enrol, type SyncError } from '../../main/sync/registry-client.js';
 import type { SyncOptions } from '../../main/sync/sync-engine.js';
 import { FaceService } from '../../models/face-service.js';
-import { publishDataset } from '../../registry/datasets.js';
 import type { Db } from '../../registry/db.js';
-import { issueEnrolCode } from '../../registry/enrolment.js';
 import { encodeBcbp, makeBoardingPass } from '../../simulator/boarding-pass.js';
 import { createVirtualCard, type VirtualCard } from '../../simulator/card.js';
 import { LINK_PROFILES } from '../../simulator/link.js';
 import { createTestPki, trustFiles } from '../../simulator/pki.js';
 import { hidPosReports, SYMBOLOGY, VirtualScanner } from '../../simulator/scanner.js';
-import { simFlights, simRoster, simSiteConfig, simSiteConfigItems } from '../../simulator/site-data.js';
-import { startEmbeddedRegistry, type EmbeddedRegistry } from '../embedded-registry.js';
+import { simFlights, simSiteConfig } from '../../simulator/site-data.js';
 import { walkVisits } from '../visit-walker.js';
 import { nextGapMs, seededRandom, thinkMs } from './arrivals.js';
 import { CardSlot } from './card-slot.js';
 import { checkExactlyOnce, type ExactlyOnce, type FleetRecord } from './exactly-once.js';
 import type { Outage } from './options.js';
 import { startOutageProxy, type OutageProxy } from './outage-proxy.js';
+import { openRegistryData, prepareRegistry, startRegistryProcess, type RegistryProcess } from './registry-process.js';
 import { percentiles, type Percentiles, type Sample } from './stats.js';
 
 export interface FleetConfig {
@@ -128,20 +126,18 @@ async function run(
   for (const f of trustFiles(pki)) writeFileSync(join(trustDir, f.name), f.bytes);
 
   // The registry, and one code that enrols the whole fleet.
-  let reg: EmbeddedRegistry | null = null;
+  let own: RegistryProcess | null = null;
+  const regDir = join(dir, 'registry');
   let target: { url: string; code: string; db: Db | null; site: string | null };
   if (c.registry) target = { ...c.registry, site: null };
   else {
-    phase('starting an embedded registry (PGlite) on loopback');
-    reg = await startEmbeddedRegistry(null, c.log);
-    const r = reg;
-    cleanups.push(() => r.close());
+    phase('starting a registry (kiosk registry, PGlite) in its own process on loopback');
     const site = `fleet-${kind}`;
-    // The face step is off at this site: a fleet in one process has no cameras (docs/SIMULATOR.md).
-    await publishDataset(reg.db, 'site-config', site, simSiteConfigItems(kind, { required: false }));
-    await publishDataset(reg.db, 'roster', site, simRoster(kind, c.seed, today));
-    const { code } = await issueEnrolCode(reg.db, site, 1, c.kiosks);
-    target = { url: reg.server.url, code, db: reg.db, site };
+    const { code } = await prepareRegistry(regDir, { kind, site, seed: c.seed, day: today, kiosks: c.kiosks });
+    own = await startRegistryProcess(regDir);
+    const r = own;
+    cleanups.push(() => r.stop());
+    target = { url: own.url, code, db: null, site };
   }
 
   // Every kiosk reaches the registry through the proxy, so an outage cuts them all.
@@ -167,13 +163,17 @@ async function run(
   const errors: Record<string, number> = {};
   const count = (kind: string) => (errors[kind] = (errors[kind] ?? 0) + 1);
   const members: Member[] = [];
-  cleanups.push(async () => {
+  let stopped = false;
+  const stopKiosks = async () => {
+    if (stopped) return;
+    stopped = true;
     for (const m of members) {
       await m.scanner.close().catch(() => undefined);
       await m.kiosk.stop();
       m.store.close();
     }
-  });
+  };
+  cleanups.push(stopKiosks);
   for (let i = 0; i < c.kiosks; i++) {
     const store = new KioskStore(join(dir, `kiosk-${i + 1}.db`));
     let kiosk: Kiosk;
@@ -231,27 +231,31 @@ async function run(
 
   const samples: Sample[] = [];
   let lastDecided = 0;
+  let lastAt = 0;
   let draining = false;
   const queuedNow = () => members.reduce((n, m) => n + m.store.queue().length, 0);
   const sample = () => {
     const lags = members.flatMap((m) => newlyAcknowledged(m));
     const queued = queuedNow();
+    const at = elapsed();
     const s: Sample = {
-      t: samples.length + 1,
+      t: Math.round(at / 100) / 10,
       checkins: decided - lastDecided,
+      perSecond: Math.round(((decided - lastDecided) / Math.max(0.001, (at - lastAt) / 1000)) * 10) / 10,
       queued,
       lagMaxMs: lags.length ? Math.max(...lags) : null,
       lagP50Ms: percentiles(lags).p50,
     };
     lastDecided = decided;
+    lastAt = at;
     samples.push(s);
     const errs = Object.values(errors).reduce((a, b) => a + b, 0);
     c.onProgress?.({
-      elapsedMs: elapsed(),
+      elapsedMs: at,
       durationMs: c.durationMs,
       phase: draining ? 'draining' : 'running',
       checkins: decided,
-      perSecond: s.checkins,
+      perSecond: s.perSecond,
       queued,
       errors: errs,
       outage: proxy?.cut ?? false,
@@ -322,10 +326,19 @@ async function run(
       if (r.synced_at) syncLags.push(Date.parse(r.synced_at) - Date.parse(r.recorded_at));
     }
   }
-  phase(`checking ${records.length} check-ins against the registry`);
   const kioskIds = members.map((m) => m.kiosk.credentials!.kioskId);
-  const exactlyOnce: ExactlyOnce = target.db
-    ? await checkExactlyOnce(target.db, records, kioskIds)
+  await stopKiosks();
+  phase(`checking ${records.length} check-ins against the registry's database`);
+  let checkDb = target.db;
+  if (own) {
+    // The registry's folder is read here once its process has let go of it.
+    await own.stop();
+    checkDb = await openRegistryData(regDir);
+    const d = checkDb;
+    cleanups.push(() => d.close());
+  }
+  const exactlyOnce: ExactlyOnce = checkDb
+    ? await checkExactlyOnce(checkDb, records, kioskIds)
     : {
         checked: false,
         why: "the registry's database was not given (--registry-db), so nothing was checked",
@@ -342,7 +355,7 @@ async function run(
     kiosks: c.kiosks,
     site,
     siteKind: kind,
-    registry: { url: target.url, embedded: reg !== null },
+    registry: { url: target.url, embedded: own !== null },
     rate: { asked: c.rate, achieved: Math.round((decided / (runMs / 1000)) * 100) / 100 },
     durationS: Math.round(runMs / 100) / 10,
     outages: c.outages.map((o) => ({ atS: o.atMs / 1000, forS: o.forMs / 1000 })),

@@ -14,12 +14,14 @@ export function fleetReportHtml(r: FleetResult): string {
     lineChart({
       title: 'Lượt check-in mỗi giây · Check-ins per second',
       unit: '/s',
+      times: t.map((s) => s.t),
       bands,
-      series: [{ label: 'check-in/s', color: '#1565c0', values: t.map((s) => s.checkins) }],
+      series: [{ label: 'check-in/s', color: '#1565c0', values: t.map((s) => s.perSecond) }],
     }),
     lineChart({
       title: 'Độ trễ đồng bộ · Sync lag (ghi → registry xác nhận · recorded → acknowledged)',
       unit: 'ms',
+      times: t.map((s) => s.t),
       bands,
       series: [
         { label: 'lớn nhất · max', color: '#c62828', values: t.map((s) => s.lagMaxMs) },
@@ -29,6 +31,7 @@ export function fleetReportHtml(r: FleetResult): string {
     lineChart({
       title: 'Hàng đợi chưa đồng bộ · Queue depth (cả đội · whole fleet)',
       unit: 'check-ins',
+      times: t.map((s) => s.t),
       bands,
       series: [{ label: 'đang chờ · queued', color: '#6a1b9a', values: t.map((s) => s.queued) }],
     }),

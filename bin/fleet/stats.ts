@@ -17,15 +17,17 @@ export function percentiles(xs: readonly number[]): Percentiles {
   return { p50: r(percentile(xs, 50)), p95: r(percentile(xs, 95)), p99: r(percentile(xs, 99)), max: r(percentile(xs, 100)) };
 }
 
-/** One second of the run. */
+/** One sample of the run, taken about every second (later when the event loop is busy). */
 export interface Sample {
   /** Seconds since the run started. */
   t: number;
-  /** Check-ins decided in this second. */
+  /** Check-ins decided since the previous sample. */
   checkins: number;
+  /** Those per second of the time since the previous sample. */
+  perSecond: number;
   /** Queued (not yet acknowledged) check-ins across the fleet at the end of the second. */
   queued: number;
-  /** The largest sync lag (ms) of the check-ins acknowledged in this second; null if none were. */
+  /** The largest sync lag (ms) of the check-ins acknowledged since the previous sample; null if none were. */
   lagMaxMs: number | null;
   /** Their median sync lag (ms). */
   lagP50Ms: number | null;

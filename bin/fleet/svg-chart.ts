@@ -3,13 +3,15 @@
 export interface Series {
   label: string;
   color: string;
-  /** One value per second (null: nothing to show in that second). */
+  /** One value per sample (null: nothing to show then). */
   values: (number | null)[];
 }
 
 export interface ChartSpec {
   title: string;
   unit: string;
+  /** Each sample's time, in seconds since the run started (the x axis). */
+  times: number[];
   series: Series[];
   /** Seconds where the registry was cut off: [from, to). */
   bands: { from: number; to: number }[];
@@ -32,7 +34,7 @@ export function lineChart(spec: ChartSpec): string {
   const w = spec.width ?? 860;
   const h = spec.height ?? 240;
   const pad = { l: 56, r: 16, t: 28, b: 32 };
-  const n = Math.max(1, ...spec.series.map((s) => s.values.length));
+  const n = Math.max(1, Math.ceil(Math.max(0, ...spec.times)));
   const maxV = Math.max(0, ...spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
   const step = niceStep(maxV || 1);
   const top = Math.max(step, Math.ceil((maxV || 1) / step) * step);
@@ -64,7 +66,7 @@ export function lineChart(spec: ChartSpec): string {
         pen = 'M';
         return;
       }
-      parts.push(`${pen}${x(t + 0.5).toFixed(1)},${y(v).toFixed(1)}`);
+      parts.push(`${pen}${x(spec.times[t] ?? t).toFixed(1)},${y(v).toFixed(1)}`);
       pen = 'L';
     });
     if (parts.length) out.push(`<path d="${parts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="1.8"/>`);
