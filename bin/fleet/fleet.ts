@@ -39,7 +39,7 @@ export interface FleetConfig {
   durationMs: number;
   site: 'hospital' | 'airport';
   outages: Outage[];
-  /** An external registry and its multi-use code (and its database, for the exactly-once check); null: an embedded one. */
+  /** An external registry and its multi-use code (and its database, for the exactly-once check); null: the fleet's own (registry-process.ts). */
   registry: { url: string; code: string; db: Db | null } | null;
   seed: string;
   /** How long to wait after the run for the queues to drain. */
@@ -68,7 +68,7 @@ export interface FleetResult {
   kiosks: number;
   site: string;
   siteKind: 'hospital' | 'airport';
-  registry: { url: string; embedded: boolean };
+  registry: { url: string; own: boolean };
   rate: { asked: number; achieved: number };
   durationS: number;
   outages: { atS: number; forS: number }[];
@@ -355,7 +355,7 @@ async function run(
     kiosks: c.kiosks,
     site,
     siteKind: kind,
-    registry: { url: target.url, embedded: own !== null },
+    registry: { url: target.url, own: own !== null },
     rate: { asked: c.rate, achieved: Math.round((decided / (runMs / 1000)) * 100) / 100 },
     durationS: Math.round(runMs / 100) / 10,
     outages: c.outages.map((o) => ({ atS: o.atMs / 1000, forS: o.forMs / 1000 })),

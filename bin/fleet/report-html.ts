@@ -74,7 +74,7 @@ code { font-size: 12px; word-break: break-all; }
 <body>
 <h1>Tải đội kiosk · Fleet load</h1>
 <p>${r.kiosks} kiosk · ${esc(r.siteKind)} (${esc(r.site)}) · ${r.durationS} s · ${esc(r.startedAt)} · registry ${esc(r.registry.url)}${
-    r.registry.embedded ? ' (nhúng · embedded PGlite)' : ''
+    r.registry.own ? ' (riêng của đội, PGlite · the fleet’s own, PGlite)' : ''
   }</p>
 <p class="legend"><span class="swatch"></span> mất kết nối registry · registry outage</p>
 ${charts.join('\n')}
