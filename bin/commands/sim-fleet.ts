@@ -189,7 +189,13 @@ function textSummary(r: FleetResult): string {
   const errs = Object.entries(r.errors);
   return [
     `${r.kiosks} kiosks (${r.site}), ${r.durationS} s: ${r.checkins} check-ins recorded · lượt đã ghi, ${r.rate.achieved}/s (asked · yêu cầu ${r.rate.asked}/s)`,
-    `decisions · kết quả: admitted ${r.decisions.admitted}, refused ${r.decisions.refused}, referred ${r.decisions.referred}`,
+    `decisions · kết quả: admitted ${r.decisions.admitted}, refused ${r.decisions.refused}, referred ${r.decisions.referred}${
+      Object.keys(r.reasons).length
+        ? ` (${Object.entries(r.reasons)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')})`
+        : ''
+    }`,
     `decision latency · độ trễ quyết định: ${p(r.decisionMs)}`,
     `sync lag · độ trễ đồng bộ: ${p(r.syncLagMs)}`,
     `errors · lỗi: ${errs.length ? errs.map(([k, n]) => `${k} ${n}`).join(', ') : 'none · không'}`,
