@@ -139,7 +139,9 @@ JSON: {"checkins","kiosks","site","rate":{"asked","achieved"},"durationS","outag
         },
       });
     } catch (err) {
-      throw new CliError(`the fleet run failed: ${(err as Error).message}`);
+      const why = (err as Error).message;
+      const hint = /used-code/.test(why) ? ` (a code for ${kiosks} kiosks: kiosk registry enrol-code --site SITE --uses ${kiosks})` : '';
+      throw new CliError(`the fleet run failed: ${why}${hint}`);
     } finally {
       await registryDb?.close();
     }

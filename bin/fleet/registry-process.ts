@@ -48,6 +48,10 @@ export async function startRegistryProcess(dir: string, timeoutMs = 60_000): Pro
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // The registry does not outlive the fleet, however the fleet ends.
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
+  void exited.then(() => process.off('exit', orphan));
   child.on('error', () => undefined);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
