@@ -62,6 +62,7 @@ export class ReaderService extends EventEmitter<Events> {
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
   private lastProblem = '';
+  private cardsHooked = false;
 
   constructor(private readonly o: ReaderServiceOptions) {
     super();
@@ -75,6 +76,8 @@ export class ReaderService extends EventEmitter<Events> {
     if (this.stopped || this.pcsc) return;
     const cards = this.o.cards;
     if (cards) {
+      if (this.cardsHooked) return;
+      this.cardsHooked = true;
       cards.on('card-inserted', (r) => this.emit('card-inserted', r));
       cards.on('card-removed', (r) => this.emit('card-removed', r));
       this.emit('readers', this.readers);
