@@ -228,10 +228,23 @@ export const REGISTRY_MIGRATIONS: { version: number; name: string; sql: string }
       ALTER TABLE kiosks ADD COLUMN last_lag_ms bigint;
     `,
   },
+  {
+    version: 11,
+    name: 'enrolment codes that enrol up to N kiosks',
+    // `uses` kiosks may enrol with the code, `used` have; a code used before this stays used.
+    sql: `
+      ALTER TABLE enrol_codes ADD COLUMN uses integer NOT NULL DEFAULT 1;
+      ALTER TABLE enrol_codes ADD COLUMN used integer NOT NULL DEFAULT 0;
+      UPDATE enrol_codes SET used = 1 WHERE used_at IS NOT NULL;
+    `,
+  },
 ];
 
+/** The schema version the migrations bring a registry to. */
+export const REGISTRY_SCHEMA_VERSION = Math.max(...REGISTRY_MIGRATIONS.map((m) => m.version));
+
 /** Brings the schema up to `upTo` (all by default; tests stop earlier to migrate old data). */
-export async function migrateRegistry(db: Db, upTo = REGISTRY_MIGRATIONS.length): Promise<number> {
+export async function migrateRegistry(db: Db, upTo = REGISTRY_SCHEMA_VERSION): Promise<number> {
   await db.query(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
   );

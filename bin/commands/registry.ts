@@ -6,7 +6,7 @@ import { createLogger } from '../../main/core/logger.js';
 import { DatasetRefusal, isPerSite, publicationLine, publishDataset } from '../../registry/datasets.js';
 import type { Db } from '../../registry/db.js';
 import { redactUrl } from '../../registry/db.js';
-import { issueEnrolCode, revokeKiosk } from '../../registry/enrolment.js';
+import { issueEnrolCode, MAX_CODE_USES, revokeKiosk } from '../../registry/enrolment.js';
 import { openRegistryDb } from '../../registry/open.js';
 import { loadPersonKey, PERSON_KEY_ENV } from '../../registry/person-key.js';
 import {
@@ -129,23 +129,29 @@ operator-token (or send it as Authorization: Bearer). Ctrl+C stops the service.`
 
 export const registryEnrolCode: Command = {
   name: 'registry enrol-code',
-  summary: 'issue a one-time code that enrols one kiosk for a site',
+  summary: 'issue a code that enrols one kiosk (or up to N) for a site',
   help: `
-Usage: kiosk registry enrol-code --site SITE [--hours H] [--db … | --data DIR] [--json]
+Usage: kiosk registry enrol-code --site SITE [--uses N] [--hours H] [--db … | --data DIR] [--json]
 
 ${STORAGE_HELP}
+  --uses N     how many kiosks the code enrols (default 1; a fleet: kiosk sim fleet --code)
   --hours H    how long the code stays valid (default 24)
 
 Give the code to the technician installing the kiosk: kiosk sync enrol --registry URL --code CODE`,
-  options: { ...STORAGE_OPTIONS, site: { type: 'string' }, hours: { type: 'string' } },
+  options: { ...STORAGE_OPTIONS, site: { type: 'string' }, hours: { type: 'string' }, uses: { type: 'string' } },
   async run(ctx) {
     const site = stringOption(ctx, 'site');
     if (!site) throw new CliError('--site is required');
+    const hours = intOption(ctx, 'hours', 24, 1, 24 * 30);
+    const uses = intOption(ctx, 'uses', 1, 1, MAX_CODE_USES);
     const db = await openFromOptions(ctx);
     try {
-      const r = await issueEnrolCode(db, site, intOption(ctx, 'hours', 24, 1, 24 * 30));
+      const r = await issueEnrolCode(db, site, hours, uses);
       if (ctx.json) printJson({ site, ...r });
-      else process.stdout.write(`${r.code}\n(site ${site}, valid until ${r.expiresAt})\n`);
+      else
+        process.stdout.write(
+          `${r.code}\n(site ${site}, ${r.uses === 1 ? 'one kiosk' : `up to ${r.uses} kiosks`}, valid until ${r.expiresAt})\n`,
+        );
     } catch (err) {
       throw new CliError((err as Error).message);
     } finally {

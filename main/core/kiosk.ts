@@ -20,7 +20,7 @@ import { FaceStep, type FrameSource } from './face-step.js';
 import { UiCamera } from './ui-camera.js';
 import { KioskCore } from './kiosk-core.js';
 import type { Logger } from './logger.js';
-import { ReaderService } from './reader-service.js';
+import { ReaderService, type CardSource } from './reader-service.js';
 import { ReferenceData } from './reference-data.js';
 import { loadRendererAssets } from './renderer-assets.js';
 import { startScannerService, type ParsedScan, type ScannerService } from './scanner-service.js';
@@ -64,6 +64,10 @@ export interface KioskConfig {
   /** The boarding gate (airport): its controller; absent or false: none. */
   gate?: GateConfig | false;
   now?: () => Date;
+  /** Cards from in-process virtual chips instead of PC/SC (simulated fleets: bin/fleet). */
+  cards?: CardSource;
+  /** A face service shared by many kiosks in one process (a simulated fleet); not loaded or closed by this kiosk. */
+  faceService?: FaceService;
 }
 
 export interface Kiosk {
@@ -177,16 +181,18 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
     stops.push(() => g.stop());
   }
 
-  const readers = new ReaderService({ simulator: config.simulator, log });
-  const faceService = new FaceService();
+  const readers = new ReaderService({ simulator: config.simulator, log, ...(config.cards ? { cards: config.cards } : {}) });
+  const ownFace = !config.faceService;
+  const faceService = config.faceService ?? new FaceService();
   // The face models load now, not at the first person's face step (a second or so, and the
-  // worker's one-off start-up work stays out of any check-in).
-  const modelsLoaded = faceService
-    .analyse({ width: 64, height: 48, data: new Uint8Array(64 * 48 * 3) }, { liveness: false, cameraFrame: true })
-    .then(
-      () => log.info('face models loaded'),
-      (err: Error) => log.error({ err: err.message }, 'the face models could not be loaded: check-ins will record the face as not checked'),
-    );
+  // worker's one-off start-up work stays out of any check-in). A shared service is its owner's to load.
+  const modelsLoaded = ownFace
+    ? faceService.analyse({ width: 64, height: 48, data: new Uint8Array(64 * 48 * 3) }, { liveness: false, cameraFrame: true }).then(
+        () => log.info('face models loaded'),
+        (err: Error) =>
+          log.error({ err: err.message }, 'the face models could not be loaded: check-ins will record the face as not checked'),
+      )
+    : Promise.resolve();
   // The camera is the UI's (a page opens it and answers the face step's requests for frames);
   // tests and benchmarks may hand over their own frames instead.
   const cameraSettings = () => reference.siteConfig.camera;
@@ -405,7 +411,7 @@ export async function startKiosk(config: KioskConfig): Promise<Kiosk> {
       }
       // Not while onnxruntime is still building its sessions: ending the worker then aborts the process.
       await Promise.race([modelsLoaded, new Promise((r) => setTimeout(r, 30_000).unref())]);
-      await faceService.close();
+      if (ownFace) await faceService.close();
       if (ownStore) store.close();
     },
   };

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { EmrtdError } from '../../drivers/emrtd/errors.js';
 import { readDocument, type AccessKey, type DocumentRead, type ReadProgress } from '../../drivers/emrtd/reader.js';
 import type { TrustStore } from '../../drivers/emrtd/cert/trust-store.js';
+import type { CardChannel } from '../../drivers/emrtd/protocol/card-channel.js';
 import { PcscError, PcscReaders } from '../../drivers/pcsc/pcsc.js';
 import { pcscChannel } from './card-reading.js';
 import type { Logger } from './logger.js';
@@ -29,9 +30,29 @@ type Events = {
   'card-removed': [string];
 };
 
+/**
+ * Cards from somewhere other than PC/SC: a simulated fleet's in-process virtual chips
+ * (bin/fleet), since pcsc-lite serves at most 16 readers. The chip protocol and its
+ * verification run on the channel exactly as over PC/SC.
+ */
+export interface CardSource {
+  readonly readers: string[];
+  on(event: 'card-inserted' | 'card-removed', listener: (reader: string) => void): unknown;
+  connect(reader: string): Promise<ConnectedCard>;
+  close(): void;
+}
+
+export interface ConnectedCard {
+  channel: CardChannel;
+  extendedLength: boolean;
+  disconnect(): Promise<void>;
+}
+
 export interface ReaderServiceOptions {
   simulator: boolean;
   log: Logger;
+  /** Replaces PC/SC (simulated fleets only). */
+  cards?: CardSource;
   /** Retry delay while pcscd is not reachable. */
   retryMs?: number;
 }
@@ -41,17 +62,27 @@ export class ReaderService extends EventEmitter<Events> {
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
   private lastProblem = '';
+  private cardsHooked = false;
 
   constructor(private readonly o: ReaderServiceOptions) {
     super();
   }
 
   get readers(): string[] {
-    return this.pcsc?.readers ?? [];
+    return this.o.cards?.readers ?? this.pcsc?.readers ?? [];
   }
 
   start(): void {
     if (this.stopped || this.pcsc) return;
+    const cards = this.o.cards;
+    if (cards) {
+      if (this.cardsHooked) return;
+      this.cardsHooked = true;
+      cards.on('card-inserted', (r) => this.emit('card-inserted', r));
+      cards.on('card-removed', (r) => this.emit('card-removed', r));
+      this.emit('readers', this.readers);
+      return;
+    }
     // With no pcscd listening, libpcsclite's context setup waits for the socket without end
     // (seen with strace): the service is only opened once pcscd's socket is there.
     const socket = process.env['PCSCLITE_CSOCK_NAME'] ?? '/run/pcscd/pcscd.comm';
@@ -111,11 +142,9 @@ export class ReaderService extends EventEmitter<Events> {
     access: AccessKey[],
     o: { trust: TrustStore; timeoutMs: number; signal: AbortSignal; onProgress?: (p: ReadProgress) => void },
   ): Promise<DocumentRead> {
-    const pcsc = this.pcsc;
-    if (!pcsc) throw new CardReadError('unreadable', 'no card reader service');
-    let card;
+    let card: ConnectedCard;
     try {
-      card = await pcsc.connect(reader);
+      card = await this.connect(reader);
     } catch (err) {
       throw toReadError(err);
     }
@@ -123,7 +152,7 @@ export class ReaderService extends EventEmitter<Events> {
     const stop = new Promise<never>((_, reject) => {
       const abort = (code: ReadFailureCode, why: string) => {
         // Resetting the card ends any exchange in flight; the read then fails and is ignored.
-        void card.disconnect();
+        void card.disconnect().catch(() => undefined);
         reject(new CardReadError(code, why));
       };
       timer = setTimeout(() => abort('timeout', `the card did not finish within ${Math.round(o.timeoutMs / 1000)} s`), o.timeoutMs);
@@ -133,7 +162,7 @@ export class ReaderService extends EventEmitter<Events> {
     stop.catch(() => undefined);
     try {
       return await Promise.race([
-        readDocument(pcscChannel(card), {
+        readDocument(card.channel, {
           access,
           trust: o.trust,
           extendedLength: card.extendedLength,
@@ -149,8 +178,17 @@ export class ReaderService extends EventEmitter<Events> {
     }
   }
 
+  private async connect(reader: string): Promise<ConnectedCard> {
+    if (this.o.cards) return this.o.cards.connect(reader);
+    const pcsc = this.pcsc;
+    if (!pcsc) throw new CardReadError('unreadable', 'no card reader service');
+    const card = await pcsc.connect(reader);
+    return { channel: pcscChannel(card), extendedLength: card.extendedLength, disconnect: () => card.disconnect() };
+  }
+
   stop(): void {
     this.stopped = true;
+    this.o.cards?.close();
     if (this.retry) clearTimeout(this.retry);
     this.pcsc?.close();
     this.pcsc = null;
