@@ -1,6 +1,7 @@
 // Scenario files: YAML and JSON read alike; a bad file names the step and the field in
 // words; the vocabulary keeps up with the simulator's faults and camera subjects; every
 // shipped scenario parses, with the "try this" names the console lists.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +73,15 @@ describe('scenario files', () => {
     expect(problems('name: [unclosed\n')[0]).toMatch(/^not valid YAML at line \d+/);
     expect(problems('{"name": ', 'x.json')[0]).toMatch(/^not valid JSON/);
     expect(() => loadScenarioFile(join(tmp, 'missing.yaml'))).toThrow(/missing\.yaml: cannot read it/);
+  });
+
+  it('makes kiosk sim run exit 2 on a bad file, running nothing', () => {
+    writeFileSync(join(tmp, 'bad.yaml'), 'name: bad\nsite: hospital\nsteps:\n  - do: fly\n');
+    const kiosk = fileURLToPath(new URL('../kiosk', import.meta.url));
+    const r = spawnSync(kiosk, ['sim', 'run', join(tmp, 'bad.yaml')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:\n  step 1: unknown action "fly"/);
+    expect(r.stdout).toBe('');
   });
 
   it('keeps the vocabulary equal to the simulator', () => {
