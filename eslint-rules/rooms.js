@@ -145,6 +145,7 @@ export const ROOMS = [
       'fast-check',
       'pino',
       'sharp',
+      'yaml',
       'zod',
       'node:child_process',
       'node:crypto',

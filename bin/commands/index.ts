@@ -21,6 +21,7 @@ import { syncEnrol, syncStatus } from './sync.js';
 import { barcodeListen, simScanner } from './scanner.js';
 import { simCamera, simChip, simCitizens } from './sim.js';
 import { simFleet } from './sim-fleet.js';
+import { simRun } from './sim-run.js';
 import { start } from './start.js';
 
 /** Every `kiosk` subcommand, in the order --help lists them. */
@@ -33,6 +34,7 @@ export const commands: Command[] = [
   simScanner,
   simPrinter,
   simGate,
+  simRun,
   simFleet,
   barcodeParse,
   barcodeListen,
