@@ -95,6 +95,9 @@ export const ROOMS = [
   },
   { room: 'main/shell', mayImport: ['main/api'], packages: ['electron', 'node:path', 'node:url'] },
   { room: 'renderer', mayImport: ['main/api'], packages: ['preact'] },
+  // The technician console's page (Preact, bundled for the browser by bin/console): the
+  // simulator's step vocabulary and the console protocol, nothing of Node.
+  { room: 'simulator/console-page', mayImport: ['simulator'], packages: ['preact', 'zod'] },
   {
     room: 'simulator',
     mayImport: ['drivers/pcsc', 'drivers/emrtd', 'drivers/hid', 'drivers/barcode', 'drivers/printer', 'drivers/gate', 'main/protocol'],
@@ -142,19 +145,23 @@ export const ROOMS = [
     mayFetch: true,
     packages: [
       'better-sqlite3',
+      'esbuild',
       'fast-check',
       'pino',
       'sharp',
+      'ws',
       'zod',
       'node:child_process',
       'node:crypto',
       'node:fs',
       'node:fs/promises',
+      'node:http',
       'node:module',
       'node:net',
       'node:os',
       'node:path',
       'node:perf_hooks',
+      'node:stream',
       'node:timers/promises',
       'node:url',
       'node:util',
