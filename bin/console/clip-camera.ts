@@ -38,6 +38,8 @@ export function chromiumClipCamera(o: {
       return citizen;
     },
     async show(s, c) {
+      // The card's holder is shown again at each card: the clip Chromium plays is already theirs.
+      if (s === subject && c === citizen) return;
       const frames = await subjectFrames(s, { seed: o.seed, citizen: c, count: o.frames ?? 30 });
       if (!frames) throw new Error('the face photos are not fetched (node models/fetch-test-photos.mjs)');
       const next = `${o.file}.${process.pid}.${++serial}`;
