@@ -5,4 +5,8 @@ import { connect } from './connection.js';
 
 const connection = connect(location, sessionStorage, history);
 const root = document.getElementById('app');
-if (root) render(<Panel connection={connection} />, root);
+if (root) {
+  // The loading line is static HTML, not Preact's: it goes before the panel renders.
+  root.replaceChildren();
+  render(<Panel connection={connection} />, root);
+}

@@ -93,35 +93,37 @@ export function Panel({ connection }: { connection: ConsoleConnection }) {
           </select>
         </label>
       </header>
-      {closed && (
-        <p class="status error" role="alert">
-          {t('disconnected')}
+      <main>
+        {closed && (
+          <p class="status error" role="alert">
+            {t('disconnected')}
+          </p>
+        )}
+        <p class={`status ${status?.kind ?? ''}`} role={status?.kind === 'error' ? 'alert' : 'status'} data-testid="status-line">
+          {status?.text ?? ''}
         </p>
-      )}
-      <p class={`status ${status?.kind ?? ''}`} role={status?.kind === 'error' ? 'alert' : 'status'} data-testid="status-line">
-        {status?.text ?? ''}
-      </p>
-      <main class="columns">
-        <div class="column">
-          <People hello={hello} lang={lang} act={act} />
-          <CameraControls lang={lang} snap={snap} act={act} people={hello.citizens} />
-          <World lang={lang} snap={snap} site={hello.site} act={act} />
-          <ScreenButtons lang={lang} clinics={hello.clinics} act={act} />
-        </div>
-        <div class="column">
-          <Live lang={lang} snap={snap} citizens={hello.citizens} />
-          <Trace lang={lang} trace={trace} />
-        </div>
-        <div class="column">
-          <TryThis
-            lang={lang}
-            site={hello.site}
-            scenarios={hello.scenarios}
-            running={running}
-            busy={busy}
-            run={(s) => void send({ t: 'scenario', file: s.file }, s.name)}
-          />
-          <Recorder lang={lang} recording={recording} busy={busy} send={send} />
+        <div class="columns">
+          <div class="column">
+            <People hello={hello} lang={lang} act={act} />
+            <CameraControls lang={lang} snap={snap} act={act} people={hello.citizens} />
+            <World lang={lang} snap={snap} site={hello.site} act={act} />
+            <ScreenButtons lang={lang} clinics={hello.clinics} act={act} />
+          </div>
+          <div class="column">
+            <Live lang={lang} snap={snap} citizens={hello.citizens} />
+            <Trace lang={lang} trace={trace} />
+          </div>
+          <div class="column">
+            <TryThis
+              lang={lang}
+              site={hello.site}
+              scenarios={hello.scenarios}
+              running={running}
+              busy={busy}
+              run={(s) => void send({ t: 'scenario', file: s.file }, s.name)}
+            />
+            <Recorder lang={lang} recording={recording} busy={busy} send={send} />
+          </div>
         </div>
       </main>
     </div>
