@@ -73,7 +73,7 @@ export async function simulatorPcsc(say: (line: string) => void, vpcdPort = VPCD
 }
 
 /** Publishes `items` as a new version unless the registry already holds exactly them. */
-async function publishIfChanged(
+export async function publishIfChanged(
   db: Db,
   dataset: DatasetName,
   site: string | null,

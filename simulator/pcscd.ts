@@ -30,18 +30,24 @@ export function missingPcscStack(): string | null {
   return null;
 }
 
-export async function startPrivatePcscd(port: number, timeoutMs = 10_000): Promise<PrivatePcscd> {
+/**
+ * `o.dir`: the folder its socket lives in, kept after stop. A process that starts a second
+ * pcscd after the first must give the same folder: libpcsclite learns the socket's path once
+ * per process, and would knock on the old one forever.
+ */
+export async function startPrivatePcscd(port: number, timeoutMs = 10_000, o: { dir?: string } = {}): Promise<PrivatePcscd> {
   const missing = missingPcscStack();
   if (missing) throw new Error(missing);
   const bin = PCSCD.find(existsSync)!;
-  const dir = mkdtempSync(join(tmpdir(), 'kiosk-pcscd-'));
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'kiosk-pcscd-'));
   const conf = join(dir, 'reader.conf.d');
-  mkdirSync(conf);
+  mkdirSync(conf, { recursive: true });
   writeFileSync(
     join(conf, 'vpcd'),
     `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:${port}\nLIBPATH ${VPCD_DRIVER}\nCHANNELID ${port}\n`,
   );
   const socket = join(dir, 'pcscd.comm');
+  rmSync(socket, { force: true }); // a previous one's, in a given folder
   const unshare = ['--mount', '--propagation', 'private', ...(process.getuid?.() === 0 ? [] : ['--map-root-user'])];
   const script = 'mkdir -p /run/pcscd && mount --bind "$0" /run/pcscd && exec "$1" --foreground --config "$2" --error';
   const child: ChildProcess = spawn('unshare', [...unshare, '--', 'sh', '-c', script, dir, bin, conf], {
@@ -68,7 +74,8 @@ export async function startPrivatePcscd(port: number, timeoutMs = 10_000): Promi
         await Promise.race([exited, sleep(3000)]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!o.dir) rmSync(dir, { recursive: true, force: true });
+      else rmSync(socket, { force: true });
     },
   };
 }
