@@ -150,6 +150,7 @@ export const ROOMS = [
       'pino',
       'sharp',
       'ws',
+      'yaml',
       'zod',
       'node:child_process',
       'node:crypto',

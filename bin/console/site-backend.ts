@@ -103,7 +103,7 @@ export async function siteBackend(o: SiteBackendOptions): Promise<ConsoleBackend
       do {
         again = false;
         try {
-          snap = toConsole(await site.snapshot(), registryLine);
+          snap = toConsole(site.kind, await site.snapshot(), registryLine);
         } catch {
           // A site stopping under us: the last snapshot stays.
         }
@@ -114,7 +114,14 @@ export async function siteBackend(o: SiteBackendOptions): Promise<ConsoleBackend
     return refreshing;
   };
 
+  let lastView = '';
   site.on('event', (e) => {
+    // The read's progress changes the view many times on one screen: a line only when the screen or its note changes.
+    if (e.type === 'view') {
+      const key = `${e.view.screen}/${e.view.notice ?? ''}`;
+      if (key === lastView) return;
+      lastView = key;
+    }
     const line = tell(e);
     if (e.type === 'sync') registryLine = line ? { at: line.at, text: line.text } : registryLine;
     if (line) for (const l of listeners) l.event(line);
@@ -195,7 +202,11 @@ function loadLibrary(dir: string, parse: (text: string) => Scenario): { info: Sc
   return out;
 }
 
-function toConsole(s: Awaited<ReturnType<ConsoleSiteLike['snapshot']>>, registry: ConsoleSnapshot['registry']): ConsoleSnapshot {
+function toConsole(
+  kind: 'hospital' | 'airport',
+  s: Awaited<ReturnType<ConsoleSiteLike['snapshot']>>,
+  registry: ConsoleSnapshot['registry'],
+): ConsoleSnapshot {
   return {
     screen: s.view.screen,
     readers: s.cards.slice(0, 2).map((c) => (c ? { citizen: c.citizen, faults: c.faults.filter(isFault) } : null)),
@@ -204,7 +215,8 @@ function toConsole(s: Awaited<ReturnType<ConsoleSiteLike['snapshot']>>, registry
     clockSkewMinutes: s.clockSkewMinutes,
     printer: s.printer,
     gate: s.gate,
-    devices: { ...s.devices },
+    // A hospital has no gate and an airport no printer: their "missing" would only mislead.
+    devices: Object.fromEntries(Object.entries(s.devices).filter(([k]) => k !== (kind === 'hospital' ? 'gate' : 'printer'))),
     outbox: { queued: s.queued, oldestAgeMs: s.status.sync.oldestUnsyncedAgeMs },
     checkins: s.checkins,
     inRegistry: s.registry,

@@ -44,6 +44,8 @@ const WORDS = {
   printer: { vi: 'Máy in', en: 'Printer' },
   gate: { vi: 'Cổng', en: 'Gate' },
   apply: { vi: 'Áp dụng', en: 'Apply' },
+  paper: { vi: 'máy in ảo', en: 'virtual printer' },
+  gateState: { vi: 'cổng ảo', en: 'virtual gate' },
   gateJam: { vi: 'Làm kẹt cổng', en: 'Jam the gate' },
   gateFree: { vi: 'Gỡ kẹt cổng', en: 'Free the gate' },
   screenButtons: { vi: 'Thao tác trên màn hình kiosk', en: 'On the kiosk screen' },

@@ -398,7 +398,9 @@ function ScreenButtons({ lang, clinics, act }: { lang: Lang; clinics: Hello['cli
               ))}
             </select>
           </label>
-          <button type="submit">{t('chooseClinic')}</button>
+          <button type="submit" data-testid="choose-clinic">
+            {t('chooseClinic')}
+          </button>
         </form>
       )}
     </Section>
@@ -441,8 +443,16 @@ function Live({ lang, snap, citizens }: { lang: Lang; snap: ConsoleSnapshot; cit
               {k}: {v}
             </span>
           ))}
-          {snap.printer && <span class="device">printer: {snap.printer}</span>}
-          {snap.gate && <span class="device">gate: {snap.gate}</span>}
+          {snap.printer && (
+            <span class="device">
+              {t('paper')}: {snap.printer}
+            </span>
+          )}
+          {snap.gate && (
+            <span class="device">
+              {t('gateState')}: {snap.gate}
+            </span>
+          )}
         </dd>
         <dt>{t('outbox')}</dt>
         <dd data-testid="live-outbox">

@@ -1,0 +1,164 @@
+// `kiosk start --simulator` (npm start): a whole simulated site (bin/sim/site.ts) with the
+// kiosk's UI on loopback, the technician console beside it, and both opened in Chromium app
+// windows when there is a display (else both addresses printed). The kiosk window's camera is
+// Chromium's fake device playing a clip the console rewrites (clip-camera.ts).
+import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '../../main/core/logger.js';
+import type { CameraSubject } from '../../simulator/camera-clip.js';
+import { SIM_STAFF_PIN } from '../../simulator/site-data.js';
+import { CHROMIUM, openChromiumApp } from '../chromium-app.js';
+import { CliError, printJson } from '../command.js';
+import { startSimSite, type SimSite } from '../sim/site.js';
+import { fakeCameraSwitches, startVirtualCamera, type VirtualCamera } from '../virtual-camera.js';
+import { chromiumClipCamera } from './clip-camera.js';
+import { runLive } from './live-run.js';
+import { loadConsoleAssets } from './page-assets.js';
+import { parseScenarioText, scenarioYaml } from './scenario-text.js';
+import { startConsoleServer, type ConsoleServer } from './server.js';
+import { siteBackend } from './site-backend.js';
+
+export const SCENARIO_DIR = fileURLToPath(new URL('../../simulator/scenarios/', import.meta.url));
+const SEED = 'cccd';
+
+export interface SimulatorStartOptions {
+  kind: 'hospital' | 'airport';
+  /** virtual: Chromium's fake camera plays the clip; ui: the browser's own camera; none: no face step. */
+  camera: 'virtual' | 'ui' | 'none';
+  subject: CameraSubject;
+  citizen: number;
+  /** --subject or --citizen given: the camera shows them from the start instead of following the card's holder. */
+  cameraFixed: boolean;
+  liveness: 'refuse' | 'refer' | 'record';
+  faceMs: number;
+  uiPort: number;
+  /** The kiosk database; the site's registry lives beside it. */
+  db: string;
+  /** The test PKI (`kiosk sim chip` signs with the same, so its cards are trusted too). */
+  pkiDir: string;
+  /** The private pcscd's first vpcd port (0: any free pair), and the virtual scanner's socket (0: any). */
+  vpcdPort: number;
+  scannerPort: number;
+  open: boolean;
+  json: boolean;
+  log: Logger;
+  say: (line: string) => void;
+}
+
+/** A camera the console cannot change: the machine's own, or none. */
+function fixedCamera(why: string) {
+  return {
+    frames: null,
+    async show() {
+      throw new Error(why);
+    },
+  };
+}
+
+export async function runSimulatorStart(o: SimulatorStartOptions): Promise<number> {
+  let clip: VirtualCamera | null = null;
+  if (o.camera === 'virtual') {
+    o.say(`Writing the virtual camera's clip (${o.subject}, citizen ${o.citizen})…`);
+    const made = await startVirtualCamera({ subject: o.subject, seed: SEED, citizen: o.citizen });
+    if ('problem' in made) o.say(`No virtual camera: ${made.problem}. Check-ins record the face as not checked.`);
+    else clip = made;
+  }
+  // Bound once the site is up: the driver asks the kiosk page to reopen its camera.
+  let reopen = () => {};
+  const camera = clip
+    ? chromiumClipCamera({ file: clip.file, seed: SEED, subject: o.subject, citizen: o.citizen, reopen: () => reopen() })
+    : fixedCamera(
+        o.camera === 'ui'
+          ? "this kiosk uses the machine's own camera: it sees whoever stands in front of it"
+          : 'this kiosk runs without a camera',
+      );
+  const face = { required: o.camera === 'ui' || clip !== null, liveness: o.liveness, faceMs: o.faceMs };
+
+  let site: SimSite;
+  try {
+    o.say('Starting the simulated site (pcscd with two virtual readers, the embedded registry, devices)…');
+    site = await startSimSite({
+      kind: o.kind,
+      seed: SEED,
+      dataDir: dirname(o.db),
+      db: o.db,
+      pkiDir: o.pkiDir,
+      ...(o.vpcdPort ? { vpcdPort: o.vpcdPort } : {}),
+      scannerPort: o.scannerPort,
+      ui: { port: o.uiPort },
+      camera,
+      face,
+      log: o.log,
+    });
+  } catch (err) {
+    clip?.remove();
+    throw new CliError((err as Error).message);
+  }
+  const kiosk = site.kiosk;
+  reopen = () => kiosk.core.emit('camera.settings', kiosk.reference.siteConfig.camera);
+  let server: ConsoleServer | null = null;
+  const closers: (() => void)[] = [];
+  try {
+    if (clip && o.cameraFixed) await site.apply({ do: 'camera', subject: o.subject, citizen: o.citizen });
+    const backend = await siteBackend({
+      site,
+      scenarioDir: SCENARIO_DIR,
+      parseScenario: parseScenarioText,
+      toYaml: scenarioYaml,
+      run: (scenario, progress) => runLive(site, scenario, progress),
+    });
+    server = await startConsoleServer({ backend, assets: await loadConsoleAssets(), warn: o.say });
+    const url = kiosk.ui!.url;
+    if (o.json)
+      printJson({
+        url,
+        console: server.url,
+        port: kiosk.ui!.port,
+        simulator: true,
+        site: kiosk.reference.siteConfig.kind,
+        registry: site.registryUrl,
+        vpcdPort: site.vpcdPort,
+        scannerPort: kiosk.scanners?.socketPort ?? null,
+        camera: o.camera,
+        cameraClip: clip?.file ?? null,
+        printerPort: null,
+        gatePort: null,
+      });
+    else {
+      const w = (line: string) => process.stdout.write(`${line}\n`);
+      w(`Kiosk UI:             ${url}`);
+      w(`Technician console:   ${server.url}`);
+      w(
+        `A ${kiosk.reference.siteConfig.kind} kiosk (${kiosk.reference.siteConfig.name}); registry ${site.registryUrl}, fleet page ${site.registryUrl}/fleet.`,
+      );
+      w('Try this: in the console, "Try this" runs a whole check-in on the kiosk with one click, telling each step;');
+      w('  or pick a person, "Card on reader 0", and follow the kiosk screen. docs/CONSOLE.md says what each control does.');
+      if (clip)
+        w(
+          `Virtual camera:       ${o.cameraFixed ? `${o.subject} (citizen ${o.citizen})` : "the card's holder"}; the console changes what it sees`,
+        );
+      else if (o.camera === 'ui') w('Camera: the one the browser offers (the page asks for it)');
+      else w('No camera: the face step is off, check-ins record the face as not checked');
+      w(`Staff mode PIN (simulator):  ${SIM_STAFF_PIN}`);
+      w('(Ctrl+C stops the kiosk)');
+    }
+    if (o.open && process.env['DISPLAY'] && existsSync(CHROMIUM)) {
+      closers.push(openChromiumApp(url, clip ? fakeCameraSwitches(clip.file) : []));
+      closers.push(openChromiumApp(server.url));
+    } else if (!o.json)
+      o.say(
+        'No display: open the two addresses above in Chromium on this machine (the kiosk one with the camera switches of kiosk start --help).',
+      );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  } finally {
+    for (const close of closers) close();
+    await server?.close();
+    await site.stop();
+    clip?.remove();
+  }
+  return 0;
+}
