@@ -67,6 +67,9 @@ export function unmet(e: Expectation, s: Snapshot, base: { checkins: number; reg
 
 /** Runs `scenario` on `site`, telling each step; rejects at the first step that fails, saying why. */
 export async function runLive(site: ConsoleSiteLike, scenario: Scenario, progress: RunProgress): Promise<void> {
+  // A scenario starts from a site at rest, as `kiosk sim run` starts each one.
+  progress.step(0, scenario.steps.length, 'Đưa điểm về trạng thái ban đầu · Putting the site back at rest');
+  await site.reset();
   const first = await site.snapshot();
   const base = { checkins: first.checkins, registry: first.registry };
   const n = scenario.steps.length;

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../main/core/logger.js';
 import type { CameraSubject } from '../../simulator/camera-clip.js';
+import { issueOperatorToken } from '../../registry/operator.js';
 import { SIM_STAFF_PIN } from '../../simulator/site-data.js';
 import { CHROMIUM, openChromiumApp } from '../chromium-app.js';
 import { CliError, printJson } from '../command.js';
@@ -129,16 +130,16 @@ export async function runSimulatorStart(o: SimulatorStartOptions): Promise<numbe
       const w = (line: string) => process.stdout.write(`${line}\n`);
       w(`Kiosk UI:             ${url}`);
       w(`Technician console:   ${server.url}`);
-      w(
-        `A ${kiosk.reference.siteConfig.kind} kiosk (${kiosk.reference.siteConfig.name}); registry ${site.registryUrl}, fleet page ${site.registryUrl}/fleet.`,
-      );
+      w(`A ${kiosk.reference.siteConfig.kind} kiosk (${kiosk.reference.siteConfig.name}).`);
+      // The embedded registry's database is held by this process: its operator token is made here, a new one each start.
+      const { token } = await issueOperatorToken(site.registryDb, 'simulator');
+      w(`Registry (embedded):  ${site.registryUrl}, fleet page ${site.registryUrl}/fleet (operator token ${token})`);
       w('Try this: in the console, "Try this" runs a whole check-in on the kiosk with one click, telling each step;');
       w('  or pick a person, "Card on reader 0", and follow the kiosk screen. docs/CONSOLE.md says what each control does.');
-      if (clip)
-        w(
-          `Virtual camera:       ${o.cameraFixed ? `${o.subject} (citizen ${o.citizen})` : "the card's holder"}; the console changes what it sees`,
-        );
-      else if (o.camera === 'ui') w('Camera: the one the browser offers (the page asks for it)');
+      if (clip) {
+        w(`Virtual camera:       ${o.cameraFixed ? `${o.subject} (citizen ${o.citizen})` : "the card's holder"}; the console changes it`);
+        w(`  (for a browser you start: chromium ${fakeCameraSwitches(clip.file).join(' ')})`);
+      } else if (o.camera === 'ui') w('Camera: the one the browser offers (the page asks for it)');
       else w('No camera: the face step is off, check-ins record the face as not checked');
       w(`Staff mode PIN (simulator):  ${SIM_STAFF_PIN}`);
       w('(Ctrl+C stops the kiosk)');
@@ -146,10 +147,7 @@ export async function runSimulatorStart(o: SimulatorStartOptions): Promise<numbe
     if (o.open && process.env['DISPLAY'] && existsSync(CHROMIUM)) {
       closers.push(openChromiumApp(url, clip ? fakeCameraSwitches(clip.file) : []));
       closers.push(openChromiumApp(server.url));
-    } else if (!o.json)
-      o.say(
-        'No display: open the two addresses above in Chromium on this machine (the kiosk one with the camera switches of kiosk start --help).',
-      );
+    } else if (!o.json) o.say('No display: open the two addresses above in Chromium on this machine.');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

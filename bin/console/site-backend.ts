@@ -19,6 +19,8 @@ export interface ConsoleSiteLike {
   readonly kind: 'hospital' | 'airport';
   readonly seed: string;
   apply(action: Action): Promise<void>;
+  /** Cards off, network, clock, printer, gate and camera back to normal, the idle screen. */
+  reset(): Promise<void>;
   snapshot(): Promise<{
     view: CheckinView;
     devices: DeviceStatus;
@@ -54,6 +56,9 @@ export type SiteEventLike =
   | { type: 'gate'; opened: boolean }
   | { type: 'action'; action: Action }
   | { type: 'problem'; code: string; message: string };
+
+/** The newcomer's "try this" list, in this order (simulator/scenarios/FILE); the rest are "more scenarios". */
+export const TRY_THIS = ['patient-visit.yaml', 'passenger-boarding.yaml', 'fault-cloned.yaml', 'face-mismatch.yaml', 'outage.yaml'];
 
 /** How many synthetic citizens the panel offers. */
 export const CONSOLE_PEOPLE = 12;
@@ -192,14 +197,21 @@ function loadLibrary(dir: string, parse: (text: string) => Scenario): { info: Sc
     try {
       const scenario = parse(readFileSync(join(dir, file), 'utf8'));
       out.push({
-        info: { file, name: scenario.name.slice(0, 300), about: (scenario.about ?? '').slice(0, 1000), site: scenario.site },
+        info: {
+          file,
+          name: scenario.name.slice(0, 300),
+          about: (scenario.about ?? '').slice(0, 1000),
+          site: scenario.site,
+          featured: TRY_THIS.includes(file),
+        },
         scenario,
       });
     } catch {
       // Named by `kiosk sim run`, which says what is wrong with it.
     }
   }
-  return out;
+  const rank = (f: string) => (TRY_THIS.includes(f) ? TRY_THIS.indexOf(f) : TRY_THIS.length);
+  return out.sort((a, b) => rank(a.info.file) - rank(b.info.file));
 }
 
 function toConsole(

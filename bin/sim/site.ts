@@ -152,6 +152,8 @@ export interface SimSite {
   readonly credentials: KioskCredentials;
   /** The registry's own address (not through the cuttable path), for its fleet page. */
   readonly registryUrl: string;
+  /** The embedded registry's database (kiosk start issues the fleet page's operator token with it). */
+  readonly registryDb: EmbeddedRegistry['db'];
   /** Where `kiosk sim chip --port N` can put more cards (slot 0; slot 1 is N+1). */
   readonly vpcdPort: number;
   apply(action: Action): Promise<void>;
@@ -528,6 +530,7 @@ async function build(o: SimSiteOptions, undo: (() => Promise<void> | void)[], un
     kiosk,
     credentials,
     registryUrl: registry.server.url,
+    registryDb: registry.db,
     vpcdPort: pcscd.ports[0],
     async apply(a) {
       try {

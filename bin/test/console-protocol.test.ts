@@ -77,7 +77,7 @@ describe('server messages', () => {
             photo: 'data:image/jpeg;base64,/9j/4AAQ',
           },
         ],
-        scenarios: [{ file: 'patient-visit.yaml', name: 'A patient', about: 'why', site: 'hospital' }],
+        scenarios: [{ file: 'patient-visit.yaml', name: 'A patient', about: 'why', site: 'hospital', featured: true }],
         clinics: [{ id: 'noi', name: 'Nội khoa · Internal medicine' }],
       },
       { t: 'snapshot', snapshot },

@@ -76,6 +76,7 @@ const WORDS = {
   trace: { vi: 'Nhật ký APDU và sự kiện', en: 'APDU trace and events' },
   tryThis: { vi: 'Thử ngay', en: 'Try this' },
   run: { vi: 'Chạy', en: 'Run' },
+  more: { vi: 'Các kịch bản khác', en: 'More scenarios' },
   otherSite: {
     vi: 'cần kiosk loại khác: kiosk start --simulator --site',
     en: 'needs the other kind of kiosk: kiosk start --simulator --site',

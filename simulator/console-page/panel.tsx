@@ -497,8 +497,8 @@ function TryThis(o: {
   run: (s: ScenarioInfo) => void;
 }) {
   const t = (k: WordKey) => word(o.lang, k);
-  const mine = o.scenarios.filter((s) => s.site === o.site);
-  const others = o.scenarios.filter((s) => s.site !== o.site);
+  const featured = o.scenarios.filter((s) => s.featured);
+  const more = o.scenarios.filter((s) => !s.featured);
   return (
     <Section title={t('tryThis')} id="try-this">
       {o.running && (
@@ -507,21 +507,42 @@ function TryThis(o: {
         </p>
       )}
       <ul class="try">
-        {mine.map((s) => (
-          <li key={s.file}>
-            <button type="button" disabled={o.busy} onClick={() => o.run(s)} data-testid={`try-${s.file}`}>
-              {t('run')}: {s.name}
-            </button>
-            <p>{s.about}</p>
-          </li>
-        ))}
-        {others.map((s) => (
-          <li key={s.file} class="other">
-            <strong>{s.name}</strong> ({t('otherSite')} {s.site})<p>{s.about}</p>
-          </li>
+        {featured.map((s) => (
+          <ScenarioItem key={s.file} s={s} {...o} />
         ))}
       </ul>
+      {more.length > 0 && (
+        <details>
+          <summary>
+            {t('more')} ({more.length})
+          </summary>
+          <ul class="try">
+            {more.map((s) => (
+              <ScenarioItem key={s.file} s={s} {...o} />
+            ))}
+          </ul>
+        </details>
+      )}
     </Section>
+  );
+}
+
+function ScenarioItem(o: { s: ScenarioInfo; lang: Lang; site: 'hospital' | 'airport'; busy: boolean; run: (s: ScenarioInfo) => void }) {
+  const t = (k: WordKey) => word(o.lang, k);
+  const s = o.s;
+  if (s.site !== o.site)
+    return (
+      <li class="other">
+        <strong>{s.name}</strong> ({t('otherSite')} {s.site})<p>{s.about}</p>
+      </li>
+    );
+  return (
+    <li>
+      <button type="button" disabled={o.busy} onClick={() => o.run(s)} data-testid={`try-${s.file.replace(/\.ya?ml$/, '')}`}>
+        {t('run')}: {s.name}
+      </button>
+      <p>{s.about}</p>
+    </li>
   );
 }
 

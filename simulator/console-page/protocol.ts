@@ -53,6 +53,8 @@ export const ScenarioInfo = z.strictObject({
   about: z.string().max(1000),
   /** The kind of site it runs on: the list names those for the other kind without running them. */
   site: z.enum(['hospital', 'airport']),
+  /** One of the newcomer's "try this" five (the others are listed under "more scenarios"). */
+  featured: z.boolean(),
 });
 export type ScenarioInfo = z.infer<typeof ScenarioInfo>;
 
