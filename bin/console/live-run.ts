@@ -46,6 +46,14 @@ export function describeAction(a: Action): string {
   }
 }
 
+/** An expectation told in a line: "Chờ · Expect: screen result, decision admitted, face matched". */
+export function describeExpectation(e: Expectation): string {
+  const parts = Object.entries(e)
+    .filter(([k, v]) => k !== 'timeoutMs' && v !== undefined)
+    .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  return `Chờ · Expect: ${parts.join(', ')}`;
+}
+
 type Snapshot = Awaited<ReturnType<ConsoleSiteLike['snapshot']>>;
 
 /** What of `e` does not hold in `s`: "field: expected X, saw Y" lines (none: it holds). */
@@ -82,7 +90,7 @@ export async function runLive(site: ConsoleSiteLike, scenario: Scenario, progres
       continue;
     }
     const e = step.expect;
-    progress.step(i + 1, n, step.note ?? `Chờ · Expect ${JSON.stringify({ ...e, timeoutMs: undefined })}`);
+    progress.step(i + 1, n, `${step.note ? `${step.note}: ` : ''}${describeExpectation(e)}`);
     const deadline = Date.now() + (e.timeoutMs ?? DEFAULT_EXPECT_MS);
     for (;;) {
       const missing = unmet(e, await site.snapshot(), base);

@@ -165,6 +165,23 @@ describe('the technician console', () => {
     await panel.getByTestId('live-devices').getByText('registry: connected').waitFor({ timeout: 15_000 });
   }, 45_000);
 
+  it("runs a patient's visit from the try-this list with one click, telling each step", async () => {
+    await panel.getByTestId('try-patient-visit').click();
+    await panel.getByTestId('running').waitFor({ timeout: 10_000 });
+    await kioskScreen('result', 40_000);
+    await panel.getByTestId('status-line').getByText("Done: A patient's visit").waitFor({ timeout: 30_000 });
+    await panel
+      .getByTestId('trace')
+      .getByText(/Card of citizen 9 on reader 0/)
+      .first()
+      .waitFor();
+    await panel
+      .getByTestId('live-decision')
+      .getByText(/admitted/)
+      .waitFor();
+    await panel.screenshot({ path: join(SHOTS, 'console-try-this.png'), fullPage: true });
+  }, 60_000);
+
   it('changes what the camera sees: the kiosk page reopens its camera on the new clip', async () => {
     const before = await videoTrack();
     expect(before).toBeTruthy();

@@ -91,6 +91,7 @@ const WORDS = {
   replay: { vi: 'Phát lại một kịch bản (YAML/JSON)', en: 'Replay a scenario (YAML/JSON)' },
   failed: { vi: 'Không thực hiện được', en: 'Could not do it' },
   done: { vi: 'Xong', en: 'Done' },
+  working: { vi: 'Đang làm', en: 'Working' },
   skew: { vi: 'Lệch', en: 'Skew' },
   minutes: { vi: 'phút', en: 'min' },
 } as const;

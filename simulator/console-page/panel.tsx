@@ -15,7 +15,7 @@ const BUTTONS = ['continue', 'continue-fee-paying', 'confirm', 'back', 'cancel']
 const TRACE_LINES = 300;
 
 interface Status {
-  kind: 'ok' | 'error';
+  kind: 'pending' | 'ok' | 'error';
   text: string;
 }
 
@@ -62,6 +62,7 @@ export function Panel({ connection }: { connection: ConsoleConnection }) {
   /** Sends a request and shows its outcome in the status line. */
   const send = async (m: Parameters<ConsoleConnection['request']>[0], what: string): Promise<Answer> => {
     setBusy(m.t !== 'action');
+    setStatus({ kind: 'pending', text: `${t('working')}: ${what}` });
     const answer = await connection.request(m);
     setBusy(false);
     setStatus(
