@@ -182,6 +182,29 @@ describe('the technician console', () => {
     await panel.screenshot({ path: join(SHOTS, 'console-try-this.png'), fullPage: true });
   }, 60_000);
 
+  it('records what the technician does as a YAML scenario, and replays it', async () => {
+    await panel.getByTestId('record-start').click();
+    await panel.getByTestId('citizen').selectOption('3');
+    await panel.getByTestId('card-on-1').click();
+    await panel.getByTestId('live-readers').getByText(/1: \S/).waitFor({ timeout: 10_000 });
+    await panel.getByTestId('card-off-1').click();
+    await panel
+      .getByTestId('recording')
+      .getByText(/2 steps/)
+      .waitFor({ timeout: 5000 });
+    const [download] = await Promise.all([panel.waitForEvent('download'), panel.getByTestId('record-stop').click()]);
+    const file = join(dataDir, 'recorded.yaml');
+    await download.saveAs(file);
+    const yaml = readFileSync(file, 'utf8');
+    expect(yaml).toMatch(/site: hospital/);
+    expect(yaml).toMatch(/do: card-on\s+citizen: 3\s+reader: 1/);
+    await panel.getByTestId('replay-file').setInputFiles(file);
+    await panel
+      .getByTestId('status-line')
+      .getByText(/^Done: Replay/)
+      .waitFor({ timeout: 20_000 });
+  }, 40_000);
+
   it('changes what the camera sees: the kiosk page reopens its camera on the new clip', async () => {
     const before = await videoTrack();
     expect(before).toBeTruthy();

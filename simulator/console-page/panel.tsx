@@ -108,7 +108,7 @@ export function Panel({ connection }: { connection: ConsoleConnection }) {
             <People hello={hello} lang={lang} act={act} />
             <CameraControls lang={lang} snap={snap} act={act} people={hello.citizens} />
             <World lang={lang} snap={snap} site={hello.site} act={act} />
-            <ScreenButtons lang={lang} clinics={hello.clinics} act={act} />
+            <ScreenButtons lang={lang} site={hello.site} clinics={hello.clinics} act={act} />
           </div>
           <div class="column">
             <Live lang={lang} snap={snap} citizens={hello.citizens} />
@@ -364,13 +364,13 @@ function World({ lang, snap, site, act }: { lang: Lang; snap: ConsoleSnapshot; s
   );
 }
 
-function ScreenButtons({ lang, clinics, act }: { lang: Lang; clinics: Hello['clinics']; act: Act }) {
+function ScreenButtons({ lang, site, clinics, act }: { lang: Lang; site: 'hospital' | 'airport'; clinics: Hello['clinics']; act: Act }) {
   const t = (k: WordKey) => word(lang, k);
   const [clinic, setClinic] = useState(clinics[0]?.id ?? '');
   return (
     <Section title={t('screenButtons')} id="screen-buttons">
       <div class="buttons">
-        {BUTTONS.map((b) => (
+        {BUTTONS.filter((b) => site === 'hospital' || !b.startsWith('continue')).map((b) => (
           <button
             type="button"
             key={b}
