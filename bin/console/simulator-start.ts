@@ -2,8 +2,8 @@
 // kiosk's UI on loopback, the technician console beside it, and both opened in Chromium app
 // windows when there is a display (else both addresses printed). The kiosk window's camera is
 // Chromium's fake device playing a clip the console rewrites (clip-camera.ts).
-import { dirname } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../main/core/logger.js';
 import type { CameraSubject } from '../../simulator/camera-clip.js';
@@ -98,6 +98,18 @@ export async function runSimulatorStart(o: SimulatorStartOptions): Promise<numbe
   }
   const kiosk = site.kiosk;
   reopen = () => kiosk.core.emit('camera.settings', kiosk.reference.siteConfig.camera);
+  // Each printed ticket kept as text where a technician finds it (a ticket carries no personal data).
+  const tickets = join(dirname(o.db), 'tickets');
+  let printed = 0;
+  site.on('event', (e) => {
+    if (e.type !== 'ticket') return;
+    try {
+      mkdirSync(tickets, { recursive: true });
+      writeFileSync(join(tickets, `ticket-${Date.now()}-${++printed}.txt`), e.text);
+    } catch (err) {
+      o.say(`virtual printer: could not keep the ticket: ${(err as Error).message}`);
+    }
+  });
   let server: ConsoleServer | null = null;
   const closers: (() => void)[] = [];
   try {
@@ -141,6 +153,7 @@ export async function runSimulatorStart(o: SimulatorStartOptions): Promise<numbe
         w(`  (for a browser you start: chromium ${fakeCameraSwitches(clip.file).join(' ')})`);
       } else if (o.camera === 'ui') w('Camera: the one the browser offers (the page asks for it)');
       else w('No camera: the face step is off, check-ins record the face as not checked');
+      if (o.kind === 'hospital') w(`Tickets printed:      kept as text in ${tickets}`);
       w(`Staff mode PIN (simulator):  ${SIM_STAFF_PIN}`);
       w('(Ctrl+C stops the kiosk)');
     }
