@@ -79,8 +79,9 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
                 registry's trust list)
   --no-registry simulator mode: do not start the embedded registry; a kiosk enrolled
                 before syncs with its own registry
-  --vpcd-port N simulator mode without a system pcscd: the port of the private pcscd's
-                virtual reader (default 35963; its second slot is N+1)
+  --vpcd-port N simulator mode: the port of the private pcscd's first virtual reader (its
+                second slot is N+1); default any free pair (without the console: 35963,
+                when there is no system pcscd)
   --retention-days N  keep personal fields of check-ins the registry acknowledged this
                 long (default: the site configuration's, 30 days unless published)
   --camera ui   the camera the UI page opens (getUserMedia): a USB camera, or whatever the
