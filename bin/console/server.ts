@@ -224,7 +224,7 @@ export async function startConsoleServer(o: {
         if (busy) return { t: 'failed', id: m.id, error: busy };
         const scenario = backend.parseScenario(m.text);
         if (scenario.site !== backend.site)
-          return { t: 'failed', id: m.id, error: `the scenario is for a ${scenario.site}, this site is a ${backend.site}` };
+          return { t: 'failed', id: m.id, error: `the scenario is for ${kindOf(scenario.site)}, this kiosk is ${kindOf(backend.site)}'s` };
         await runLive(scenario.name, { scenario });
         return { t: 'done', id: m.id };
       }
@@ -293,6 +293,8 @@ export async function startConsoleServer(o: {
     },
   };
 }
+
+const kindOf = (site: 'hospital' | 'airport') => (site === 'airport' ? 'an airport' : 'a hospital');
 
 /** The id of a message that failed its parse, when it has a usable one. */
 function idOf(text: string | null): number | null {
