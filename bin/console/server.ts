@@ -47,8 +47,17 @@ export interface ConsoleBackend {
   /** The scenario as YAML, for `kiosk sim run`. */
   toYaml(scenario: Scenario): string;
   snapshot(): ConsoleSnapshot;
-  /** Snapshot changes and live events; returns the unsubscribe. */
-  subscribe(listener: { changed(): void; event(e: ConsoleEvent): void }): () => void;
+  /** Snapshot changes, live events, and a new site (a hospital became an airport); returns the unsubscribe. */
+  subscribe(listener: ConsoleListener): () => void;
+  /** Turns the site into the other kind, when the backend can (kiosk start's can). */
+  switchSite?(kind: 'hospital' | 'airport'): Promise<void>;
+}
+
+export interface ConsoleListener {
+  changed(): void;
+  event(e: ConsoleEvent): void;
+  /** Another site now: people, scenarios and clinics are told anew. */
+  replaced?(): void;
 }
 
 export interface ConsoleServer {
@@ -106,11 +115,12 @@ export async function startConsoleServer(o: {
   const { backend, assets } = o;
   const warn = o.warn ?? (() => undefined);
   const token = o.token ?? randomBytes(32).toString('base64url');
-  const citizens = await backend.citizens();
-  const recorder = new Recorder(backend.site);
+  let citizens = await backend.citizens();
+  let recorder = new Recorder(backend.site);
   let port = 0;
   // One scenario at a time: a second run, or an action during a run, is refused with a reason.
   let running: string | null = null;
+  let actions: Promise<void> = Promise.resolve();
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (![`127.0.0.1:${port}`, `localhost:${port}`].includes(req.headers.host ?? '')) {
@@ -169,7 +179,23 @@ export async function startConsoleServer(o: {
   const schedule = () => {
     timer ??= setTimeout(flush, PUSH_MS);
   };
+  const greet = (ws: WebSocket) => {
+    send(ws, { t: 'hello', site: backend.site, citizens, scenarios: backend.scenarios(), clinics: backend.clinics() });
+    send(ws, { t: 'snapshot', snapshot: backend.snapshot() });
+    send(ws, { t: 'recording', active: recorder.active, steps: recorder.count });
+  };
   const unsubscribe = backend.subscribe({
+    replaced: () => {
+      // A recording of one kind of site cannot replay on the other: it ends with the site.
+      recorder = new Recorder(backend.site);
+      void backend.citizens().then(
+        (c) => {
+          citizens = c;
+          for (const ws of pages) greet(ws);
+        },
+        (err: Error) => warn(`console: ${err.message}`),
+      );
+    },
     changed: () => {
       changed = true;
       schedule();
@@ -207,9 +233,14 @@ export async function startConsoleServer(o: {
       case 'action':
         if (busy) return { t: 'failed', id: m.id, error: busy };
         {
-          const screen = backend.snapshot().screen;
-          await backend.apply(m.action);
-          recorder.add(m.action, screen);
+          // One action at a time, in the order sent: a card taken off while it is still being put on would stay on.
+          const done = actions.then(async () => {
+            const screen = backend.snapshot().screen;
+            await backend.apply(m.action);
+            recorder.add(m.action, screen);
+          });
+          actions = done.catch(() => undefined);
+          await done;
         }
         if (recorder.active) broadcast({ t: 'recording', active: true, steps: recorder.count });
         return { t: 'done', id: m.id };
@@ -226,6 +257,18 @@ export async function startConsoleServer(o: {
         if (scenario.site !== backend.site)
           return { t: 'failed', id: m.id, error: `the scenario is for ${kindOf(scenario.site)}, this kiosk is ${kindOf(backend.site)}'s` };
         await runLive(scenario.name, { scenario });
+        return { t: 'done', id: m.id };
+      }
+      case 'site': {
+        if (busy) return { t: 'failed', id: m.id, error: busy };
+        if (!backend.switchSite) return { t: 'failed', id: m.id, error: 'this console cannot change the kind of site' };
+        if (m.kind === backend.site) return { t: 'done', id: m.id };
+        running = `→ ${m.kind}`;
+        try {
+          await backend.switchSite(m.kind);
+        } finally {
+          running = null;
+        }
         return { t: 'done', id: m.id };
       }
       case 'record':
@@ -254,9 +297,7 @@ export async function startConsoleServer(o: {
       pages.add(ws);
       ws.on('error', (err) => warn(`console page: ${err.message}`));
       ws.on('close', () => pages.delete(ws));
-      send(ws, { t: 'hello', site: backend.site, citizens, scenarios: backend.scenarios(), clinics: backend.clinics() });
-      send(ws, { t: 'snapshot', snapshot: backend.snapshot() });
-      send(ws, { t: 'recording', active: recorder.active, steps: recorder.count });
+      greet(ws);
       ws.on('message', (data, isBinary) => {
         const text = isBinary ? null : (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
         const parsed = parsePageMessage(text);

@@ -2,6 +2,7 @@
 // kiosk's UI on loopback, the technician console beside it, and both opened in Chromium app
 // windows when there is a display (else both addresses printed). The kiosk window's camera is
 // Chromium's fake device playing a clip the console rewrites (clip-camera.ts).
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,8 @@ import { chromiumClipCamera } from './clip-camera.js';
 import { runLive } from './live-run.js';
 import { loadConsoleAssets } from './page-assets.js';
 import { parseScenarioText, scenarioYaml } from './scenario-text.js';
-import { startConsoleServer, type ConsoleServer } from './server.js';
+import { startConsoleServer, type ConsoleBackend, type ConsoleServer } from './server.js';
+import { switchableBackend } from './switchable-backend.js';
 import { siteBackend } from './site-backend.js';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../../simulator/scenarios/', import.meta.url));
@@ -76,52 +78,97 @@ export async function runSimulatorStart(o: SimulatorStartOptions): Promise<numbe
       );
   const face = { required: o.camera === 'ui' || clip !== null, liveness: o.liveness, faceMs: o.faceMs };
 
-  let site: SimSite;
-  try {
-    o.say('Starting the simulated site (pcscd with two virtual readers, the embedded registry, devices)…');
-    site = await startSimSite({
-      kind: o.kind,
-      seed: SEED,
-      dataDir: dirname(o.db),
-      db: o.db,
-      pkiDir: o.pkiDir,
-      ...(o.vpcdPort ? { vpcdPort: o.vpcdPort } : {}),
-      scannerPort: o.scannerPort,
-      ui: { port: o.uiPort },
-      camera,
-      face,
-      log: o.log,
-    });
-  } catch (err) {
-    clip?.remove();
-    throw new CliError((err as Error).message);
-  }
-  const kiosk = site.kiosk;
-  reopen = () => kiosk.core.emit('camera.settings', kiosk.reference.siteConfig.camera);
-  // Each printed ticket kept as text where a technician finds it (a ticket carries no personal data).
+  // The kiosk page keeps its address across a change of site: the same port and token.
+  const uiToken = randomBytes(32).toString('base64url');
+  let uiPort = o.uiPort;
   const tickets = join(dirname(o.db), 'tickets');
   let printed = 0;
-  site.on('event', (e) => {
-    if (e.type !== 'ticket') return;
+
+  /** One simulated site of `kind` with its console backend; throws a CliError saying why it could not start. */
+  const startSite = async (kind: 'hospital' | 'airport', first: boolean): Promise<{ site: SimSite; backend: ConsoleBackend }> => {
+    o.say(`Starting the simulated ${kind} (pcscd with two virtual readers, the embedded registry, devices)…`);
+    let site: SimSite;
     try {
-      mkdirSync(tickets, { recursive: true });
-      writeFileSync(join(tickets, `ticket-${Date.now()}-${++printed}.txt`), e.text);
+      site = await startSimSite({
+        kind,
+        seed: SEED,
+        dataDir: dirname(o.db),
+        db: o.db,
+        pkiDir: o.pkiDir,
+        ...(o.vpcdPort ? { vpcdPort: o.vpcdPort } : {}),
+        scannerPort: o.scannerPort,
+        ui: { port: uiPort, token: uiToken },
+        camera,
+        face,
+        log: o.log,
+      });
     } catch (err) {
-      o.say(`virtual printer: could not keep the ticket: ${(err as Error).message}`);
+      throw new CliError((err as Error).message);
     }
-  });
+    const kiosk = site.kiosk;
+    uiPort = kiosk.ui!.port;
+    reopen = () => kiosk.core.emit('camera.settings', kiosk.reference.siteConfig.camera);
+    // Each printed ticket kept as text where a technician finds it (a ticket carries no personal data).
+    site.on('event', (e) => {
+      if (e.type !== 'ticket') return;
+      try {
+        mkdirSync(tickets, { recursive: true });
+        writeFileSync(join(tickets, `ticket-${Date.now()}-${++printed}.txt`), e.text);
+      } catch (err) {
+        o.say(`virtual printer: could not keep the ticket: ${(err as Error).message}`);
+      }
+    });
+    try {
+      if (first && clip && o.cameraFixed) await site.apply({ do: 'camera', subject: o.subject, citizen: o.citizen });
+      const backend = await siteBackend({
+        site,
+        scenarioDir: SCENARIO_DIR,
+        parseScenario: parseScenarioText,
+        toYaml: scenarioYaml,
+        run: (scenario, progress) => runLive(site, scenario, progress),
+      });
+      return { site, backend };
+    } catch (err) {
+      await site.stop();
+      throw err;
+    }
+  };
+
+  let current: { site: SimSite; backend: ConsoleBackend };
+  try {
+    current = await startSite(o.kind, true);
+  } catch (err) {
+    clip?.remove();
+    throw err;
+  }
   let server: ConsoleServer | null = null;
   const closers: (() => void)[] = [];
+  const kioskWindow: { close: (() => void) | null } = { close: null };
+  const openKioskWindow = (url: string) => {
+    kioskWindow.close = openChromiumApp(url, clip ? fakeCameraSwitches(clip.file) : []);
+  };
   try {
-    if (clip && o.cameraFixed) await site.apply({ do: 'camera', subject: o.subject, citizen: o.citizen });
-    const backend = await siteBackend({
-      site,
-      scenarioDir: SCENARIO_DIR,
-      parseScenario: parseScenarioText,
-      toYaml: scenarioYaml,
-      run: (scenario, progress) => runLive(site, scenario, progress),
+    const backend = switchableBackend(current.backend, async (kind) => {
+      const was = current.site.kind;
+      await current.site.stop();
+      try {
+        current = await startSite(kind, false);
+      } catch (err) {
+        o.say(`The simulated ${kind} did not start (${(err as Error).message}); the ${was} again.`);
+        current = await startSite(was, false);
+        throw err;
+      } finally {
+        // The kiosk window reloads its page on the new site (the same address); a browser opened by hand is reloaded by hand.
+        if (kioskWindow.close) {
+          kioskWindow.close();
+          openKioskWindow(current.site.kiosk.ui!.url);
+        }
+      }
+      return current.backend;
     });
     server = await startConsoleServer({ backend, assets: await loadConsoleAssets(), warn: o.say });
+    const kiosk = current.site.kiosk;
+    const site = current.site;
     const url = kiosk.ui!.url;
     if (o.json)
       printJson({
@@ -158,7 +205,7 @@ export async function runSimulatorStart(o: SimulatorStartOptions): Promise<numbe
       w('(Ctrl+C stops the kiosk)');
     }
     if (o.open && process.env['DISPLAY'] && existsSync(CHROMIUM)) {
-      closers.push(openChromiumApp(url, clip ? fakeCameraSwitches(clip.file) : []));
+      openKioskWindow(url);
       closers.push(openChromiumApp(server.url));
     } else if (!o.json) o.say('No display: open the two addresses above in Chromium on this machine.');
     await new Promise<void>((resolve) => {
@@ -166,9 +213,10 @@ export async function runSimulatorStart(o: SimulatorStartOptions): Promise<numbe
       process.once('SIGTERM', resolve);
     });
   } finally {
+    kioskWindow.close?.();
     for (const close of closers) close();
     await server?.close();
-    await site.stop();
+    await current.site.stop();
     clip?.remove();
   }
   return 0;

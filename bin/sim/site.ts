@@ -79,7 +79,7 @@ export interface SimSiteOptions {
   /** Where the kiosk database, the registry and the test PKI live; default a temporary folder removed at stop. */
   dataDir?: string;
   /** Serve the kiosk's UI on loopback (the console shows it); default off. */
-  ui?: { port: number } | false;
+  ui?: { port: number; token?: string } | false;
   /** What the camera sees; default the headless looping camera. */
   camera?: CameraDriver;
   /** The face step of the simulator's site configuration. */

@@ -77,9 +77,13 @@ const WORDS = {
   tryThis: { vi: 'Thử ngay', en: 'Try this' },
   run: { vi: 'Chạy', en: 'Run' },
   more: { vi: 'Các kịch bản khác', en: 'More scenarios' },
-  otherSite: {
-    vi: 'cần kiosk loại khác: kiosk start --simulator --site',
-    en: 'needs the other kind of kiosk: kiosk start --simulator --site',
+  needsAirport: { vi: 'ở sân bay: bấm "Chuyển sang sân bay" phía trên', en: 'at an airport: "Switch to an airport" above' },
+  needsHospital: { vi: 'ở bệnh viện: bấm "Chuyển sang bệnh viện" phía trên', en: 'at a hospital: "Switch to a hospital" above' },
+  toAirport: { vi: 'Chuyển sang sân bay', en: 'Switch to an airport' },
+  toHospital: { vi: 'Chuyển sang bệnh viện', en: 'Switch to a hospital' },
+  reloadKiosk: {
+    vi: 'cửa sổ ki-ốt tự mở lại; trang ki-ốt mở tay thì tải lại',
+    en: 'the kiosk window opens again; reload a kiosk page opened by hand',
   },
   running: { vi: 'Đang chạy', en: 'Running' },
   step: { vi: 'bước', en: 'step' },

@@ -86,6 +86,17 @@ export function Panel({ connection }: { connection: ConsoleConnection }) {
         <h1>
           {t('title')} · {t('site')}: {t(hello.site)}
         </h1>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => {
+            const kind = hello.site === 'hospital' ? 'airport' : 'hospital';
+            void send({ t: 'site', kind }, `${t(kind === 'airport' ? 'toAirport' : 'toHospital')} (${t('reloadKiosk')})`);
+          }}
+          data-testid="switch-site"
+        >
+          {t(hello.site === 'hospital' ? 'toAirport' : 'toHospital')}
+        </button>
         <label class="lang">
           {t('language')}{' '}
           <select value={lang} onChange={(e) => setLang((e.currentTarget.value === 'en' ? 'en' : 'vi') as Lang)} data-testid="lang">
@@ -534,7 +545,7 @@ function ScenarioItem(o: { s: ScenarioInfo; lang: Lang; site: 'hospital' | 'airp
   if (s.site !== o.site)
     return (
       <li class="other">
-        <strong>{s.name}</strong> ({t('otherSite')} {s.site})<p>{s.about}</p>
+        <strong>{s.name}</strong> ({t(s.site === 'airport' ? 'needsAirport' : 'needsHospital')})<p>{s.about}</p>
       </li>
     );
   return (

@@ -20,6 +20,8 @@ export const PageMessage = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('scenario'), id: requestId, file: z.string().regex(/^[a-z0-9-]{1,64}\.ya?ml$/) }),
   /** Start or stop keeping every action as a scenario step; `stop` answers with the scenario's YAML. */
   z.strictObject({ t: z.literal('record'), id: requestId, state: z.enum(['start', 'stop']) }),
+  /** Turn the simulated site into a hospital or an airport (the kiosk screen reloads). */
+  z.strictObject({ t: z.literal('site'), id: requestId, kind: z.enum(['hospital', 'airport']) }),
   /** Replay a scenario file the technician loaded (YAML or JSON text). */
   z.strictObject({ t: z.literal('replay'), id: requestId, text: z.string().min(1).max(200_000) }),
 ]);
