@@ -20,6 +20,7 @@ import { simPrinter } from './printer.js';
 import { syncEnrol, syncStatus } from './sync.js';
 import { barcodeListen, simScanner } from './scanner.js';
 import { simCamera, simChip, simCitizens } from './sim.js';
+import { simRun } from './sim-run.js';
 import { start } from './start.js';
 
 /** Every `kiosk` subcommand, in the order --help lists them. */
@@ -32,6 +33,7 @@ export const commands: Command[] = [
   simScanner,
   simPrinter,
   simGate,
+  simRun,
   barcodeParse,
   barcodeListen,
   registryServe,

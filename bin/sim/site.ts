@@ -413,11 +413,11 @@ async function build(o: SimSiteOptions, undo: (() => Promise<void> | void)[], un
     const seen = readerEvent('card-inserted', slot, 10_000);
     let vpcd: VpcdCard;
     try {
-      vpcd = await VpcdCard.insert({ port: pcscd.ports[slot], card, delays: link.name !== 'instant', connectTimeoutMs: 5000 });
+      vpcd = await VpcdCard.insert({ port: pcscd.ports[slot], card, delays: card.link.name !== 'instant', connectTimeoutMs: 5000 });
     } catch (err) {
       throw new SimError('card', `the card could not be put on reader ${slot}: ${(err as Error).message}`);
     }
-    const entry = { vpcd, citizen: a.citizen, faults: [...faults], link: link.name };
+    const entry = { vpcd, citizen: a.citizen, faults: [...faults], link: card.link.name };
     cards[slot] = entry;
     // A card that leaves by itself (the "removed" fault) is off the reader.
     void vpcd.done.then(() => {

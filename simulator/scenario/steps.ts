@@ -95,6 +95,8 @@ export const Expectation = z.strictObject({
       'out-of-service',
     ])
     .optional(),
+  /** The screen's one-line notice code (card-removed-early, scan-unknown…); null: none. */
+  notice: z.string().max(64).nullable().optional(),
   /** The last recorded decision, its reasons (exactly, in any order) and face outcome. */
   decision: z.enum(['admitted', 'refused', 'referred']).optional(),
   reasons: z.array(z.string().max(64)).max(16).optional(),
