@@ -1,12 +1,12 @@
 // Running a scenario live on the site the technician watches: each step is told (in
-// Vietnamese and English) as it starts, actions go to the site, and an expectation waits
-// until the site shows it or says, in a line, what it showed instead.
-import type { Action, Expectation, Scenario } from '../../simulator/scenario/steps.js';
-import type { ConsoleSiteLike } from './site-backend.js';
+// Vietnamese and English) as it starts; the scenario runner of `kiosk sim run` does the steps
+// and says, field by field, what did not hold.
+import type { Action, Expectation, Scenario, Step } from '../../simulator/scenario/steps.js';
+import { runScenario } from '../sim/scenario-runner.js';
+import { failureLines } from '../sim/scenario-report.js';
+import type { SimSite } from '../sim/site.js';
+import type { SimFaceOptions } from '../../simulator/site-data.js';
 import type { RunProgress } from './server.js';
-
-const DEFAULT_EXPECT_MS = 15_000;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** An action told in a line, Vietnamese then English. */
 export function describeAction(a: Action): string {
@@ -54,49 +54,44 @@ export function describeExpectation(e: Expectation): string {
   return `Chờ · Expect: ${parts.join(', ')}`;
 }
 
-type Snapshot = Awaited<ReturnType<ConsoleSiteLike['snapshot']>>;
-
-/** What of `e` does not hold in `s`: "field: expected X, saw Y" lines (none: it holds). */
-export function unmet(e: Expectation, s: Snapshot, base: { checkins: number; registry: number }): string[] {
-  const out: string[] = [];
-  const check = (field: string, want: unknown, saw: unknown) => {
-    if (want !== undefined && JSON.stringify(want) !== JSON.stringify(saw))
-      out.push(`${field}: expected ${JSON.stringify(want)}, saw ${JSON.stringify(saw)}`);
-  };
-  check('screen', e.screen, s.view.screen);
-  check('decision', e.decision, s.lastDecision?.decision ?? null);
-  if (e.reasons) check('reasons', [...e.reasons].sort(), [...(s.lastDecision?.reasons ?? [])].sort());
-  check('face', e.face, s.lastDecision?.face ?? null);
-  check('checkins', e.checkins, s.checkins - base.checkins);
-  check('queued', e.queued, s.queued);
-  check('registry', e.registry, s.registry - base.registry);
-  return out;
+/** The step told as it starts. */
+function tellStep(step: Step): string {
+  return 'do' in step ? describeAction(step) : `${step.note ? `${step.note}: ` : ''}${describeExpectation(step.expect)}`;
 }
 
-/** Runs `scenario` on `site`, telling each step; rejects at the first step that fails, saying why. */
-export async function runLive(site: ConsoleSiteLike, scenario: Scenario, progress: RunProgress): Promise<void> {
-  // A scenario starts from a site at rest, as `kiosk sim run` starts each one.
-  progress.step(0, scenario.steps.length, 'Đưa điểm về trạng thái ban đầu · Putting the site back at rest');
-  await site.reset();
-  const first = await site.snapshot();
-  const base = { checkins: first.checkins, registry: first.registry };
+/**
+ * Runs `scenario` live on `site` with the scenario runner (`kiosk sim run`'s, so a run here
+ * means what it means there), telling each step as it starts; rejects at the first step that
+ * fails, with the runner's diff.
+ */
+export async function runLive(site: SimSite, scenario: Scenario, progress: RunProgress, face: SimFaceOptions = {}): Promise<void> {
   const n = scenario.steps.length;
-  for (const [i, step] of scenario.steps.entries()) {
-    if ('do' in step) {
-      progress.step(i + 1, n, describeAction(step));
-      await site.apply(step).catch((err: Error) => {
-        throw new Error(`step ${i + 1}: ${err.message}`);
-      });
-      continue;
-    }
-    const e = step.expect;
-    progress.step(i + 1, n, `${step.note ? `${step.note}: ` : ''}${describeExpectation(e)}`);
-    const deadline = Date.now() + (e.timeoutMs ?? DEFAULT_EXPECT_MS);
-    for (;;) {
-      const missing = unmet(e, await site.snapshot(), base);
-      if (missing.length === 0) break;
-      if (Date.now() > deadline) throw new Error(`step ${i + 1}: ${missing.join('; ')}`);
-      await sleep(100);
-    }
+  // The runner puts the site back at rest first, as `kiosk sim run` starts each scenario.
+  progress.step(0, n, 'Đưa điểm về trạng thái ban đầu · Putting the site back at rest');
+  let told = -1;
+  const tell = (i: number) => {
+    if (i >= n || i <= told) return;
+    told = i;
+    progress.step(i + 1, n, tellStep(scenario.steps[i]!));
+  };
+  tell(0);
+  let result;
+  try {
+    result = await runScenario(scenario, {
+      site,
+      onStep: (o) => {
+        if (o.status === 'ok') tell(o.index + 1);
+      },
+    });
+  } finally {
+    // The scenario may have changed the face step (its `face:`): the site's own comes back.
+    await site.configureFace(face).catch(() => undefined);
   }
+  if (!result.passed)
+    throw new Error(
+      failureLines(result)
+        .map((l) => l.trim())
+        .join(' ')
+        .slice(0, 480),
+    );
 }

@@ -1,28 +1,13 @@
-// Scenario files as text: YAML (or JSON, which YAML reads too) in, checked against the step
-// vocabulary (simulator/scenario/steps.ts); a recording out as YAML for `kiosk sim run`.
-import { parse, stringify, YAMLParseError } from 'yaml';
-import { Scenario } from '../../simulator/scenario/steps.js';
+// Scenario files as text in the console: a file the technician loads is read by the same
+// parser as `kiosk sim run`'s (bin/sim/scenario-file.ts; YAML, which reads JSON too); a
+// recording goes out as YAML that `kiosk sim run` replays.
+import { stringify } from 'yaml';
+import type { Scenario } from '../../simulator/scenario/steps.js';
+import { parseScenarioText } from '../sim/scenario-file.js';
 
-/** A scenario file that does not parse or does not fit the vocabulary: the line says where. */
-export class ScenarioTextError extends Error {
-  override readonly name = 'ScenarioTextError';
-}
-
-export function parseScenarioText(text: string): Scenario {
-  let data: unknown;
-  try {
-    // Aliases are refused outright: a small file must not expand into a huge one.
-    data = parse(text, { maxAliasCount: 0, prettyErrors: true });
-  } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : '';
-    throw new ScenarioTextError(`not a YAML or JSON file${where}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const r = Scenario.safeParse(data);
-  if (!r.success) {
-    const first = r.error.issues[0];
-    throw new ScenarioTextError(`not a scenario: ${first ? `${first.path.join('.') || 'the file'}: ${first.message}` : 'invalid'}`);
-  }
-  return r.data;
+/** A loaded scenario, or a ScenarioFileError naming the step and the field in words. */
+export function parseLoadedScenario(text: string, name = 'the file'): Scenario {
+  return parseScenarioText(text, name);
 }
 
 export function scenarioYaml(s: Scenario): string {

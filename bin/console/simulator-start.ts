@@ -17,7 +17,7 @@ import { fakeCameraSwitches, startVirtualCamera, type VirtualCamera } from '../v
 import { chromiumClipCamera } from './clip-camera.js';
 import { runLive } from './live-run.js';
 import { loadConsoleAssets } from './page-assets.js';
-import { parseScenarioText, scenarioYaml } from './scenario-text.js';
+import { parseLoadedScenario, scenarioYaml } from './scenario-text.js';
 import { startConsoleServer, type ConsoleBackend, type ConsoleServer } from './server.js';
 import { switchableBackend } from './switchable-backend.js';
 import { siteBackend } from './site-backend.js';
@@ -123,9 +123,9 @@ export async function runSimulatorStart(o: SimulatorStartOptions): Promise<numbe
       const backend = await siteBackend({
         site,
         scenarioDir: SCENARIO_DIR,
-        parseScenario: parseScenarioText,
+        parseScenario: (text) => parseLoadedScenario(text),
         toYaml: scenarioYaml,
-        run: (scenario, progress) => runLive(site, scenario, progress),
+        run: (scenario, progress) => runLive(site, scenario, progress, face),
       });
       return { site, backend };
     } catch (err) {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startConsoleServer, CONSOLE_PROTOCOL, CONSOLE_TOKEN_PREFIX, type ConsoleBackend, type ConsoleServer } from '../console/server.js';
-import { parseScenarioText, scenarioYaml } from '../console/scenario-text.js';
+import { parseLoadedScenario as parseScenarioText, scenarioYaml } from '../console/scenario-text.js';
 import type { ConsoleEvent, ConsoleSnapshot, ServerMessage } from '../../simulator/console-page/protocol.js';
 import type { Action } from '../../simulator/scenario/steps.js';
 
