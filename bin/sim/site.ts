@@ -584,8 +584,9 @@ async function build(o: SimSiteOptions, undo: (() => Promise<void> | void)[], un
       cameraState = { subject: 'holder', citizen: null };
       lastCardCitizen = null;
       if (kiosk.runner.current.screen !== 'idle') await kiosk.core.handle('checkin.cancel', {});
-      // The result screen goes back to idle by its own timer; cancel ends the others.
       await waitUntil(() => kiosk.runner.current.screen === 'idle', 15_000);
+      // A gate still open for the last passenger would not open anew for the next one.
+      if (gate) await waitUntil(() => gate!.state === 'closed' && !gate!.coil, 15_000);
     },
     on(_name, listener) {
       listeners.add(listener);
