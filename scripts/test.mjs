@@ -36,6 +36,7 @@ if (!existsSync(bin('vitest'))) {
 if (filters.length === 0) {
   step('type-check (Node side)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   step('type-check (renderer)', bin('tsc'), ['-p', 'renderer/tsconfig.json', '--noEmit']);
+  step('type-check (console page)', bin('tsc'), ['-p', 'simulator/console-page/tsconfig.json', '--noEmit']);
   step('lint (typescript-eslint + room rules)', bin('eslint'), ['--max-warnings', '0', '.']);
   step('format (prettier --check; npm run format fixes it)', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
 }

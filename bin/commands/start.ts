@@ -27,6 +27,7 @@ import type { GateConfig } from '../../drivers/gate/config.js';
 import type { VirtualGate } from '../../simulator/gate.js';
 import { gateFromOption } from '../gate-option.js';
 import { startSimulatorGate } from '../simulator-gate.js';
+import { runSimulatorStart } from '../console/simulator-start.js';
 
 /** Whether this machine has a video device (a USB camera) the browser could offer. */
 function machineHasCamera(): boolean {
@@ -67,8 +68,8 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
   --port N      loopback port for the UI (default: a free one)
   --browser     serve to a browser even when an Electron binary is installed
   --no-open     do not open Chromium, only print the address
-  --json        print {"url","port","simulator","site","registry","vpcdPort","scannerPort",
-                "camera","cameraClip","printerPort","gatePort"} once serving
+  --json        print {"url","console","port","simulator","site","registry","vpcdPort",
+                "scannerPort","camera","cameraClip","printerPort","gatePort"} once serving
   --scanner-port N  simulator mode: loopback port the virtual scanner plugs into
                 (default 35970; 0 = any free port)
   --scanners FILE   which HID devices are scanners and how to read them (JSON, see
@@ -78,8 +79,9 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
                 registry's trust list)
   --no-registry simulator mode: do not start the embedded registry; a kiosk enrolled
                 before syncs with its own registry
-  --vpcd-port N simulator mode without a system pcscd: the port of the private pcscd's
-                virtual reader (default 35963; its second slot is N+1)
+  --vpcd-port N simulator mode: the port of the private pcscd's first virtual reader (its
+                second slot is N+1); default any free pair (without the console: 35963,
+                when there is no system pcscd)
   --retention-days N  keep personal fields of check-ins the registry acknowledged this
                 long (default: the site configuration's, 30 days unless published)
   --camera ui   the camera the UI page opens (getUserMedia): a USB camera, or whatever the
@@ -104,6 +106,12 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
   --gate G      the boarding gate (airport): modbus://HOST[:PORT]?coil=N[&unit=U]
                 [&open-input=A][&fault-input=B] for a gate controller on Modbus TCP, or a JSON
                 file (docs/GATE.md). Simulator mode at an airport without it: a virtual gate
+
+In simulator mode the whole site is simulated (bin/sim/site.ts) and the technician console
+opens beside the kiosk (docs/CONSOLE.md): a page on its own loopback address with a one-time
+token, from which cards, scans, the camera, the network, the clock, the printer and the gate
+are played, scenarios run and recorded. With --no-registry, --printer, --gate, --trust,
+--scanners or --retention-days the kiosk starts as before, without the console.
 
 The kiosk uses the system's pcscd for its card readers. In simulator mode without one, it
 starts a private pcscd with vsmartcard's virtual readers and prints how to put a card in
@@ -188,6 +196,29 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     }
     const dbPath = stringOption(ctx, 'db') ?? (ctx.simulator ? SIM_KIOSK_DB : KIOSK_DB);
     ensureDirFor(dbPath);
+    // The simulated site with its console, unless a flag asks for a part it does not simulate.
+    const outside = ['no-registry', 'printer', 'gate', 'trust', 'scanners', 'retention-days'].filter((f) => ctx.values[f] !== undefined);
+    if (ctx.simulator && !electron && outside.length === 0)
+      return runSimulatorStart({
+        kind,
+        camera: cameraChoice,
+        subject,
+        citizen,
+        cameraFixed: stringOption(ctx, 'subject') !== undefined || stringOption(ctx, 'citizen') !== undefined,
+        liveness,
+        faceMs: intOption(ctx, 'face-wait', 15, 2, 120) * 1000,
+        uiPort: port,
+        db: dbPath,
+        pkiDir: DEFAULT_SIM_PKI,
+        vpcdPort: intOption(ctx, 'vpcd-port', 0, 0, 65534),
+        scannerPort,
+        open: !ctx.values['no-open'],
+        json: ctx.json,
+        log,
+        say: (line) => process.stderr.write(`${line}\n`),
+      });
+    if (ctx.simulator && !ctx.json && outside.length)
+      process.stderr.write(`With --${outside.join(', --')} the simulator starts without the technician console.\n`);
     let store: KioskStore;
     try {
       store = new KioskStore(dbPath);
@@ -294,6 +325,7 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     if (ctx.json)
       printJson({
         url,
+        console: null,
         port: kiosk.ui!.port,
         simulator: ctx.simulator,
         site: kiosk.reference.siteConfig.kind,

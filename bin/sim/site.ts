@@ -79,7 +79,7 @@ export interface SimSiteOptions {
   /** Where the kiosk database, the registry and the test PKI live; default a temporary folder removed at stop. */
   dataDir?: string;
   /** Serve the kiosk's UI on loopback (the console shows it); default off. */
-  ui?: { port: number } | false;
+  ui?: { port: number; token?: string } | false;
   /** What the camera sees; default the headless looping camera. */
   camera?: CameraDriver;
   /** The face step of the simulator's site configuration. */
@@ -87,6 +87,12 @@ export interface SimSiteOptions {
   log?: Logger;
   /** Sync pauses (default short, so a restored network drains within a couple of seconds). */
   sync?: Partial<SyncOptions>;
+  /** kiosk start: the kiosk database (default DIR/kiosk.db), the test PKI `kiosk sim chip` uses too (default DIR/pki),
+   * the private pcscd's first vpcd port (default any free pair), the virtual scanner's socket (default any free port). */
+  db?: string;
+  pkiDir?: string;
+  vpcdPort?: number;
+  scannerPort?: number;
 }
 
 /** The last recorded decision as the simulator tells it (no personal data). */
@@ -146,6 +152,8 @@ export interface SimSite {
   readonly credentials: KioskCredentials;
   /** The registry's own address (not through the cuttable path), for its fleet page. */
   readonly registryUrl: string;
+  /** The embedded registry's database (kiosk start issues the fleet page's operator token with it). */
+  readonly registryDb: EmbeddedRegistry['db'];
   /** Where `kiosk sim chip --port N` can put more cards (slot 0; slot 1 is N+1). */
   readonly vpcdPort: number;
   apply(action: Action): Promise<void>;
@@ -212,15 +220,19 @@ async function build(o: SimSiteOptions, undo: (() => Promise<void> | void)[], un
   const temp = !o.dataDir;
   const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), `sim-${kind}-`));
   if (temp) undo.push(() => rmSync(dir, { recursive: true, force: true }));
-  const pki: TestPki = temp ? await createTestPki() : await loadOrCreateTestPki(join(dir, 'pki'));
+  const pki: TestPki = o.pkiDir
+    ? await loadOrCreateTestPki(o.pkiDir)
+    : temp
+      ? await createTestPki()
+      : await loadOrCreateTestPki(join(dir, 'pki'));
 
-  const pcscd: PrivatePcscd = await startPrivatePcscd(await freePortPair(), 10_000, { dir: pcscdFolder() });
+  const pcscd: PrivatePcscd = await startPrivatePcscd(o.vpcdPort ?? (await freePortPair()), 10_000, { dir: pcscdFolder() });
   undo.push(() => pcscd.stop());
   process.env['PCSCLITE_CSOCK_NAME'] = pcscd.socket;
 
   const registry: EmbeddedRegistry = await startEmbeddedRegistry(temp ? null : join(dir, 'registry'), log);
   undo.push(() => registry.close());
-  const store = new KioskStore(join(dir, 'kiosk.db'));
+  const store = new KioskStore(o.db ?? join(dir, 'kiosk.db'));
   undo.push(() => store.close());
   const enrolled = await enrolWithEmbedded(store, registry, SITE_ID[kind], `simulated ${kind} kiosk`);
   const today = siteDay(new Date());
@@ -261,7 +273,7 @@ async function build(o: SimSiteOptions, undo: (() => Promise<void> | void)[], un
     defaultSiteConfig: simSiteConfig(kind, face),
     trustDir: null,
     ui: o.ui ?? false,
-    scanner: { socketPort: 0 },
+    scanner: { socketPort: o.scannerPort ?? 0 },
     frames: camera.frames,
     sync: { baseDelayMs: 200, maxDelayMs: 1500, idleMs: 300, datasetsEveryMs: 500, ...o.sync },
     printer: printer ? printerFromOption(`tcp://127.0.0.1:${printer.port}`) : false,
@@ -518,6 +530,7 @@ async function build(o: SimSiteOptions, undo: (() => Promise<void> | void)[], un
     kiosk,
     credentials,
     registryUrl: registry.server.url,
+    registryDb: registry.db,
     vpcdPort: pcscd.ports[0],
     async apply(a) {
       try {
