@@ -57,6 +57,8 @@ export function Panel({ connection }: { connection: ConsoleConnection }) {
   useEffect(() => {
     document.documentElement.lang = lang;
     sessionStorage.setItem('cccd-console.lang', lang);
+    // The status line was worded in the language it was made in: no line in two languages.
+    setStatus(null);
   }, [lang]);
 
   /** Sends a request and shows its outcome in the status line. */
