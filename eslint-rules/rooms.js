@@ -150,6 +150,7 @@ export const ROOMS = [
       'node:crypto',
       'node:fs',
       'node:fs/promises',
+      'node:http',
       'node:module',
       'node:net',
       'node:os',
