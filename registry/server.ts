@@ -21,7 +21,8 @@ import {
 import { recordKioskAlert } from './alerts.js';
 import { claimBoarding } from './boarding.js';
 import { authenticate, pruneNonces, REFUSAL_WORDS, type AuthedKiosk } from './auth.js';
-import { datasetDelta, lineFor, signUnsignedItems } from './datasets.js';
+import { Admission, LoadShedError } from './admission.js';
+import { currentVersion, datasetDelta, lineFor, signUnsignedItems } from './datasets.js';
 import type { Db } from './db.js';
 import { enrolKiosk } from './enrolment.js';
 import { BatchPendingError, ingest } from './ingest.js';
@@ -37,7 +38,12 @@ export interface RegistryServerOptions {
   personKey?: Buffer;
   /** Serve HTTPS with this certificate chain and key (PEM); plain HTTP without. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Check-in batches worked on at once and waiting (registry/admission.ts); beyond, 503 + Retry-After. */
+  admission?: { running: number; waiting: number };
 }
+
+/** Defaults sized for one registry process (docs/STORE-SYNC-REGISTRY.md, "Capacity plan"). */
+export const DEFAULT_ADMISSION = { running: 4, waiting: 16 };
 
 export interface RegistryServer {
   app: FastifyInstance;
@@ -84,6 +90,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
   const personKey = o.personKey ?? randomBytes(32);
   const key = await registryKey(db);
   await signUnsignedItems(db);
+  const admission = new Admission(o.admission ?? DEFAULT_ADMISSION);
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
     logger: false,
@@ -123,6 +130,12 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       return refuse(reply, 413, 'body-too-large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
     }
     if (err.statusCode && err.statusCode < 500) return refuse(reply, err.statusCode, 'bad-request', err.message.slice(0, 300));
+    // No database connection free in time: the registry is overloaded, not broken. Come back later.
+    if (/timeout exceeded when trying to connect/.test(err.message)) {
+      log.warn({ path: req.url }, 'shed: no database connection free');
+      void reply.header('retry-after', '5');
+      return refuse(reply, 503, 'busy', 'the registry is busy; send again later');
+    }
     log.error({ err: err.message, path: req.url }, 'registry error');
     return refuse(reply, 500, 'internal', 'the registry failed on this request; it was logged');
   });
@@ -165,9 +178,13 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     if (!body) return reply;
     let results;
     try {
-      results = await ingest(db, req.kiosk!, body, personKey);
+      results = await ingest(db, req.kiosk!, body, personKey, admission);
     } catch (err) {
       if (err instanceof BatchPendingError) return refuse(reply, 409, 'previous-batch-pending', err.message);
+      if (err instanceof LoadShedError) {
+        void reply.header('retry-after', String(err.retryAfterS));
+        return refuse(reply, 503, 'busy', err.message);
+      }
       throw err;
     }
     const rejected = results.filter((r) => r.status === 'rejected');
@@ -205,7 +222,11 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       const since = Number(req.query.since ?? '0');
       if (!Number.isSafeInteger(since) || since < 0) return refuse(reply, 400, 'invalid-query', 'since must be a version number');
       // The line comes from the kiosk's enrolment: a kiosk reads its own site's data only.
-      return datasetDelta(db, name.data, lineFor(name.data, req.kiosk!.site), since);
+      const line = lineFor(name.data, req.kiosk!.site);
+      // Nothing new (most polls): one grouped indexed read, no transaction (registry/datasets.ts).
+      const to = await currentVersion(db, name.data, line);
+      if (since >= to) return { dataset: name.data, from: since, to: since, changes: [] };
+      return datasetDelta(db, name.data, line, since);
     },
   );
 
