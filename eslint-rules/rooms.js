@@ -126,6 +126,7 @@ export const ROOMS = [
       'fastify',
       'pg',
       'pino',
+      'tsx',
       'zod',
       'node:child_process',
       'node:crypto',
@@ -133,6 +134,7 @@ export const ROOMS = [
       'node:net',
       'node:os',
       'node:path',
+      'node:worker_threads',
     ],
   },
   {

@@ -13,26 +13,38 @@ export class LoadShedError extends Error {
 }
 
 export interface AdmissionOptions {
-  /** Batches worked on at once (CPU-bound checks, then one transaction each). */
+  /** Batches worked on at once (checks on the worker threads, then one transaction each). */
   running: number;
-  /** Batches that may wait for a turn; beyond this, the next is turned away. */
-  waiting: number;
+  /** A batch is turned away rather than wait longer than this for its turn (ms, as far as can be told). */
+  maxWaitMs: number;
+  /** And never more than this many wait (their bodies are in memory meanwhile). */
+  maxWaiting: number;
 }
 
 export class Admission {
   private active = 0;
   private readonly queue: (() => void)[] = [];
-  /** Mean time a batch holds its turn (ms), to say when to come back. */
-  private meanMs = 100;
+  /** Mean time a batch holds its turn (ms), to tell how long a newcomer would wait. */
+  private meanMs = 50;
   private shedCount = 0;
 
   constructor(readonly o: AdmissionOptions) {}
 
-  /** A turn (call the returned function when done), after waiting if need be; LoadShedError when the queue is full. */
+  /** How long one more would wait for a turn (ms). */
+  expectedWaitMs(): number {
+    return this.active < this.o.running ? 0 : ((this.queue.length + 1) * this.meanMs) / this.o.running;
+  }
+
+  /** Whether the next one would be turned away. */
+  full(): boolean {
+    return this.active >= this.o.running && (this.queue.length >= this.o.maxWaiting || this.expectedWaitMs() > this.o.maxWaitMs);
+  }
+
+  /** A turn (call the returned function when done), after waiting if need be; LoadShedError when too busy. */
   async enter(): Promise<() => void> {
     if (this.active < this.o.running) this.active++;
     else {
-      if (this.queue.length >= this.o.waiting) {
+      if (this.full()) {
         this.shedCount++;
         throw new LoadShedError(this.retryAfterS());
       }
@@ -51,15 +63,9 @@ export class Admission {
     };
   }
 
-  /** Whether the next one would be turned away. */
-  full(): boolean {
-    return this.active >= this.o.running && this.queue.length >= this.o.waiting;
-  }
-
   /** Whole seconds until the present queue has likely drained: at least 1, at most 30. */
   retryAfterS(): number {
-    const ahead = this.active + this.queue.length;
-    return Math.min(30, Math.max(1, Math.ceil((ahead * this.meanMs) / this.o.running / 1000)));
+    return Math.min(30, Math.max(1, Math.ceil(this.expectedWaitMs() / 1000)));
   }
 
   stats(): { running: number; waiting: number; shed: number } {

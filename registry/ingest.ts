@@ -19,10 +19,9 @@ import type { Db } from './db.js';
 // One-shot hashing (no Hash object per record): this runs twice for every record ingested.
 const sha256 = (t: string) => oneShotHash('sha256', t, 'hex');
 
-export function checkRecord(
-  raw: unknown,
-  kiosk: AuthedKiosk,
-): { ok: true; rec: CheckInRecord } | { ok: false; id: string; reason: string } {
+export type RecordCheck = { ok: true; rec: CheckInRecord } | { ok: false; id: string; reason: string };
+
+export function checkRecord(raw: unknown, kiosk: AuthedKiosk): RecordCheck {
   const id =
     typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
       ? (raw as { id: string }).id.slice(0, 64)
@@ -177,6 +176,8 @@ export async function ingest(
   batch: IngestInput,
   personKey?: Buffer,
   admission?: Admission,
+  /** Where the per-record checks run (worker threads: registry/check-pool.ts); here, one by one, without. */
+  checker?: (kiosk: AuthedKiosk, records: unknown[]) => Promise<RecordCheck[]>,
 ): Promise<RecordOutcome[]> {
   const shed = (err: unknown) => {
     if (err instanceof LoadShedError && batch.batch) {
@@ -219,7 +220,8 @@ export async function ingest(
   }
   let results: RecordOutcome[];
   try {
-    results = await ingestOnce(db, kiosk, batch, personKey);
+    const checks = checker ? await checker(kiosk, batch.records) : batch.records.map((raw) => checkRecord(raw, kiosk));
+    results = await ingestOnce(db, kiosk, batch, checks, personKey);
   } finally {
     leave?.();
   }
@@ -231,12 +233,17 @@ export async function ingest(
   return results;
 }
 
-async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput, personKey?: Buffer): Promise<RecordOutcome[]> {
+async function ingestOnce(
+  db: Db,
+  kiosk: AuthedKiosk,
+  batch: IngestInput,
+  checks: RecordCheck[],
+  personKey?: Buffer,
+): Promise<RecordOutcome[]> {
   const results: RecordOutcome[] = new Array(batch.records.length);
   const valid: { rec: CheckInRecord; at: number }[] = [];
   const seen = new Map<string, string>();
-  batch.records.forEach((raw, at) => {
-    const c = checkRecord(raw, kiosk);
+  checks.forEach((c, at) => {
     if (!c.ok) results[at] = { id: c.id, status: 'rejected', reason: c.reason };
     else if (seen.has(c.rec.id))
       results[at] =

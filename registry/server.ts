@@ -21,7 +21,8 @@ import {
 import { recordKioskAlert } from './alerts.js';
 import { claimBoarding } from './boarding.js';
 import { authenticate, pruneNonces, REFUSAL_WORDS, type AuthedKiosk } from './auth.js';
-import { Admission, LoadShedError } from './admission.js';
+import { Admission, LoadShedError, type AdmissionOptions } from './admission.js';
+import { CheckPool } from './check-pool.js';
 import { currentVersion, datasetDelta, lineFor, signUnsignedItems } from './datasets.js';
 import type { Db } from './db.js';
 import { enrolKiosk } from './enrolment.js';
@@ -38,12 +39,14 @@ export interface RegistryServerOptions {
   personKey?: Buffer;
   /** Serve HTTPS with this certificate chain and key (PEM); plain HTTP without. */
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** Check-in batches worked on at once and waiting (registry/admission.ts); beyond, 503 + Retry-After. */
-  admission?: { running: number; waiting: number };
+  /** Check-in batches worked on at once and how long one may wait (registry/admission.ts); beyond, 503 + Retry-After. */
+  admission?: AdmissionOptions;
+  /** Worker threads for the per-record checks (registry/check-pool.ts); 0 checks on the main thread. */
+  checkThreads?: number;
 }
 
 /** Defaults sized for one registry process (docs/STORE-SYNC-REGISTRY.md, "Capacity plan"). */
-export const DEFAULT_ADMISSION = { running: 4, waiting: 16 };
+export const DEFAULT_ADMISSION: AdmissionOptions = { running: 6, maxWaitMs: 500, maxWaiting: 200 };
 
 export interface RegistryServer {
   app: FastifyInstance;
@@ -91,6 +94,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
   const key = await registryKey(db);
   await signUnsignedItems(db);
   const admission = new Admission(o.admission ?? DEFAULT_ADMISSION);
+  const checks = new CheckPool(log, o.checkThreads);
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
     logger: false,
@@ -178,7 +182,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     if (!body) return reply;
     let results;
     try {
-      results = await ingest(db, req.kiosk!, body, personKey, admission);
+      results = await ingest(db, req.kiosk!, body, personKey, admission, (k, records) => checks.check(k, records));
     } catch (err) {
       if (err instanceof BatchPendingError) return refuse(reply, 409, 'previous-batch-pending', err.message);
       if (err instanceof LoadShedError) {
@@ -237,7 +241,8 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
   const timer = setInterval(() => void pruneNonces(db).catch(() => {}), 60_000);
   timer.unref();
   const host = o.host ?? '127.0.0.1';
-  await app.listen({ port: o.port ?? 0, host });
+  // A long accept queue: after an outage a fleet reconnects at once (the kernel caps it at somaxconn).
+  await app.listen({ port: o.port ?? 0, host, backlog: 4096 });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (o.port ?? 0);
   return {
@@ -246,6 +251,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     close: async () => {
       clearInterval(timer);
       await app.close();
+      await checks.close();
     },
   };
 }

@@ -99,13 +99,14 @@ async function ingestFleet(cluster: { url: string }, admin: Db, registryUrl: str
           const kind = `${e.kind ?? 'error'}${e.status ? ` ${e.status}` : ''}${e.code ? ` ${e.code}` : ''}`;
           errors.set(kind, (errors.get(kind) ?? 0) + 1);
           if (performance.now() - t > 300_000) throw new Error(`ingest did not finish in 300 s (${[...errors].join('; ')})`);
-          await new Promise((r) => setTimeout(r, e.retryAfterMs ?? 1000));
+          await new Promise((r) => setTimeout(r, (e.retryAfterMs ?? 1000) * (1 + 0.5 * Math.random())));
         }
       }
     }),
   );
   const rate = (KIOSKS * PER_KIOSK) / ((performance.now() - t) / 1000);
   const latencies = fleet.flatMap((k) => k.client.times);
+  const stored = fleet.flatMap((k) => k.client.answered);
   for (const k of fleet) k.store.close();
   const [count] = await admin.query<{ n: string; d: string }>('SELECT count(*) AS n, count(DISTINCT id) AS d FROM checkins');
   if (Number(count!.n) !== KIOSKS * PER_KIOSK || Number(count!.d) !== KIOSKS * PER_KIOSK)
@@ -141,6 +142,12 @@ async function ingestFleet(cluster: { url: string }, admin: Db, registryUrl: str
       unit: 'ms',
       target: '≤ 1000 ms',
       pass: p99 <= 1000,
+    },
+    {
+      bench: `registry ingest, ${KIOSKS} kiosks in parallel (PostgreSQL)`,
+      metric: `request latency p50 / p99 of the answered 200 (${stored.length})`,
+      value: pct(stored, 50),
+      unit: `ms / ${pct(stored, 99).toFixed(0)} ms`,
     },
   ];
 }

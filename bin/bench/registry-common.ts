@@ -96,12 +96,18 @@ export async function straightInsert(db: Queryable, rows: CheckInRecord[], kiosk
 /** A kiosk's client that times every request it makes. */
 export class TimedClient extends RegistryClient {
   readonly times: number[] = [];
+  /** The times of the requests that were answered 2xx. */
+  readonly answered: number[] = [];
   override async request<T extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: T): Promise<z.infer<T>> {
     const t = performance.now();
+    let ok = false;
     try {
-      return await super.request(method, path, body, schema);
+      const out = await super.request(method, path, body, schema);
+      ok = true;
+      return out;
     } finally {
       this.times.push(performance.now() - t);
+      if (ok) this.answered.push(performance.now() - t);
     }
   }
 }
