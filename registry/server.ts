@@ -46,7 +46,7 @@ export interface RegistryServerOptions {
 }
 
 /** Defaults sized for one registry process (docs/STORE-SYNC-REGISTRY.md, "Capacity plan"). */
-export const DEFAULT_ADMISSION: AdmissionOptions = { running: 6, maxWaitMs: 500, maxWaiting: 200 };
+export const DEFAULT_ADMISSION: AdmissionOptions = { running: 2, maxWaitMs: 300, maxWaiting: 200 };
 
 export interface RegistryServer {
   app: FastifyInstance;
