@@ -166,9 +166,37 @@ function wake(kioskId: string): void {
 // A batch turned away for load (by its id): the one waiting for it is refused at once, not after the wait.
 const turnedAway = new Map<string, string>();
 
+/** Until the batch `after` is stored (here or by another registry process); BatchPendingError when it will not be. */
+async function waitForPrevious(db: Db, kiosk: AuthedKiosk, after: string): Promise<void> {
+  const deadline = Date.now() + WAIT_FOR_PREVIOUS_MS;
+  let holds = false;
+  try {
+    for (;;) {
+      const [k] = await db.query<{ last_batch: string | null }>('SELECT last_batch FROM kiosks WHERE id = $1', [kiosk.id]);
+      if (k?.last_batch === after || lastBatchSeen.get(kiosk.id) === after) return;
+      if (turnedAway.get(kiosk.id) === after)
+        throw new BatchPendingError('the batch this one follows was turned away (the registry is busy); send again');
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new BatchPendingError(`the batch this one follows has not arrived within ${WAIT_FOR_PREVIOUS_MS / 1000} s; send again`);
+      if (!holds) {
+        if (waiting.has(kiosk.id))
+          throw new BatchPendingError('another batch from this kiosk is already waiting for the one it follows; send again');
+        waiting.add(kiosk.id);
+        holds = true;
+      }
+      await nap(kiosk.id, Math.min(POLL_MS, left));
+    }
+  } finally {
+    if (holds) waiting.delete(kiosk.id);
+  }
+}
+
 /**
  * Stores a batch (see ingestOnce). With `admission`, a busy registry turns the batch away
- * (LoadShedError) before any work on it; a batch waiting for the one it follows holds no turn.
+ * (LoadShedError) before any work on it. Its records are checked first, so that a kiosk's
+ * second batch is checked while the first is being stored; a batch then waiting for the one
+ * it follows gives its turn back meanwhile, and takes one again to store.
  */
 export async function ingest(
   db: Db,
@@ -179,48 +207,28 @@ export async function ingest(
   /** Where the per-record checks run (worker threads: registry/check-pool.ts); here, one by one, without. */
   checker?: (kiosk: AuthedKiosk, records: unknown[]) => Promise<RecordCheck[]>,
 ): Promise<RecordOutcome[]> {
-  const shed = (err: unknown) => {
-    if (err instanceof LoadShedError && batch.batch) {
-      turnedAway.set(kiosk.id, batch.batch.id);
-      wake(kiosk.id);
-    }
-    return err;
-  };
-  if (admission?.full()) throw shed(new LoadShedError(admission.retryAfterS()));
-  const after = batch.batch?.after ?? null;
-  if (after && lastBatchSeen.get(kiosk.id) !== after) {
-    const deadline = Date.now() + WAIT_FOR_PREVIOUS_MS;
-    let holds = false;
+  const enter = async () => {
     try {
-      for (;;) {
-        const [k] = await db.query<{ last_batch: string | null }>('SELECT last_batch FROM kiosks WHERE id = $1', [kiosk.id]);
-        if (k?.last_batch === after || lastBatchSeen.get(kiosk.id) === after) break;
-        if (turnedAway.get(kiosk.id) === after)
-          throw new BatchPendingError('the batch this one follows was turned away (the registry is busy); send again');
-        const left = deadline - Date.now();
-        if (left <= 0)
-          throw new BatchPendingError(`the batch this one follows has not arrived within ${WAIT_FOR_PREVIOUS_MS / 1000} s; send again`);
-        if (!holds) {
-          if (waiting.has(kiosk.id))
-            throw new BatchPendingError('another batch from this kiosk is already waiting for the one it follows; send again');
-          waiting.add(kiosk.id);
-          holds = true;
-        }
-        await nap(kiosk.id, Math.min(POLL_MS, left));
+      return await admission?.enter();
+    } catch (err) {
+      if (err instanceof LoadShedError && batch.batch) {
+        turnedAway.set(kiosk.id, batch.batch.id);
+        wake(kiosk.id);
       }
-    } finally {
-      if (holds) waiting.delete(kiosk.id);
+      throw err;
     }
-  }
-  let leave: (() => void) | undefined;
-  try {
-    leave = await admission?.enter();
-  } catch (err) {
-    throw shed(err);
-  }
+  };
+  const after = batch.batch?.after ?? null;
+  let leave = await enter();
   let results: RecordOutcome[];
   try {
     const checks = checker ? await checker(kiosk, batch.records) : batch.records.map((raw) => checkRecord(raw, kiosk));
+    if (after && lastBatchSeen.get(kiosk.id) !== after) {
+      leave?.();
+      leave = undefined;
+      await waitForPrevious(db, kiosk, after);
+      leave = await enter();
+    }
     results = await ingestOnce(db, kiosk, batch, checks, personKey);
   } finally {
     leave?.();
