@@ -13,7 +13,7 @@ import {
 } from '../main/protocol/registry-protocol.js';
 import { ed25519FromRaw, type AuthedKiosk } from './auth.js';
 import { boardingOnIngest, personDigestOf } from './boarding.js';
-import { LoadShedError, type Admission } from './admission.js';
+import type { Admission } from './admission.js';
 import type { Db } from './db.js';
 
 // One-shot hashing (no Hash object per record): this runs twice for every record ingested.
@@ -163,8 +163,17 @@ function wake(kioskId: string): void {
   sleepers.get(kioskId)?.();
 }
 
-// A batch turned away for load (by its id): the one waiting for it is refused at once, not after the wait.
-const turnedAway = new Map<string, string>();
+// Batches refused here (turned away for load, or refused while waiting themselves), the last
+// few ids of each kiosk (one that comes back may be refused again while an earlier batch still
+// waits): one waiting for them is refused at once, not after the wait. Refusing is always safe:
+// the kiosk keeps the rows and sends them again.
+const refused = new Map<string, string[]>();
+function markRefused(kioskId: string, batchId: string): void {
+  const ids = refused.get(kioskId) ?? [];
+  ids.push(batchId);
+  refused.set(kioskId, ids.slice(-8));
+  wake(kioskId);
+}
 
 /** Until the batch `after` is stored (here or by another registry process); BatchPendingError when it will not be. */
 async function waitForPrevious(db: Db, kiosk: AuthedKiosk, after: string): Promise<void> {
@@ -174,8 +183,8 @@ async function waitForPrevious(db: Db, kiosk: AuthedKiosk, after: string): Promi
     for (;;) {
       const [k] = await db.query<{ last_batch: string | null }>('SELECT last_batch FROM kiosks WHERE id = $1', [kiosk.id]);
       if (k?.last_batch === after || lastBatchSeen.get(kiosk.id) === after) return;
-      if (turnedAway.get(kiosk.id) === after)
-        throw new BatchPendingError('the batch this one follows was turned away (the registry is busy); send again');
+      if (refused.get(kiosk.id)?.includes(after))
+        throw new BatchPendingError('the batch this one follows was refused (the registry is busy?); send again');
       const left = deadline - Date.now();
       if (left <= 0)
         throw new BatchPendingError(`the batch this one follows has not arrived within ${WAIT_FOR_PREVIOUS_MS / 1000} s; send again`);
@@ -207,19 +216,24 @@ export async function ingest(
   /** Where the per-record checks run (worker threads: registry/check-pool.ts); here, one by one, without. */
   checker?: (kiosk: AuthedKiosk, records: unknown[]) => Promise<RecordCheck[]>,
 ): Promise<RecordOutcome[]> {
-  const enter = async () => {
-    try {
-      return await admission?.enter();
-    } catch (err) {
-      if (err instanceof LoadShedError && batch.batch) {
-        turnedAway.set(kiosk.id, batch.batch.id);
-        wake(kiosk.id);
-      }
-      throw err;
-    }
-  };
+  try {
+    return await ingestInTurn(db, kiosk, batch, personKey, admission, checker);
+  } catch (err) {
+    if (batch.batch) markRefused(kiosk.id, batch.batch.id);
+    throw err;
+  }
+}
+
+async function ingestInTurn(
+  db: Db,
+  kiosk: AuthedKiosk,
+  batch: IngestInput,
+  personKey?: Buffer,
+  admission?: Admission,
+  checker?: (kiosk: AuthedKiosk, records: unknown[]) => Promise<RecordCheck[]>,
+): Promise<RecordOutcome[]> {
   const after = batch.batch?.after ?? null;
-  let leave = await enter();
+  let leave = await admission?.enter();
   let results: RecordOutcome[];
   try {
     const checks = checker ? await checker(kiosk, batch.records) : batch.records.map((raw) => checkRecord(raw, kiosk));
@@ -227,13 +241,12 @@ export async function ingest(
       leave?.();
       leave = undefined;
       await waitForPrevious(db, kiosk, after);
-      leave = await enter();
+      leave = await admission?.enter();
     }
     results = await ingestOnce(db, kiosk, batch, checks, personKey);
   } finally {
     leave?.();
   }
-  turnedAway.delete(kiosk.id);
   if (batch.batch) {
     lastBatchSeen.set(kiosk.id, batch.batch.id);
     wake(kiosk.id);
