@@ -129,6 +129,7 @@ export const ROOMS = [
       'fastify',
       'pg',
       'pino',
+      'tsx',
       'zod',
       'node:child_process',
       'node:crypto',
@@ -136,6 +137,7 @@ export const ROOMS = [
       'node:net',
       'node:os',
       'node:path',
+      'node:worker_threads',
     ],
   },
   {

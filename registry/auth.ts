@@ -3,6 +3,7 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, MAX_CLOCK_SKEW_MS, signingText } from '../main/protocol/registry-protocol.js';
 import type { Db } from './db.js';
+import { TickBatch } from './tick-batch.js';
 
 export type AuthRefusal = 'missing-auth' | 'stale-timestamp' | 'unknown-kiosk' | 'revoked-kiosk' | 'bad-signature' | 'replayed-nonce';
 
@@ -55,26 +56,78 @@ export async function authenticate(
     return { ok: false, refusal: 'missing-auth', kioskId: kioskId && UUID.test(kioskId) ? kioskId : null };
   }
   if (Math.abs(Number(time) - now) > MAX_CLOCK_SKEW_MS) return { ok: false, refusal: 'stale-timestamp', kioskId };
-  const [k] = await db.query<{ site: string; public_key: Uint8Array; revoked_at: Date | null }>(
-    'SELECT site, public_key, revoked_at FROM kiosks WHERE id = $1',
-    [kioskId],
-  );
-  if (!k) return { ok: false, refusal: 'unknown-kiosk', kioskId };
-  if (k.revoked_at) return { ok: false, refusal: 'revoked-kiosk', kioskId };
+  let k = known.get(db)?.get(kioskId);
+  if (!k) {
+    const [row] = await db.query<{ site: string; public_key: Uint8Array; revoked_at: Date | null }>(
+      'SELECT site, public_key, revoked_at FROM kiosks WHERE id = $1',
+      [kioskId],
+    );
+    if (!row) return { ok: false, refusal: 'unknown-kiosk', kioskId };
+    if (row.revoked_at) return { ok: false, refusal: 'revoked-kiosk', kioskId };
+    k = { site: row.site, publicKey: row.public_key };
+    remember(db, kioskId, k);
+  }
   const digest = createHash('sha256').update(body).digest('hex');
   const sig = Buffer.from(signature, 'base64');
   let good = false;
   try {
-    good =
-      sig.length === 64 && verify(null, Buffer.from(signingText(method, path, digest, time, nonce)), ed25519FromRaw(k.public_key), sig);
+    good = sig.length === 64 && verify(null, Buffer.from(signingText(method, path, digest, time, nonce)), ed25519FromRaw(k.publicKey), sig);
   } catch {
     good = false;
   }
   if (!good) return { ok: false, refusal: 'bad-signature', kioskId };
-  // Checked last, so only genuine requests can fill the nonce table.
-  const fresh = await db.query('INSERT INTO nonces (kiosk_id, nonce) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [kioskId, nonce]);
-  if (fresh.length === 0) return { ok: false, refusal: 'replayed-nonce', kioskId };
-  return { ok: true, kiosk: { id: kioskId, site: k.site, publicKey: k.public_key } };
+  // Checked last, so only genuine requests can fill the nonce table; the same statement checks
+  // that the kiosk is not revoked now (the cached key above never changes, its standing may).
+  const taken = await nonces(db).take(kioskId, nonce);
+  if (!taken) {
+    const [row] = await db.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM kiosks WHERE id = $1', [kioskId]);
+    if (!row || row.revoked_at) return { ok: false, refusal: 'revoked-kiosk', kioskId };
+    return { ok: false, refusal: 'replayed-nonce', kioskId };
+  }
+  return { ok: true, kiosk: { id: kioskId, site: k.site, publicKey: k.publicKey } };
+}
+
+// A kiosk's site and key never change once enrolled (a new key is a new enrolment, a new id):
+// kept per database after the first request, so a request costs one statement, the nonce's.
+const known = new WeakMap<Db, Map<string, { site: string; publicKey: Uint8Array }>>();
+function remember(db: Db, id: string, k: { site: string; publicKey: Uint8Array }): void {
+  let m = known.get(db);
+  if (!m) known.set(db, (m = new Map()));
+  if (m.size >= 200_000) m.clear();
+  m.set(id, k);
+}
+
+/**
+ * Nonces are taken in groups (registry/tick-batch.ts), and none is answered before its row is
+ * written, so a replay is refused exactly as with one statement each, across registry processes too.
+ */
+async function takeNonces(db: Db, group: { kioskId: string; nonce: string }[]): Promise<boolean[]> {
+  // The same nonce twice in one group: the later one is a replay of the earlier.
+  const seen = new Set<string>();
+  const firsts = group.map((g) => {
+    const key = `${g.kioskId}/${g.nonce}`;
+    if (seen.has(key)) return null;
+    seen.add(key);
+    return key;
+  });
+  const unique = group.filter((_, i) => firsts[i] !== null);
+  const rows = await db.query<{ kiosk_id: string; nonce: string }>(
+    `INSERT INTO nonces (kiosk_id, nonce)
+       SELECT u.kiosk_id, u.nonce FROM unnest($1::uuid[], $2::text[]) AS u(kiosk_id, nonce)
+         JOIN kiosks k ON k.id = u.kiosk_id AND k.revoked_at IS NULL
+     ON CONFLICT DO NOTHING RETURNING kiosk_id, nonce`,
+    [unique.map((p) => p.kioskId), unique.map((p) => p.nonce)],
+  );
+  const taken = new Set(rows.map((r) => `${r.kiosk_id}/${r.nonce}`));
+  return firsts.map((key) => key !== null && taken.has(key));
+}
+
+const takers = new WeakMap<Db, TickBatch<{ kioskId: string; nonce: string }, boolean>>();
+function nonces(db: Db): { take(kioskId: string, nonce: string): Promise<boolean> } {
+  let t = takers.get(db);
+  if (!t) takers.set(db, (t = new TickBatch((group) => takeNonces(db, group))));
+  const batch = t;
+  return { take: (kioskId, nonce) => batch.call({ kioskId, nonce }) };
 }
 
 /** Nonces older than twice the allowed skew can no longer be replayed (the time check refuses them). */

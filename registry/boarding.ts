@@ -57,6 +57,44 @@ async function admittedRows(
   );
 }
 
+/** admittedRows for many passengers at once (index in `people` → their rows), one query. */
+async function admittedRowsOfMany(
+  q: Queryable,
+  site: string,
+  people: { flight: string; date: string; idNumber: string; person: string }[],
+  excluding: string[],
+): Promise<Map<number, BoardedRow[]>> {
+  const out = new Map<number, BoardedRow[]>();
+  if (people.length === 0) return out;
+  const ranges = people.map((p) => dayRange(p.date));
+  const rows = await q.query<BoardedRow & { i: number }>(
+    `SELECT u.i::int AS i, r.id, r.recorded_at, r.name
+       FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[]) WITH ORDINALITY AS u(flight, "from", "to", person, id_number, i)
+       CROSS JOIN LATERAL (
+         SELECT c.id, c.recorded_at, k.name FROM checkins c JOIN kiosks k ON k.id = c.kiosk_id
+          WHERE c.site = $1 AND c.workflow = 'airport-boarding' AND c.decision = 'admitted' AND c.identity->>'flight' = u.flight
+            AND c.recorded_at >= u."from" AND c.recorded_at < u."to" AND (c.person_digest = u.person OR c.identity->>'idNumber' = u.id_number)
+            AND NOT (c.id::text = ANY($7::text[]))
+          ORDER BY c.recorded_at, c.id LIMIT 5) r
+      ORDER BY u.i, r.recorded_at, r.id`,
+    [
+      site,
+      people.map((p) => p.flight),
+      ranges.map((r) => r[0]),
+      ranges.map((r) => r[1]),
+      people.map((p) => p.person),
+      people.map((p) => p.idNumber),
+      excluding,
+    ],
+  );
+  for (const r of rows) {
+    const list = out.get(r.i - 1) ?? [];
+    list.push(r);
+    out.set(r.i - 1, list);
+  }
+  return out;
+}
+
 /**
  * Claims the passenger for this kiosk, or says who has them. Atomic across kiosks and registry
  * processes: the claim is one row under a unique key, taken by INSERT … ON CONFLICT, so of two
@@ -133,28 +171,61 @@ export async function boardingOnIngest(
       if (r.recordedAt < g.first.recordedAt) g.first = r;
     } else admitted.set(key, { ...at, idNumber, first: r, n: 1 });
   }
-  for (const at of released)
+  // Set-based: a batch is one statement per step, not one per passenger (ingest holds the
+  // kiosk's row lock meanwhile). Keys in one order, so two batches never wait on each other crosswise.
+  if (released.length)
     await q.query(
-      'DELETE FROM boarding_claims WHERE site = $1 AND flight = $2 AND date = $3 AND person = $4 AND kiosk_id = $5 AND admitted = 0',
-      [kiosk.site, at.flight, at.date, at.person, kiosk.id],
+      `DELETE FROM boarding_claims b USING unnest($3::text[], $4::text[], $5::text[]) AS u(flight, date, person)
+        WHERE b.site = $1 AND b.flight = u.flight AND b.date = u.date AND b.person = u.person AND b.kiosk_id = $2 AND b.admitted = 0`,
+      [kiosk.site, kiosk.id, released.map((r) => r.flight), released.map((r) => r.date), released.map((r) => r.person)],
     );
-  const batchIds = rows.map((r) => r.id);
-  for (const g of admitted.values()) {
-    const [c] = await q.query<{ admitted: number; alerted: boolean; claimed_at: Date; kiosk_id: string }>(
-      `INSERT INTO boarding_claims (site, flight, date, person, kiosk_id, claimed_at, admitted) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (site, flight, date, person) DO UPDATE SET
-         kiosk_id = CASE WHEN boarding_claims.admitted = 0 THEN EXCLUDED.kiosk_id ELSE boarding_claims.kiosk_id END,
-         claimed_at = CASE WHEN boarding_claims.admitted = 0 THEN EXCLUDED.claimed_at ELSE boarding_claims.claimed_at END,
-         admitted = boarding_claims.admitted + EXCLUDED.admitted
-       RETURNING admitted, alerted, claimed_at, kiosk_id`,
-      [kiosk.site, g.flight, g.date, g.person, kiosk.id, g.first.recordedAt, g.n],
-    );
-    let total = c!.admitted;
+  if (admitted.size === 0) return;
+  const groups = [...admitted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
+  const claims = await q.query<{
+    flight: string;
+    date: string;
+    person: string;
+    admitted: number;
+    alerted: boolean;
+    claimed_at: Date;
+    kiosk_id: string;
+  }>(
+    `INSERT INTO boarding_claims AS b (site, flight, date, person, kiosk_id, claimed_at, admitted)
+       SELECT $1, flight, date, person, $2, at, n
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[]) WITH ORDINALITY AS u(flight, date, person, at, n, i) ORDER BY i
+     ON CONFLICT (site, flight, date, person) DO UPDATE SET
+       kiosk_id = CASE WHEN b.admitted = 0 THEN EXCLUDED.kiosk_id ELSE b.kiosk_id END,
+       claimed_at = CASE WHEN b.admitted = 0 THEN EXCLUDED.claimed_at ELSE b.claimed_at END,
+       admitted = b.admitted + EXCLUDED.admitted
+     RETURNING flight, date, person, admitted, alerted, claimed_at, kiosk_id`,
+    [
+      kiosk.site,
+      kiosk.id,
+      groups.map((g) => g.flight),
+      groups.map((g) => g.date),
+      groups.map((g) => g.person),
+      groups.map((g) => g.first.recordedAt),
+      groups.map((g) => g.n),
+    ],
+  );
+  const byKey = new Map(claims.map((c) => [`${c.flight}|${c.date}|${c.person}`, c]));
+  const claimOf = new Map(groups.map((g, i) => [i, byKey.get(`${g.flight}|${g.date}|${g.person}`)!]));
+  // The first this table counts: rows stored before it existed (or under another person key)
+  // are found in the check-ins themselves, for all such passengers in one query.
+  const fresh = groups.map((g, i) => ({ g, i })).filter(({ g, i }) => claimOf.get(i)!.admitted === g.n);
+  const beforeOf = await admittedRowsOfMany(
+    q,
+    kiosk.site,
+    fresh.map(({ g }) => g),
+    rows.map((r) => r.id),
+  );
+  const freshAt = new Map(fresh.map(({ i }, at) => [i, at]));
+  for (const [i, g] of groups.entries()) {
+    const c = claimOf.get(i)!;
+    let total = c.admitted;
     let earlier: { at: string; kiosk: string } | null = null;
     if (total === g.n) {
-      // The first this table counts: rows stored before it existed (or under another person
-      // key) are found in the check-ins themselves.
-      const before = await admittedRows(q, kiosk.site, g.flight, g.date, g.idNumber, g.person, batchIds);
+      const before = beforeOf.get(freshAt.get(i)!) ?? [];
       if (before.length) {
         total += before.length;
         earlier = { at: new Date(before[0]!.recorded_at).toISOString(), kiosk: before[0]!.name };
@@ -167,10 +238,10 @@ export async function boardingOnIngest(
         ]);
       }
     } else {
-      const [k] = await q.query<{ name: string }>('SELECT name FROM kiosks WHERE id = $1', [c!.kiosk_id]);
-      earlier = { at: new Date(c!.claimed_at).toISOString(), kiosk: k?.name ?? c!.kiosk_id };
+      const [k] = await q.query<{ name: string }>('SELECT name FROM kiosks WHERE id = $1', [c.kiosk_id]);
+      earlier = { at: new Date(c.claimed_at).toISOString(), kiosk: k?.name ?? c.kiosk_id };
     }
-    if (total < 2 || c!.alerted) continue;
+    if (total < 2 || c.alerted) continue;
     const [me] = await q.query<{ name: string }>('SELECT name FROM kiosks WHERE id = $1', [kiosk.id]);
     const first = earlier ?? { at: g.first.recordedAt, kiosk: me?.name ?? kiosk.id };
     // No personal data in the alert: the flight, the day, the kiosks and times say where to look.

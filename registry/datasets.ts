@@ -13,6 +13,7 @@ import {
 } from '../main/protocol/registry-protocol.js';
 import type { Db, Queryable } from './db.js';
 import { registryKey } from './keys.js';
+import { TickBatch } from './tick-batch.js';
 
 /** The `site` of the global version line; no site is named by the empty string. */
 export const GLOBAL_LINE = '';
@@ -163,4 +164,30 @@ export async function signUnsignedItems(db: Queryable): Promise<number> {
       key.sign(datasetItemSigningText(r.dataset, r.site, r.key, Number(r.version), r.deleted ? null : r.value, r.deleted)),
     ]);
   return rows.length;
+}
+
+/**
+ * The current version of version lines, read in groups (registry/tick-batch.ts): the polls that
+ * arrive in one turn of the event loop share one indexed SELECT. A poll with nothing new (most
+ * of them: a fleet polls every minute, data changes a few times a day) is answered from that
+ * alone, without a transaction; every answer is the database's at the time of the request, so
+ * several registry processes behind a load balancer answer alike, with no cache to invalidate.
+ */
+const readers = new WeakMap<Queryable, TickBatch<{ dataset: DatasetName; line: string }, number>>();
+export function currentVersion(db: Queryable, dataset: DatasetName, line: string): Promise<number> {
+  let r = readers.get(db);
+  if (!r)
+    readers.set(
+      db,
+      (r = new TickBatch(async (group) => {
+        const rows = await db.query<{ dataset: string; site: string; version: string }>(
+          `SELECT v.dataset, v.site, v.version FROM dataset_versions v
+             JOIN unnest($1::text[], $2::text[]) AS u(dataset, site) ON v.dataset = u.dataset AND v.site = u.site`,
+          [group.map((g) => g.dataset), group.map((g) => g.line)],
+        );
+        const found = new Map(rows.map((row) => [`${row.dataset}/${row.site}`, Number(row.version)]));
+        return group.map((g) => found.get(`${g.dataset}/${g.line}`) ?? 0);
+      })),
+    );
+  return r.call({ dataset, line });
 }

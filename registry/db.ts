@@ -15,9 +15,16 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
-export async function openPostgres(url: string): Promise<Db> {
+/** Connections a registry process keeps to PostgreSQL: see docs/STORE-SYNC-REGISTRY.md, "Capacity plan". */
+export const DEFAULT_POOL_SIZE = 20;
+
+export async function openPostgres(url: string, options: { poolSize?: number } = {}): Promise<Db> {
   const pg = await import('pg');
-  const pool: Pool = new pg.default.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 10_000 });
+  const pool: Pool = new pg.default.Pool({
+    connectionString: url,
+    max: options.poolSize ?? DEFAULT_POOL_SIZE,
+    connectionTimeoutMillis: 10_000,
+  });
   pool.on('error', () => {}); // an idle client lost: the pool replaces it
   try {
     await pool.query('SELECT 1');

@@ -13,15 +13,15 @@ import {
 } from '../main/protocol/registry-protocol.js';
 import { ed25519FromRaw, type AuthedKiosk } from './auth.js';
 import { boardingOnIngest, personDigestOf } from './boarding.js';
+import type { Admission } from './admission.js';
 import type { Db } from './db.js';
 
 // One-shot hashing (no Hash object per record): this runs twice for every record ingested.
 const sha256 = (t: string) => oneShotHash('sha256', t, 'hex');
 
-export function checkRecord(
-  raw: unknown,
-  kiosk: AuthedKiosk,
-): { ok: true; rec: CheckInRecord } | { ok: false; id: string; reason: string } {
+export type RecordCheck = { ok: true; rec: CheckInRecord } | { ok: false; id: string; reason: string };
+
+export function checkRecord(raw: unknown, kiosk: AuthedKiosk): RecordCheck {
   const id =
     typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
       ? (raw as { id: string }).id.slice(0, 64)
@@ -69,6 +69,26 @@ export const CHECKIN_COLUMNS = [
   'hash',
   'person_digest',
   'kiosk_sig',
+];
+
+/** The SQL type of each of CHECKIN_COLUMNS. */
+const CHECKIN_TYPES = [
+  'uuid',
+  'timestamptz',
+  'uuid',
+  'text',
+  'text',
+  'bigint',
+  'text',
+  'jsonb',
+  'double precision',
+  'jsonb',
+  'jsonb',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
 ];
 
 /**
@@ -143,31 +163,90 @@ function wake(kioskId: string): void {
   sleepers.get(kioskId)?.();
 }
 
-export async function ingest(db: Db, kiosk: AuthedKiosk, batch: IngestInput, personKey?: Buffer): Promise<RecordOutcome[]> {
-  const after = batch.batch?.after ?? null;
-  if (after && lastBatchSeen.get(kiosk.id) !== after) {
-    const deadline = Date.now() + WAIT_FOR_PREVIOUS_MS;
-    let holds = false;
-    try {
-      for (;;) {
-        const [k] = await db.query<{ last_batch: string | null }>('SELECT last_batch FROM kiosks WHERE id = $1', [kiosk.id]);
-        if (k?.last_batch === after || lastBatchSeen.get(kiosk.id) === after) break;
-        const left = deadline - Date.now();
-        if (left <= 0)
-          throw new BatchPendingError(`the batch this one follows has not arrived within ${WAIT_FOR_PREVIOUS_MS / 1000} s; send again`);
-        if (!holds) {
-          if (waiting.has(kiosk.id))
-            throw new BatchPendingError('another batch from this kiosk is already waiting for the one it follows; send again');
-          waiting.add(kiosk.id);
-          holds = true;
-        }
-        await nap(kiosk.id, Math.min(POLL_MS, left));
+// Batches refused here (turned away for load, or refused while waiting themselves), the last
+// few ids of each kiosk (one that comes back may be refused again while an earlier batch still
+// waits): one waiting for them is refused at once, not after the wait. Refusing is always safe:
+// the kiosk keeps the rows and sends them again.
+const refused = new Map<string, string[]>();
+function markRefused(kioskId: string, batchId: string): void {
+  const ids = refused.get(kioskId) ?? [];
+  ids.push(batchId);
+  refused.set(kioskId, ids.slice(-8));
+  wake(kioskId);
+}
+
+/** Until the batch `after` is stored (here or by another registry process); BatchPendingError when it will not be. */
+async function waitForPrevious(db: Db, kiosk: AuthedKiosk, after: string): Promise<void> {
+  const deadline = Date.now() + WAIT_FOR_PREVIOUS_MS;
+  let holds = false;
+  try {
+    for (;;) {
+      const [k] = await db.query<{ last_batch: string | null }>('SELECT last_batch FROM kiosks WHERE id = $1', [kiosk.id]);
+      if (k?.last_batch === after || lastBatchSeen.get(kiosk.id) === after) return;
+      if (refused.get(kiosk.id)?.includes(after))
+        throw new BatchPendingError('the batch this one follows was refused (the registry is busy?); send again');
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new BatchPendingError(`the batch this one follows has not arrived within ${WAIT_FOR_PREVIOUS_MS / 1000} s; send again`);
+      if (!holds) {
+        if (waiting.has(kiosk.id))
+          throw new BatchPendingError('another batch from this kiosk is already waiting for the one it follows; send again');
+        waiting.add(kiosk.id);
+        holds = true;
       }
-    } finally {
-      if (holds) waiting.delete(kiosk.id);
+      await nap(kiosk.id, Math.min(POLL_MS, left));
     }
+  } finally {
+    if (holds) waiting.delete(kiosk.id);
   }
-  const results = await ingestOnce(db, kiosk, batch, personKey);
+}
+
+/**
+ * Stores a batch (see ingestOnce). With `admission`, a busy registry turns the batch away
+ * (LoadShedError) before any work on it. Its records are checked first, so that a kiosk's
+ * second batch is checked while the first is being stored; a batch then waiting for the one
+ * it follows gives its turn back meanwhile, and takes one again to store.
+ */
+export async function ingest(
+  db: Db,
+  kiosk: AuthedKiosk,
+  batch: IngestInput,
+  personKey?: Buffer,
+  admission?: Admission,
+  /** Where the per-record checks run (worker threads: registry/check-pool.ts); here, one by one, without. */
+  checker?: (kiosk: AuthedKiosk, records: unknown[]) => Promise<RecordCheck[]>,
+): Promise<RecordOutcome[]> {
+  try {
+    return await ingestInTurn(db, kiosk, batch, personKey, admission, checker);
+  } catch (err) {
+    if (batch.batch) markRefused(kiosk.id, batch.batch.id);
+    throw err;
+  }
+}
+
+async function ingestInTurn(
+  db: Db,
+  kiosk: AuthedKiosk,
+  batch: IngestInput,
+  personKey?: Buffer,
+  admission?: Admission,
+  checker?: (kiosk: AuthedKiosk, records: unknown[]) => Promise<RecordCheck[]>,
+): Promise<RecordOutcome[]> {
+  const after = batch.batch?.after ?? null;
+  let leave = await admission?.enter();
+  let results: RecordOutcome[];
+  try {
+    const checks = checker ? await checker(kiosk, batch.records) : batch.records.map((raw) => checkRecord(raw, kiosk));
+    if (after && lastBatchSeen.get(kiosk.id) !== after) {
+      leave?.();
+      leave = undefined;
+      await waitForPrevious(db, kiosk, after);
+      leave = await admission?.enter();
+    }
+    results = await ingestOnce(db, kiosk, batch, checks, personKey);
+  } finally {
+    leave?.();
+  }
   if (batch.batch) {
     lastBatchSeen.set(kiosk.id, batch.batch.id);
     wake(kiosk.id);
@@ -185,12 +264,17 @@ export function queueAfter(batch: IngestInput, results: RecordOutcome[]): number
   return Math.max(0, batch.queue.length - stored);
 }
 
-async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput, personKey?: Buffer): Promise<RecordOutcome[]> {
+async function ingestOnce(
+  db: Db,
+  kiosk: AuthedKiosk,
+  batch: IngestInput,
+  checks: RecordCheck[],
+  personKey?: Buffer,
+): Promise<RecordOutcome[]> {
   const results: RecordOutcome[] = new Array(batch.records.length);
   const valid: { rec: CheckInRecord; at: number }[] = [];
   const seen = new Map<string, string>();
-  batch.records.forEach((raw, at) => {
-    const c = checkRecord(raw, kiosk);
+  checks.forEach((c, at) => {
     if (!c.ok) results[at] = { id: c.id, status: 'rejected', reason: c.reason };
     else if (seen.has(c.rec.id))
       results[at] =
@@ -214,15 +298,12 @@ async function ingestOnce(db: Db, kiosk: AuthedKiosk, batch: IngestInput, person
     let disputedRows = Number(k!.disputed_rows);
     const inserted = new Set<string>();
     if (valid.length) {
-      const params: unknown[] = [];
-      const rows = valid.map(({ rec: r }) => {
-        const base = params.length;
-        params.push(...checkinRowValues(r, kiosk.id, personKey));
-        return `(${CHECKIN_COLUMNS.map((_, i) => `$${base + i + 1}`).join(',')})`;
-      });
+      // One array a column (16 parameters, one short statement) rather than 16 parameters a row.
+      const columns = CHECKIN_COLUMNS.map(() => [] as unknown[]);
+      for (const { rec } of valid) checkinRowValues(rec, kiosk.id, personKey).forEach((v, i) => columns[i]!.push(v));
       const got = await q.query<{ id: string }>(
-        `INSERT INTO checkins (${CHECKIN_COLUMNS.join(',')}) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING RETURNING id`,
-        params,
+        `INSERT INTO checkins (${CHECKIN_COLUMNS.join(',')}) SELECT * FROM unnest(${CHECKIN_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(',')}) ON CONFLICT DO NOTHING RETURNING id`,
+        columns,
       );
       for (const g of got) inserted.add(g.id);
       const clash = valid.filter(({ rec }) => !inserted.has(rec.id));

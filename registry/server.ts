@@ -21,7 +21,9 @@ import {
 import { recordKioskAlert } from './alerts.js';
 import { claimBoarding } from './boarding.js';
 import { authenticate, pruneNonces, REFUSAL_WORDS, type AuthedKiosk } from './auth.js';
-import { datasetDelta, lineFor, signUnsignedItems } from './datasets.js';
+import { Admission, LoadShedError, type AdmissionOptions } from './admission.js';
+import { CheckPool } from './check-pool.js';
+import { currentVersion, datasetDelta, lineFor, signUnsignedItems } from './datasets.js';
 import type { Db } from './db.js';
 import { enrolKiosk } from './enrolment.js';
 import { FleetRecorder } from './fleet-samples.js';
@@ -38,7 +40,14 @@ export interface RegistryServerOptions {
   personKey?: Buffer;
   /** Serve HTTPS with this certificate chain and key (PEM); plain HTTP without. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Check-in batches worked on at once and how long one may wait (registry/admission.ts); beyond, 503 + Retry-After. */
+  admission?: AdmissionOptions;
+  /** Worker threads for the per-record checks (registry/check-pool.ts); 0 checks on the main thread. */
+  checkThreads?: number;
 }
+
+/** Defaults sized for one registry process (docs/STORE-SYNC-REGISTRY.md, "Capacity plan"). */
+export const DEFAULT_ADMISSION: AdmissionOptions = { running: 2, maxWaitMs: 300, maxWaiting: 200 };
 
 export interface RegistryServer {
   app: FastifyInstance;
@@ -88,6 +97,8 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
   const key = await registryKey(db);
   await signUnsignedItems(db);
   const recorder = new FleetRecorder(db, log);
+  const admission = new Admission(o.admission ?? DEFAULT_ADMISSION);
+  const checks = new CheckPool(log, o.checkThreads);
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
     logger: false,
@@ -127,6 +138,12 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       return refuse(reply, 413, 'body-too-large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
     }
     if (err.statusCode && err.statusCode < 500) return refuse(reply, err.statusCode, 'bad-request', err.message.slice(0, 300));
+    // No database connection free in time: the registry is overloaded, not broken. Come back later.
+    if (/timeout exceeded when trying to connect/.test(err.message)) {
+      log.warn({ path: req.url }, 'shed: no database connection free');
+      void reply.header('retry-after', '5');
+      return refuse(reply, 503, 'busy', 'the registry is busy; send again later');
+    }
     log.error({ err: err.message, path: req.url }, 'registry error');
     return refuse(reply, 500, 'internal', 'the registry failed on this request; it was logged');
   });
@@ -170,9 +187,13 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
     if (!body) return reply;
     let results;
     try {
-      results = await ingest(db, req.kiosk!, body, personKey);
+      results = await ingest(db, req.kiosk!, body, personKey, admission, (k, records) => checks.check(k, records));
     } catch (err) {
       if (err instanceof BatchPendingError) return refuse(reply, 409, 'previous-batch-pending', err.message);
+      if (err instanceof LoadShedError) {
+        void reply.header('retry-after', String(err.retryAfterS));
+        return refuse(reply, 503, 'busy', err.message);
+      }
       throw err;
     }
     recorder.noteUpload(req.kiosk!, results);
@@ -213,7 +234,11 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       // What the kiosk asks from is what it holds: the fleet page shows it (no extra field on the wire).
       recorder.noteSeen(req.kiosk!.id, { name: name.data, since });
       // The line comes from the kiosk's enrolment: a kiosk reads its own site's data only.
-      return datasetDelta(db, name.data, lineFor(name.data, req.kiosk!.site), since);
+      const line = lineFor(name.data, req.kiosk!.site);
+      // Nothing new (most polls): one grouped indexed read, no transaction (registry/datasets.ts).
+      const to = await currentVersion(db, name.data, line);
+      if (since >= to) return { dataset: name.data, from: since, to: since, changes: [] };
+      return datasetDelta(db, name.data, line, since);
     },
   );
 
@@ -225,7 +250,8 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
   timer.unref();
   const stopRecorder = recorder.start();
   const host = o.host ?? '127.0.0.1';
-  await app.listen({ port: o.port ?? 0, host });
+  // A long accept queue: after an outage a fleet reconnects at once (the kernel caps it at somaxconn).
+  await app.listen({ port: o.port ?? 0, host, backlog: 4096 });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (o.port ?? 0);
   return {
@@ -236,6 +262,7 @@ export async function startRegistryServer(o: RegistryServerOptions): Promise<Reg
       clearInterval(timer);
       await app.close();
       await stopRecorder();
+      await checks.close();
     },
   };
 }

@@ -5,32 +5,25 @@
 //    single-row SQLite insert with the same settings;
 //  - drain of a 100,000 check-in backlog: check-ins/s and peak kiosk memory (and a 10,000
 //    backlog's, to show memory does not grow with the backlog), beside the same rows inserted
-//    straight into PostgreSQL with multi-row INSERTs of the same batch size;
-//  - ingest from 50 kiosks in parallel: check-ins/s and p99 request latency, beside the same
-//    rows inserted straight by 50 parallel connections.
-import { spawn, type ChildProcess } from 'node:child_process';
+//    straight into PostgreSQL with multi-row INSERTs of the same batch size.
+// Ingest from 50 kiosks in parallel moved to fleet.bench.ts (`npm run bench -- --filter fleet`).
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import type { z } from 'zod';
-import type { CheckInRecord } from '../../main/protocol/registry-protocol.js';
 import { KioskStore, type CheckInInput } from '../../main/store/kiosk-store.js';
 import { saveCredentials } from '../../main/sync/credentials.js';
 import { enrol, RegistryClient, type KioskCredentials } from '../../main/sync/registry-client.js';
 import { SyncEngine } from '../../main/sync/sync-engine.js';
 import { openPostgres, type Db } from '../../registry/db.js';
 import { issueEnrolCode } from '../../registry/enrolment.js';
-import { CHECKIN_COLUMNS, checkinRowValues } from '../../registry/ingest.js';
 import { startPostgresCluster } from '../../registry/postgres-cluster.js';
+import { pct, rowsOf, say, startRegistryProcess, straightInsert } from './registry-common.js';
 import type { BenchRow, Benchmark } from './types.js';
 
-const kioskBin = fileURLToPath(new URL('../kiosk', import.meta.url));
 const BACKLOG = 100_000;
 const SMALL_BACKLOG = 10_000;
-const KIOSKS = 50;
-const PER_KIOSK = 2_000;
 const BATCH = 500;
 
 const SAMPLE: CheckInInput = {
@@ -42,52 +35,11 @@ const SAMPLE: CheckInInput = {
   verification: { passive: 'verified', chip: 'verified', active: 'verified', validity: 'in-date', face: 'match' },
   identity: { idNumber: '001099012345', flight: 'VN213' },
 };
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-const say = (s: string) => process.stderr.write(`bench: ${s}\n`);
-
-function startRegistryProcess(url: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(kioskBin, ['registry', '--db', url, '--port', '0', '--json'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KIOSK_LOG_LEVEL: 'error' },
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      try {
-        resolve({ url: (JSON.parse(out) as { url: string }).url, child });
-      } catch {
-        /* not yet whole */
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`kiosk registry exited with ${code}`)));
-  });
-}
-
 /** Fills a store quickly (one transaction: setup, not what is measured). */
 function fill(store: KioskStore, n: number, site: string): void {
   store.db.transaction(() => {
     for (let i = 0; i < n; i++) store.record({ ...SAMPLE, site });
   })();
-}
-
-/** The rows a store would upload, for the straight-insert baselines. */
-function rowsOf(store: KioskStore): CheckInRecord[] {
-  const out: CheckInRecord[] = [];
-  for (let page = store.page(0, 10_000); page.length; page = store.page(out[out.length - 1]!.seq, 10_000)) out.push(...page);
-  return out;
-}
-
-async function straightInsert(db: Db, rows: CheckInRecord[], kioskId: string): Promise<void> {
-  for (let at = 0; at < rows.length; at += BATCH) {
-    const params: unknown[] = [];
-    const values = rows.slice(at, at + BATCH).map((r) => {
-      const b = params.length;
-      params.push(...checkinRowValues(r, kioskId));
-      return `(${CHECKIN_COLUMNS.map((_, i) => `$${b + i + 1}`).join(',')})`;
-    });
-    await db.query(`INSERT INTO checkins (${CHECKIN_COLUMNS.join(',')}) VALUES ${values.join(',')}`, params);
-  }
 }
 
 async function enrolStore(db: Db, registryUrl: string, site: string, name: string): Promise<KioskCredentials> {
@@ -153,18 +105,6 @@ async function drain(engine: SyncEngine): Promise<{ seconds: number; peakRssMb: 
   return { seconds, peakRssMb: peak / 1e6, startRssMb: startRss / 1e6 };
 }
 
-class TimedClient extends RegistryClient {
-  readonly times: number[] = [];
-  override async request<T extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: T): Promise<z.infer<T>> {
-    const t = performance.now();
-    try {
-      return await super.request(method, path, body, schema);
-    } finally {
-      this.times.push(performance.now() - t);
-    }
-  }
-}
-
 export const benchmarks: Benchmark[] = [
   {
     name: 'sync',
@@ -194,7 +134,7 @@ export const benchmarks: Benchmark[] = [
           if (n === BACKLOG) {
             say('baseline: the same rows by multi-row INSERT straight into PostgreSQL');
             const t = performance.now();
-            await straightInsert(admin, records, dummy!.id);
+            await straightInsert(admin, records, dummy!.id, BATCH);
             baselineRate = records.length / ((performance.now() - t) / 1000);
             await admin.query('TRUNCATE checkins');
           }
@@ -236,49 +176,6 @@ export const benchmarks: Benchmark[] = [
           await admin.query('TRUNCATE checkins');
         }
 
-        say(`${KIOSKS} kiosks × ${PER_KIOSK} check-ins`);
-        const fleet: { store: KioskStore; client: TimedClient }[] = [];
-        const allRows: CheckInRecord[][] = [];
-        for (let i = 0; i < KIOSKS; i++) {
-          const store = new KioskStore(join(dir, `fleet-${i}.db`));
-          const creds = await enrolStore(admin, registry.url, 'bench-site', `fleet ${i}`);
-          saveCredentials(store, creds);
-          fill(store, PER_KIOSK, 'bench-site');
-          allRows.push(rowsOf(store));
-          fleet.push({ store, client: new TimedClient(creds, 60_000) });
-        }
-        say('baseline: the same rows straight into PostgreSQL over 50 parallel connections');
-        const straight = await openPostgres(cluster.url);
-        let t = performance.now();
-        await Promise.all(allRows.map((r) => straightInsert(straight, r, dummy!.id)));
-        const baselineRate = (KIOSKS * PER_KIOSK) / ((performance.now() - t) / 1000);
-        await straight.close();
-        await admin.query('TRUNCATE checkins');
-        say('ingest from 50 kiosks in parallel');
-        t = performance.now();
-        await Promise.all(fleet.map((k) => new SyncEngine(k.store, k.client, { batchRecords: BATCH, batchBytes: 1_000_000 }).drain()));
-        const rate = (KIOSKS * PER_KIOSK) / ((performance.now() - t) / 1000);
-        const latencies = fleet.flatMap((k) => k.client.times);
-        for (const k of fleet) k.store.close();
-        const [count] = await admin.query<{ n: string }>('SELECT count(*) AS n FROM checkins');
-        if (Number(count!.n) !== KIOSKS * PER_KIOSK)
-          throw new Error(`registry holds ${count!.n} check-ins, expected ${KIOSKS * PER_KIOSK}`);
-        rows.push(
-          {
-            bench: `registry ingest, ${KIOSKS} kiosks in parallel`,
-            metric: `check-ins/s (${KIOSKS * PER_KIOSK} in batches of ${BATCH})`,
-            value: rate,
-            unit: '/s',
-            baseline: baselineRate,
-            ratio: rate / baselineRate,
-          },
-          {
-            bench: `registry ingest, ${KIOSKS} kiosks in parallel`,
-            metric: `request latency p99 (${latencies.length} requests)`,
-            value: pct(latencies, 99),
-            unit: 'ms',
-          },
-        );
         return rows;
       } finally {
         registry?.child.kill('SIGTERM');

@@ -32,6 +32,8 @@ export class SyncError extends Error {
     message: string,
     readonly status: number | null = null,
     readonly code: string | null = null,
+    /** A signed 429 or 503 said when to come back (Retry-After, bounded): the kiosk waits that long, plus jitter. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = 'SyncError';
@@ -104,6 +106,19 @@ function answerSigned(res: Response, text: string, check: AnswerCheck): boolean 
 }
 
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/** The longest Retry-After a kiosk takes (a registry asking for more is waited on this long, then tried). */
+export const MAX_RETRY_AFTER_MS = 300_000;
+
+/**
+ * Retry-After of a signed 429/503 in whole seconds (the only form the registry sends); null for
+ * anything else, which the kiosk's own backoff then covers.
+ */
+export function retryAfterOf(res: Response): number | null {
+  if (res.status !== 429 && res.status !== 503) return null;
+  const v = res.headers.get('retry-after')?.trim() ?? '';
+  if (!/^\d{1,6}$/.test(v)) return null;
+  return Math.min(MAX_RETRY_AFTER_MS, Number(v) * 1000);
+}
 
 async function readBounded(res: Response): Promise<string> {
   const reader = res.body?.getReader();
@@ -181,6 +196,7 @@ async function call<T extends z.ZodType>(
       `the registry refused: ${words}`,
       res.status,
       e.success ? e.data.error : null,
+      retryAfterOf(res),
     );
   }
   const p = schema.safeParse(json);

@@ -288,7 +288,9 @@ export class SyncEngine extends EventEmitter {
       this.failures++;
       this.online = e.kind === 'refused' || e.kind === 'server' || e.kind === 'protocol';
       this.lastError = e.message;
-      const delay = this.backoffMs(this.failures);
+      // A registry shedding load says when to come back: never sooner, and spread by up to half
+      // again so a fleet it turned away does not return in one wave.
+      const delay = e.retryAfterMs !== null ? Math.round(e.retryAfterMs * (1 + 0.5 * this.o.random())) : this.backoffMs(this.failures);
       this.nextAttempt = this.o.now() + delay;
       this.emit('error', e);
       this.emit('status', this.status());
