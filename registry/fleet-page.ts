@@ -8,7 +8,7 @@ import { adviceFor, LANGS, WORDS, type Lang, type Words } from './fleet-words.js
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function duration(ms: number, lang: Lang): string {
+export function durationText(ms: number, lang: Lang): string {
   const u = lang === 'vi' ? { s: 'giây', m: 'phút', h: 'giờ', d: 'ngày' } : { s: 's', m: 'min', h: 'h', d: 'd' };
   if (ms < 60_000) return `${Math.round(ms / 1000)} ${u.s}`;
   if (ms < 5_400_000) return `${Math.round(ms / 60_000)} ${u.m}`;
@@ -49,19 +49,21 @@ function derivedText(d: DerivedDetail, lang: Lang): string {
   const w = WORDS[lang];
   switch (d.kind) {
     case 'silent':
-      return lang === 'vi' ? `Liên lạc lần cuối ${w.ago(duration(d.sinceMs, lang))}.` : `Last contact ${w.ago(duration(d.sinceMs, lang))}.`;
+      return lang === 'vi'
+        ? `Liên lạc lần cuối ${w.ago(durationText(d.sinceMs, lang))}.`
+        : `Last contact ${w.ago(durationText(d.sinceMs, lang))}.`;
     case 'never-seen':
       return lang === 'vi'
-        ? `Đăng ký ${w.ago(duration(d.enrolledMs, lang))}, chưa liên lạc lần nào.`
-        : `Enrolled ${w.ago(duration(d.enrolledMs, lang))}, no contact since.`;
+        ? `Đăng ký ${w.ago(durationText(d.enrolledMs, lang))}, chưa liên lạc lần nào.`
+        : `Enrolled ${w.ago(durationText(d.enrolledMs, lang))}, no contact since.`;
     case 'queue':
       return lang === 'vi'
-        ? `${d.queue} check-in đang chờ, cái lâu nhất ít nhất ${duration(d.oldestMs, lang)}.`
-        : `${d.queue} check-in${d.queue === 1 ? '' : 's'} waiting, the oldest for at least ${duration(d.oldestMs, lang)}.`;
+        ? `${d.queue} check-in đang chờ, cái lâu nhất ít nhất ${durationText(d.oldestMs, lang)}.`
+        : `${d.queue} check-in${d.queue === 1 ? '' : 's'} waiting, the oldest for at least ${durationText(d.oldestMs, lang)}.`;
     case 'dataset':
       return lang === 'vi'
-        ? `${d.name}: kiosk có bản ${d.have ?? '—'}, bản ${d.current} được công bố ${w.ago(duration(d.publishedMs, lang))}.`
-        : `${d.name}: the kiosk holds ${d.have ?? '—'}, version ${d.current} was published ${w.ago(duration(d.publishedMs, lang))}.`;
+        ? `${d.name}: kiosk có bản ${d.have ?? '—'}, bản ${d.current} được công bố ${w.ago(durationText(d.publishedMs, lang))}.`
+        : `${d.name}: the kiosk holds ${d.have ?? '—'}, version ${d.current} was published ${w.ago(durationText(d.publishedMs, lang))}.`;
   }
 }
 
@@ -75,10 +77,10 @@ function alertRow(a: FleetAlert, lang: Lang): string {
 }
 
 function kioskRow(k: FleetView['kiosks'][number], w: Words, lang: Lang, now: number): string {
-  const seen = k.lastSeen ? w.ago(duration(Math.max(0, now - Date.parse(k.lastSeen)), lang)) : w.never;
+  const seen = k.lastSeen ? w.ago(durationText(Math.max(0, now - Date.parse(k.lastSeen)), lang)) : w.never;
   const lag = [
-    k.queue > 0 ? `${w.oldestWaiting}: ${duration(k.oldestQueuedMs, lang)}` : `${w.oldestWaiting}: —`,
-    `${w.recordedToStored}: ${k.lastLagMs === null ? '—' : duration(k.lastLagMs, lang)}`,
+    k.queue > 0 ? `${w.oldestWaiting}: ${durationText(k.oldestQueuedMs, lang)}` : `${w.oldestWaiting}: —`,
+    `${w.recordedToStored}: ${k.lastLagMs === null ? '—' : durationText(k.lastLagMs, lang)}`,
   ].join('<br>');
   const datasets = k.datasets
     .map((d) =>
@@ -110,10 +112,10 @@ function charts(v: FleetView, w: Words, lang: Lang): string {
       pick: (p: (typeof points)[number]) => p.lagMs,
       shape: 'line',
       colour: '#8250df',
-      format: (n: number) => duration(n, lang),
+      format: (n: number) => durationText(n, lang),
     },
   ] as const;
-  const per = lang === 'vi' ? `mỗi ${duration(bucketMs, lang)}` : `per ${duration(bucketMs, lang)}`;
+  const per = lang === 'vi' ? `mỗi ${durationText(bucketMs, lang)}` : `per ${durationText(bucketMs, lang)}`;
   return defs
     .map((d) => {
       const series = points.map((p) => ({ at: p.at, value: d.pick(p) }));

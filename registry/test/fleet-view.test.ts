@@ -1,7 +1,7 @@
 // The fleet page's pure parts: which alerts a kiosk's row calls for, and the charts' gaps.
 import { describe, expect, it } from 'vitest';
 import { svgChart } from '../fleet-charts.js';
-import { duration } from '../fleet-page.js';
+import { durationText } from '../fleet-page.js';
 import { ALERT_AFTER_MS, derivedAlerts, type FleetKioskView } from '../fleet-view.js';
 import { adviceFor, ALERT_ADVICE } from '../fleet-words.js';
 
@@ -81,11 +81,11 @@ describe('charts and durations', () => {
   });
 
   it('words durations in each language', () => {
-    expect([duration(12_000, 'vi'), duration(5 * MIN, 'vi'), duration(3 * 3_600_000, 'en'), duration(3 * 86_400_000, 'en')]).toEqual([
-      '12 giây',
-      '5 phút',
-      '3.0 h',
-      '3.0 d',
-    ]);
+    expect([
+      durationText(12_000, 'vi'),
+      durationText(5 * MIN, 'vi'),
+      durationText(3 * 3_600_000, 'en'),
+      durationText(3 * 86_400_000, 'en'),
+    ]).toEqual(['12 giây', '5 phút', '3.0 h', '3.0 d']);
   });
 });
