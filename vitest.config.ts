@@ -9,6 +9,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time even on two cores: most integration and end-to-end files spend their
+    // time waiting on servers, browsers and timers (vitest's default is one fewer than the cores).
+    // Every test takes free ports of its own, so two never meet.
+    maxWorkers: 2,
     reporters: ['default'],
   },
 });
