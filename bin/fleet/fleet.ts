@@ -28,7 +28,7 @@ import { nextGapMs, seededRandom, thinkMs } from './arrivals.js';
 import { CardSlot } from './card-slot.js';
 import { checkExactlyOnce, type ExactlyOnce, type FleetRecord } from './exactly-once.js';
 import type { Outage } from './options.js';
-import { startOutageProxy, type OutageProxy } from './outage-proxy.js';
+import { startCutProxy, type CutProxy } from '../sim/cut-proxy.js';
 import { openRegistryData, prepareRegistry, startRegistryProcess, type RegistryProcess } from './registry-process.js';
 import { percentiles, type Percentiles, type Sample } from './stats.js';
 
@@ -150,10 +150,10 @@ async function run(
 
   // Every kiosk reaches the registry through the proxy, so an outage cuts them all.
   const u = new URL(target.url);
-  let proxy: OutageProxy | null = null;
+  let proxy: CutProxy | null = null;
   let kioskUrl = target.url;
   if (u.protocol === 'http:') {
-    proxy = await startOutageProxy({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 80) });
+    proxy = await startCutProxy({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 80) });
     const p = proxy;
     cleanups.push(() => p.close());
     kioskUrl = `http://127.0.0.1:${proxy.port}${u.pathname.replace(/\/+$/, '')}`;

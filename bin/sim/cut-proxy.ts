@@ -1,6 +1,8 @@
-// The simulated site's network path from the kiosk to its registry: a loopback TCP proxy a
-// technician can cut and restore. Cut, it drops every open connection and resets new ones at
-// once, as a pulled cable or a dead uplink looks to the kiosk's sync (never a hang).
+// A network path to a registry that can be cut and restored: a loopback TCP proxy. The
+// simulated site puts it between its kiosk and registry (the console's "cut the network"),
+// the fleet between all its kiosks and the registry (scheduled outages). Cut, it drops every
+// open connection and resets new ones at once, as a pulled cable or a dead uplink looks to
+// the kiosk's sync (never a hang).
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 export interface CutProxy {
@@ -11,7 +13,7 @@ export interface CutProxy {
   close(): Promise<void>;
 }
 
-export async function startCutProxy(targetPort: number): Promise<CutProxy> {
+export async function startCutProxy(target: { host?: string; port: number }): Promise<CutProxy> {
   const sockets = new Set<Socket>();
   let cut = false;
   const server: Server = createServer((client) => {
@@ -20,8 +22,9 @@ export async function startCutProxy(targetPort: number): Promise<CutProxy> {
       client.resetAndDestroy();
       return;
     }
-    const upstream = connect({ port: targetPort, host: '127.0.0.1' });
-    upstream.on('error', () => undefined);
+    const upstream = connect({ port: target.port, host: target.host ?? '127.0.0.1' });
+    // The registry gone: the kiosk sees its connection end, as it would.
+    upstream.on('error', () => client.destroy());
     sockets.add(client);
     sockets.add(upstream);
     const end = () => {

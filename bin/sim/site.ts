@@ -242,7 +242,7 @@ async function build(o: SimSiteOptions, undo: (() => Promise<void> | void)[], un
   await publishIfChanged(registry.db, 'roster', enrolled.site, simRoster(kind, seed, today));
 
   // The kiosk reaches its registry only through the path a technician can cut.
-  const proxy: CutProxy = await startCutProxy(Number(new URL(registry.server.url).port));
+  const proxy: CutProxy = await startCutProxy({ port: Number(new URL(registry.server.url).port) });
   undo.push(() => proxy.close());
   const credentials: KioskCredentials = { ...enrolled, registryUrl: `http://127.0.0.1:${proxy.port}` };
   updateCredentials(store, credentials);
