@@ -3,7 +3,7 @@
 // from this server's own origin with the per-start token, presented as a WebSocket
 // subprotocol (the token travels in the URL's fragment, which browsers never send). Every
 // message is parsed (simulator/console-page/protocol.ts); a bad one is answered, never obeyed.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -19,6 +19,7 @@ import {
   type ScenarioInfo,
   type ServerMessage,
 } from '../../simulator/console-page/protocol.js';
+import { loopbackSecurityPolicy, refuseLoopbackUpgrade, rejectUpgrade, type Refusal } from '../../main/core/loopback-guard.js';
 import type { PageAsset } from './page-assets.js';
 import { Recorder } from './recorder.js';
 
@@ -68,39 +69,11 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-export function consoleSecurityPolicy(port: number): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+export const consoleSecurityPolicy = (port: number): string => loopbackSecurityPolicy(port, { media: false });
 
 /** Why an upgrade is refused, or null to accept it. Exported for tests. */
-export function refuseConsoleUpgrade(req: IncomingMessage, port: number, token: string): { status: number; reason: string } | null {
-  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
-  const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
-  if (path !== CONSOLE_PATH) return { status: 404, reason: `no WebSocket endpoint at ${path}` };
-  if (!hosts.includes(req.headers.host ?? '')) return { status: 403, reason: 'not this loopback server' };
-  if (!hosts.map((h) => `http://${h}`).includes(req.headers.origin ?? '')) return { status: 403, reason: 'origin is not this server' };
-  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-  if (!offered.includes(CONSOLE_PROTOCOL)) return { status: 400, reason: `subprotocol ${CONSOLE_PROTOCOL} not offered` };
-  const presented = offered.find((p) => p.startsWith(CONSOLE_TOKEN_PREFIX));
-  if (!presented) return { status: 401, reason: 'no token' };
-  if (!sameSecret(presented.slice(CONSOLE_TOKEN_PREFIX.length), token)) return { status: 401, reason: 'wrong token' };
-  return null;
-}
+export const refuseConsoleUpgrade = (req: IncomingMessage, port: number, token: string): Refusal | null =>
+  refuseLoopbackUpgrade(req, { port, path: CONSOLE_PATH, protocol: CONSOLE_PROTOCOL, tokenPrefix: CONSOLE_TOKEN_PREFIX, token });
 
 /** Snapshots are pushed at most this often; events are batched over the same time. */
 const PUSH_MS = 100;
@@ -290,7 +263,7 @@ export async function startConsoleServer(o: {
     const refusal = refuseConsoleUpgrade(req, port, token);
     if (refusal) {
       warn(`refused a console connection: ${refusal.reason}`);
-      socket.end(`HTTP/1.1 ${refusal.status} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      rejectUpgrade(socket, refusal);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {

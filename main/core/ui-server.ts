@@ -2,7 +2,7 @@
 // WebSocket. A page may connect only if it comes from this server's own origin and
 // presents the per-start token (as a WebSocket subprotocol, so it never appears in a URL
 // the server sees or logs). Every message is then checked against the contract.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../api/camera-frame.js';
 import type { KioskCore } from './kiosk-core.js';
 import type { Logger } from './logger.js';
+import { loopbackSecurityPolicy, refuseLoopbackUpgrade, rejectUpgrade, type Refusal } from './loopback-guard.js';
 import type { Asset } from './renderer-assets.js';
 import { serveConnection } from './rpc-server.js';
 
@@ -36,51 +37,12 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "media-src 'self' blob: mediastream:",
-    `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+/** The kiosk page's content security policy (its camera view needs media). Exported for tests. */
+export const contentSecurityPolicy = (port: number): string => loopbackSecurityPolicy(port, { media: true });
 
 /** Why an upgrade request is refused, or null to accept it. Exported for tests. */
-export function refuseUpgrade(req: IncomingMessage, port: number, token: string): { status: number; reason: string } | null {
-  const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
-  const url = new URL(req.url ?? '/', 'http://placeholder');
-  if (url.pathname !== BRIDGE_PATH) return { status: 404, reason: `no WebSocket endpoint at ${url.pathname}` };
-  if (!allowedHosts.includes(req.headers.host ?? ''))
-    return { status: 403, reason: `host "${req.headers.host ?? ''}" is not this loopback server` };
-  const origin = req.headers.origin;
-  if (!origin) return { status: 403, reason: 'no Origin header' };
-  if (!allowedHosts.map((h) => `http://${h}`).includes(origin))
-    return { status: 403, reason: `origin "${origin}" is not this loopback server` };
-  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-  if (!offered.includes(BRIDGE_PROTOCOL)) return { status: 400, reason: `subprotocol ${BRIDGE_PROTOCOL} not offered` };
-  const presented = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
-  if (!presented) return { status: 401, reason: 'no token' };
-  if (!sameSecret(presented.slice(TOKEN_PROTOCOL_PREFIX.length), token)) return { status: 401, reason: 'wrong token' };
-  return null;
-}
-
-function rejectSocket(socket: Duplex, status: number, reason: string): void {
-  const text = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : 'Forbidden';
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
-  );
-}
+export const refuseUpgrade = (req: IncomingMessage, port: number, token: string): Refusal | null =>
+  refuseLoopbackUpgrade(req, { port, path: BRIDGE_PATH, protocol: BRIDGE_PROTOCOL, tokenPrefix: TOKEN_PROTOCOL_PREFIX, token });
 
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const { core, log, assets } = options;
@@ -126,7 +88,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     const refusal = refuseUpgrade(req, port, token);
     if (refusal) {
       log.warn({ remote: req.socket.remoteAddress, reason: refusal.reason }, 'refused a UI bridge connection');
-      rejectSocket(socket, refusal.status, refusal.reason);
+      rejectUpgrade(socket, refusal);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
