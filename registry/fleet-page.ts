@@ -166,7 +166,6 @@ export function renderFleetPage(v: FleetView, lang: Lang = 'vi', o: { refresh?: 
     .map((r) => `<option value="${r}"${r === v.range ? ' selected' : ''}>${w.ranges[r]}</option>`)
     .join('');
   const filter = `<form class="filter" method="get" action="/fleet"><input type="hidden" name="lang" value="${lang}"><label>${w.site} <select name="site">${siteOptions}</select></label><label>${w.range} <select name="range">${rangeOptions}</select></label><label><input type="checkbox" name="refresh" value="30"${refresh ? ' checked' : ''}> ${w.autoRefresh}</label><button>${w.show}</button></form>`;
-  const current = v.alerts.filter((a) => a.source === 'now').length;
   const alerts = v.alerts.map((a) => alertRow(a, lang)).join('');
   const kiosks = v.kiosks.map((k) => kioskRow(k, w, lang, v.now)).join('');
   const boarded = v.boarded
@@ -176,7 +175,7 @@ export function renderFleetPage(v: FleetView, lang: Lang = 'vi', o: { refresh?: 
     )
     .join('');
   const body = `<header><h1>${w.title}${v.site ? ` · ${esc(v.site)}` : ''}</h1>${languageLinks(lang, (l) => fleetHref({ lang: l, site: v.site, range: v.range, refresh }))}<form method="post" action="/fleet/logout"><button>${w.logOut}</button></form></header>
-<main>${filter}<p>${w.summary(v.kiosks.length, current)}${refresh ? ` ${w.refreshing}` : ''}</p>
+<main>${filter}<p>${w.summary(v.kiosks.length, v.alerts.length)}${refresh ? ` ${w.refreshing}` : ''}</p>
 <h2 id="alerts">${w.alerts}</h2>${
     alerts
       ? `<table aria-labelledby="alerts"><thead><tr><th scope="col">${w.time}</th><th scope="col">${w.kind}</th><th scope="col">${w.kiosk}</th><th scope="col">${w.what}</th><th scope="col">${w.todo}</th></tr></thead><tbody>${alerts}</tbody></table>`

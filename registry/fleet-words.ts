@@ -17,7 +17,7 @@ export const WORDS = {
     allSites: 'Tất cả cơ sở',
     range: 'Khoảng thời gian',
     show: 'Xem',
-    summary: (kiosks: number, alerts: number) => `${kiosks} kiosk, ${alerts} cảnh báo hiện tại.`,
+    summary: (kiosks: number, alerts: number) => `${kiosks} kiosk, ${alerts} cảnh báo.`,
     autoRefresh: 'Tự làm mới mỗi 30 giây',
     refreshing: 'Trang tự làm mới mỗi 30 giây.',
     alerts: 'Cảnh báo và việc cần làm',
@@ -77,8 +77,7 @@ export const WORDS = {
     allSites: 'All sites',
     range: 'Time range',
     show: 'Show',
-    summary: (kiosks: number, alerts: number) =>
-      `${kiosks} kiosk${kiosks === 1 ? '' : 's'}, ${alerts} current alert${alerts === 1 ? '' : 's'}.`,
+    summary: (kiosks: number, alerts: number) => `${kiosks} kiosk${kiosks === 1 ? '' : 's'}, ${alerts} alert${alerts === 1 ? '' : 's'}.`,
     autoRefresh: 'Refresh every 30 s',
     refreshing: 'The page refreshes every 30 s.',
     alerts: 'Alerts and what to do',
