@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CAMERA_SUBJECTS } from '../../simulator/camera-clip.js';
 import { FAULTS } from '../../simulator/card.js';
-import { CameraSubject, ChipFault } from '../../simulator/scenario/steps.js';
+import { Screen } from '../../main/api/contract.js';
+import { CameraSubject, ChipFault, Expectation } from '../../simulator/scenario/steps.js';
 import { loadScenarioFile, parseScenarioText, ScenarioFileError } from '../sim/scenario-file.js';
 import { compare } from '../sim/scenario-runner.js';
 import type { SimSnapshot } from '../sim/site.js';
@@ -84,9 +85,10 @@ describe('scenario files', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('keeps the vocabulary equal to the simulator', () => {
+  it('keeps the vocabulary equal to the simulator and to the kiosk screens', () => {
     expect([...ChipFault.options]).toEqual([...FAULTS]);
     expect([...CameraSubject.options]).toEqual([...CAMERA_SUBJECTS]);
+    expect([...Expectation.shape.screen.unwrap().options]).toEqual([...Screen.options]);
   });
 
   it('ships a library that parses, each scenario explained, with the try-this names', () => {
