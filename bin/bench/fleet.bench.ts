@@ -9,7 +9,6 @@
 //    signatures); all must drain, each check-in stored exactly once; errors by kind, time to drain.
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
-import type { ChildProcess } from 'node:child_process';
 import {
   answerSigningText,
   DatasetDelta,
@@ -27,7 +26,8 @@ import type { KioskCredentials, SyncError } from '../../main/sync/registry-clien
 import { SyncEngine } from '../../main/sync/sync-engine.js';
 import { openPostgres, type Db } from '../../registry/db.js';
 import { startPostgresCluster } from '../../registry/postgres-cluster.js';
-import { pct, registerKiosks, stopRegistry, rowsOf, say, startRegistryProcess, straightInsert, TimedClient } from './registry-common.js';
+import type { RegistryChild } from '../registry-child.js';
+import { pct, registerKiosks, rowsOf, say, startRegistryProcess, straightInsert, TimedClient } from './registry-common.js';
 import type { BenchRow, Benchmark } from './types.js';
 
 const KIOSKS = 50;
@@ -349,7 +349,7 @@ export const benchmarks: Benchmark[] = [
     async run() {
       say('starting a throwaway PostgreSQL cluster');
       const cluster = await startPostgresCluster();
-      let registry: { url: string; child: ChildProcess } | null = null;
+      let registry: RegistryChild | null = null;
       const admin = await openPostgres(cluster.url);
       try {
         registry = await startRegistryProcess(cluster.url);
@@ -360,7 +360,7 @@ export const benchmarks: Benchmark[] = [
         if (!only || only.includes('herd')) rows.push(...(await herd(admin, registry.url)));
         return rows;
       } finally {
-        if (registry) await stopRegistry(registry.child);
+        await registry?.stop();
         await admin.close();
         cluster.stop();
       }

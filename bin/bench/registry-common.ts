@@ -1,9 +1,7 @@
 // What the registry benchmarks (sync, fleet) share: the registry as a child process on a
 // throwaway PostgreSQL, kiosks registered straight in its database (each with its own key,
 // signing like an enrolled one), and the same-run straight-insert baseline.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { CheckInRecord } from '../../main/protocol/registry-protocol.js';
 import type { KioskStore } from '../../main/store/kiosk-store.js';
@@ -11,38 +9,21 @@ import { RegistryClient, type KioskCredentials } from '../../main/sync/registry-
 import type { Db, Queryable } from '../../registry/db.js';
 import { CHECKIN_COLUMNS, checkinRowValues } from '../../registry/ingest.js';
 import { registryKey } from '../../registry/keys.js';
-
-const kioskBin = fileURLToPath(new URL('../kiosk', import.meta.url));
+import { startRegistryChild, type RegistryChild } from '../registry-child.js';
 
 export const pct = (xs: number[], p: number) =>
   xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN;
 export const say = (s: string) => process.stderr.write(`bench: ${s}\n`);
 
-export function startRegistryProcess(url: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
-  // FLEET_PROF=DIR: the registry writes a CPU profile there when it stops (finding where time goes).
+/** The registry on the bench's PostgreSQL; FLEET_PROF=DIR has it write a CPU profile there when it stops. */
+export function startRegistryProcess(url: string, env: Record<string, string> = {}): Promise<RegistryChild> {
   const prof = process.env['FLEET_PROF'];
-  const child = spawn(
-    process.execPath,
-    [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), kioskBin, 'registry', '--db', url, '--port', '0', '--json'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, KIOSK_LOG_LEVEL: 'error', ...env },
-    },
-  );
-  child.stderr!.on('data', (d: Buffer) => {
-    if (prof) process.stderr.write(d);
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      try {
-        resolve({ url: (JSON.parse(out) as { url: string }).url, child });
-      } catch {
-        /* not yet whole */
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`kiosk registry exited with ${code}`)));
+  return startRegistryChild({
+    storage: ['--db', url],
+    nodeFlags: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
+    env: { KIOSK_LOG_LEVEL: 'error', ...env },
+    inheritStderr: Boolean(prof),
+    killAfterMs: 30_000,
   });
 }
 
@@ -113,11 +94,3 @@ export class TimedClient extends RegistryClient {
 }
 
 /** SIGTERM, and wait (bounded) until it has stopped. */
-export async function stopRegistry(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}

@@ -7,7 +7,6 @@
 //    backlog's, to show memory does not grow with the backlog), beside the same rows inserted
 //    straight into PostgreSQL with multi-row INSERTs of the same batch size.
 // Ingest from 50 kiosks in parallel moved to fleet.bench.ts (`npm run bench -- --filter fleet`).
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { SyncEngine } from '../../main/sync/sync-engine.js';
 import { openPostgres, type Db } from '../../registry/db.js';
 import { issueEnrolCode } from '../../registry/enrolment.js';
 import { startPostgresCluster } from '../../registry/postgres-cluster.js';
+import type { RegistryChild } from '../registry-child.js';
 import { pct, rowsOf, say, startRegistryProcess, straightInsert } from './registry-common.js';
 import type { BenchRow, Benchmark } from './types.js';
 
@@ -112,7 +112,7 @@ export const benchmarks: Benchmark[] = [
       const dir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
       say('starting a throwaway PostgreSQL cluster');
       const cluster = await startPostgresCluster();
-      let registry: { url: string; child: ChildProcess } | null = null;
+      let registry: RegistryChild | null = null;
       const admin = await openPostgres(cluster.url);
       try {
         say('kiosk record latency');
@@ -178,7 +178,7 @@ export const benchmarks: Benchmark[] = [
 
         return rows;
       } finally {
-        registry?.child.kill('SIGTERM');
+        await registry?.stop();
         await admin.close();
         cluster.stop();
         rmSync(dir, { recursive: true, force: true });
