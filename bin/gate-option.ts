@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { parseGateConfig, type GateConfig } from '../drivers/gate/config.js';
 
-const USAGE = 'give modbus://HOST[:PORT]?coil=N[&unit=U][&open-input=A][&fault-input=B] or a JSON file (docs/GATE.md)';
+const USAGE = 'give modbus://HOST[:PORT]?coil=N[&unit=U][&open-input=A][&fault-input=B][&mode=hold|pulse] or a JSON file (docs/GATE.md)';
+const KEYS = new Set(['coil', 'unit', 'open-input', 'fault-input', 'mode']);
 
 export function gateFromOption(value: string): GateConfig {
   if (!value.startsWith('modbus://')) {
@@ -16,8 +17,18 @@ export function gateFromOption(value: string): GateConfig {
     }
     return parseGateConfig(json);
   }
-  const url = new URL(value);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`--gate ${value}: not an address; ${USAGE}`);
+  }
+  // A typo (open_input) or a path must not quietly give a gate without the input meant.
+  if (url.username || url.password || (url.pathname !== '' && url.pathname !== '/') || url.hash)
+    throw new Error(`--gate ${value}: only a host, a port and the options are taken; ${USAGE}`);
   const q = url.searchParams;
+  const unknown = [...q.keys()].filter((k) => !KEYS.has(k));
+  if (unknown.length) throw new Error(`--gate ${value}: unknown option ${unknown.join(', ')}; ${USAGE}`);
   const int = (name: string): number | undefined => {
     const v = q.get(name);
     if (v === null) return undefined;

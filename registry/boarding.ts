@@ -36,32 +36,11 @@ interface BoardedRow {
   name: string;
 }
 
-/** Admitted boarding check-ins of this person on this flight and day at the site, oldest first (by identity or digest). */
-async function admittedRows(
-  q: Queryable,
-  site: string,
-  flight: string,
-  date: string,
-  idNumber: string | null,
-  digest: string,
-  excluding: string[] = [],
-): Promise<BoardedRow[]> {
-  const [from, to] = dayRange(date);
-  return q.query<BoardedRow>(
-    `SELECT c.id, c.recorded_at, k.name FROM checkins c JOIN kiosks k ON k.id = c.kiosk_id
-      WHERE c.site = $1 AND c.workflow = 'airport-boarding' AND c.decision = 'admitted' AND c.identity->>'flight' = $2
-        AND c.recorded_at >= $3 AND c.recorded_at < $4 AND (c.person_digest = $5 OR c.identity->>'idNumber' = $6)
-        AND NOT (c.id::text = ANY($7::text[]))
-      ORDER BY c.recorded_at, c.id LIMIT 5`,
-    [site, flight, from, to, digest, idNumber, excluding],
-  );
-}
-
-/** admittedRows for many passengers at once (index in `people` → their rows), one query. */
+/** Admitted boarding check-ins of each person on their flight and day at the site, oldest first, by identity or digest (index in `people` → their rows), one query. */
 async function admittedRowsOfMany(
   q: Queryable,
   site: string,
-  people: { flight: string; date: string; idNumber: string; person: string }[],
+  people: { flight: string; date: string; idNumber: string | null; person: string }[],
   excluding: string[],
 ): Promise<Map<number, BoardedRow[]>> {
   const out = new Map<number, BoardedRow[]>();
@@ -108,7 +87,9 @@ export async function claimBoarding(
   now = new Date(),
 ): Promise<BoardingClaimAnswer> {
   const person = personDigestOf(claim.idNumber, personKey);
-  const [row] = await admittedRows(db, kiosk.site, claim.flight, claim.date, claim.idNumber, person);
+  const [row] =
+    (await admittedRowsOfMany(db, kiosk.site, [{ flight: claim.flight, date: claim.date, idNumber: claim.idNumber, person }], [])).get(0) ??
+    [];
   if (row) return { boarded: true, at: new Date(row.recorded_at).toISOString(), kiosk: row.name, by: 'check-in' };
   // A claim is this kiosk's when it is new, already its own (the passenger tries again at the
   // same gate), or another kiosk's that lapsed unconfirmed. A release may delete the row

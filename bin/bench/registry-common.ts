@@ -79,11 +79,17 @@ export class TimedClient extends RegistryClient {
   readonly times: number[] = [];
   /** The times of the requests that were answered 2xx. */
   readonly answered: number[] = [];
-  override async request<T extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: T): Promise<z.infer<T>> {
+  override async request<T extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: T,
+    timeoutMs?: number,
+  ): Promise<z.infer<T>> {
     const t = performance.now();
     let ok = false;
     try {
-      const out = await super.request(method, path, body, schema);
+      const out = await super.request(method, path, body, schema, timeoutMs);
       ok = true;
       return out;
     } finally {
@@ -92,5 +98,3 @@ export class TimedClient extends RegistryClient {
     }
   }
 }
-
-/** SIGTERM, and wait (bounded) until it has stopped. */

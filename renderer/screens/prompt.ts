@@ -2,10 +2,10 @@
 import type { CheckinView } from '../../main/api/contract.js';
 import type { Messages } from '../i18n.js';
 
-/** The gate's state on an airport's admitted result; an older core that does not say is read as open. */
+/** The gate's state on an airport's admitted result; not said is read as no gate (never "go through" unknown). */
 export function gateOf(view: CheckinView): 'open' | 'fault' | 'none' | null {
   if (view.workflow !== 'airport' || view.decision?.decision !== 'admitted') return null;
-  return view.decision.gate ?? 'open';
+  return view.decision.gate ?? 'none';
 }
 
 /** The airport's own prompts: the pass and the card come in either order. */
