@@ -37,6 +37,7 @@ try {
     ui: { port: env.uiPort },
     scanner: { socketPort: env.scannerPort, ...(env.scannerConfig ? { config: env.scannerConfig } : {}) },
     printer: env.printer ?? false,
+    gate: env.gate ?? false,
   });
 } catch (err) {
   fail(err instanceof EnvironmentError ? err.message : `cannot start the kiosk: ${(err as Error).message}`);

@@ -43,6 +43,7 @@ const kiosk = await startKiosk({
   ui: false,
   scanner: { socketPort: env.scannerPort, ...(env.scannerConfig ? { config: env.scannerConfig } : {}) },
   printer: env.printer ?? false,
+  gate: env.gate ?? false,
 });
 
 parentPort.on('message', (e) => {
