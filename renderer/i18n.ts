@@ -69,7 +69,7 @@ export interface Messages {
     clinic: (name: string) => string;
     room: (room: string) => string;
     wait: (minutes: number) => string;
-    printed: Record<'pending' | 'printed' | 'failed', string>;
+    printed: Record<'pending' | 'printed' | 'failed' | 'none', string>;
   };
   outOfServiceDetail: string;
   /** The airport's own words: the boarding pass, the gate, what to do after each refusal. */
@@ -223,6 +223,7 @@ export const messages: Record<Language, Messages> = {
         pending: 'Đang in phiếu…',
         printed: 'Đã in phiếu. Vui lòng lấy phiếu bên dưới.',
         failed: 'Máy in không in được phiếu: hãy ghi lại số thứ tự hoặc hỏi nhân viên.',
+        none: 'Ki-ốt này không in phiếu: vui lòng ghi lại số thứ tự của bạn.',
       },
     },
     outOfServiceDetail: 'Vui lòng dùng ki-ốt khác hoặc đến quầy tiếp đón.',
@@ -434,6 +435,7 @@ export const messages: Record<Language, Messages> = {
         pending: 'Printing your ticket…',
         printed: 'Your ticket is printed. Please take it below.',
         failed: 'The printer could not print: note your number or ask staff.',
+        none: 'This kiosk does not print tickets: please note your number.',
       },
     },
     outOfServiceDetail: 'Please use another kiosk or go to the counter.',

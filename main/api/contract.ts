@@ -74,7 +74,8 @@ export const TicketView = z.strictObject({
   clinic: ClinicView,
   /** Patients ahead at this clinic today (as this kiosk knows) × the clinic's minutes per patient. */
   waitMinutes: z.number().int().min(0).max(1440),
-  printed: z.enum(['pending', 'printed', 'failed']),
+  /** none: the kiosk has no printer; the number is shown only. */
+  printed: z.enum(['pending', 'printed', 'failed', 'none']),
 });
 export type TicketView = z.infer<typeof TicketView>;
 

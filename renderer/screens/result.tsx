@@ -75,7 +75,7 @@ function TicketDetails({ ticket }: { ticket: TicketView }) {
       </p>
       <p class={`printed ${ticket.printed}`} data-testid="ticket-printed" role="status">
         <span class="icon" aria-hidden="true">
-          {ticket.printed === 'failed' ? '!' : ticket.printed === 'printed' ? '✓' : '…'}
+          {{ failed: '!', printed: '✓', pending: '…', none: '#' }[ticket.printed]}
         </span>{' '}
         {t.ticket.printed[ticket.printed]}
       </p>

@@ -37,7 +37,8 @@ export interface Ticket {
   number: string;
   clinic: string;
   waitMinutes: number;
-  printed: 'pending' | 'printed' | 'failed';
+  /** none: this kiosk has no printer (the number is on the screen only). */
+  printed: 'pending' | 'printed' | 'failed' | 'none';
 }
 
 /** What the roster says of a person today: insurance, and a booking of today if any. */

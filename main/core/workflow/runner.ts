@@ -352,7 +352,7 @@ export class WorkflowRunner extends EventEmitter<Events> {
     const n = this.o.store.issueTicket(siteDay(now), clinic.id);
     const number = `${this.o.ticketPrefix?.() ?? 'K'}${String(n).padStart(3, '0')}`;
     const waitMinutes = Math.min(1440, (n - 1) * clinic.minutesPerPatient);
-    decided.decision.ticket = { number, clinic: clinic.id, waitMinutes, printed: this.o.printer ? 'pending' : 'failed' };
+    decided.decision.ticket = { number, clinic: clinic.id, waitMinutes, printed: this.o.printer ? 'pending' : 'none' };
     decided.row.identity = { ...(decided.row.identity ?? {}), ticket: number };
     const doc = ticketDocument({
       siteName: config.name,
