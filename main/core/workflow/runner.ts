@@ -310,6 +310,8 @@ export class WorkflowRunner extends EventEmitter<Events> {
       const ticket = this.issueTicket(decided, now);
       const gate = this.gateFor(decided.decision);
       record = this.o.store.record(decided.row, now.getTime());
+      // Staff may reprint only a ticket whose check-in is recorded.
+      if (ticket) this.lastTicket = ticket;
       if (ticket) this.printTicket(ticket);
       if (gate) this.openGate(gate);
     } catch (err) {
@@ -362,8 +364,7 @@ export class WorkflowRunner extends EventEmitter<Events> {
       payment: decided.decision.payment ?? 'insurance',
       issuedAt: now,
     });
-    this.lastTicket = { number, clinic: clinic.id, doc, printed: false };
-    return this.lastTicket;
+    return { number, clinic: clinic.id, doc, printed: false };
   }
 
   /** Airport, admitted: the gate opens once the check-in is durable; the screen says whether it could. */
