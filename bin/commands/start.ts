@@ -61,6 +61,7 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
                    [--no-registry] [--retention-days N] [--camera ui|virtual|none]
                    [--subject S] [--citizen I] [--liveness refuse|refer|record]
                    [--face-wait S] [--printer tcp://HOST[:PORT]|/dev/…] [--printer-text codepage|raster]
+                   [--gate modbus://HOST[:PORT]?coil=N…|FILE]
 
   --simulator   simulator mode (npm start sets it): virtual reader, scanner and camera allowed
   --site KIND   simulator mode: run a hospital (default) or an airport kiosk, whatever the
@@ -110,8 +111,8 @@ Usage: kiosk start [--simulator] [--site hospital|airport] [--port N] [--browser
 In simulator mode the whole site is simulated (bin/sim/site.ts) and the technician console
 opens beside the kiosk (docs/CONSOLE.md): a page on its own loopback address with a one-time
 token, from which cards, scans, the camera, the network, the clock, the printer and the gate
-are played, scenarios run and recorded. With --no-registry, --printer, --gate, --trust,
---scanners or --retention-days the kiosk starts as before, without the console.
+are played, scenarios run and recorded. With --no-registry, --printer, --printer-text, --gate,
+--trust, --scanners or --retention-days the kiosk starts as before, without the console.
 
 The kiosk uses the system's pcscd for its card readers. In simulator mode without one, it
 starts a private pcscd with vsmartcard's virtual readers and prints how to put a card in
@@ -197,7 +198,9 @@ one-time token. With a display and Debian's chromium, it opens the UI in app mod
     const dbPath = stringOption(ctx, 'db') ?? (ctx.simulator ? SIM_KIOSK_DB : KIOSK_DB);
     ensureDirFor(dbPath);
     // The simulated site with its console, unless a flag asks for a part it does not simulate.
-    const outside = ['no-registry', 'printer', 'gate', 'trust', 'scanners', 'retention-days'].filter((f) => ctx.values[f] !== undefined);
+    const outside = ['no-registry', 'printer', 'printer-text', 'gate', 'trust', 'scanners', 'retention-days'].filter(
+      (f) => ctx.values[f] !== undefined,
+    );
     if (ctx.simulator && !electron && outside.length === 0)
       return runSimulatorStart({
         kind,

@@ -63,7 +63,8 @@ export async function runScenario(scenario: Scenario, o: RunOptions = {}): Promi
   let site: SimSite;
   try {
     if (o.site) {
-      if (o.site.kind !== scenario.site) return result([], `the scenario is for a ${scenario.site}, the site given is an ${o.site.kind}`);
+      if (o.site.kind !== scenario.site)
+        return result([], `the scenario is for a ${scenario.site} site, the site given is a ${o.site.kind} site`);
       site = o.site;
       await site.reset();
       await site.configureFace(faceOptions(scenario));

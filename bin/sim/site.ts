@@ -43,7 +43,7 @@ import { gateFromOption } from '../gate-option.js';
 import { printerFromOption } from '../printer-option.js';
 import { publishIfChanged } from '../simulator-site.js';
 import { apduTraceLine } from './apdu-trace.js';
-import { CameraPhotosMissing, headlessCamera, type CameraDriver } from './camera.js';
+import { headlessCamera, type CameraDriver } from './camera.js';
 import { startCutProxy, type CutProxy } from './cut-proxy.js';
 
 export type SimErrorCode =
@@ -364,7 +364,6 @@ async function build(o: SimSiteOptions, undo: (() => Promise<void> | void)[], un
       await camera.show(subject, citizen);
       if (camera.frames) kiosk.core.setDevice('camera', camera.frames.available() ? 'connected' : 'missing');
     } catch (err) {
-      if (err instanceof CameraPhotosMissing) throw new SimError('camera', `the camera cannot show ${subject}: ${err.message}`);
       throw new SimError('camera', `the camera cannot show ${subject}: ${(err as Error).message}`);
     }
   };
