@@ -9,5 +9,5 @@ export async function startSimulatorGate(say: (line: string) => void): Promise<{
   gate.on('error', (err: Error) => say(`virtual gate: ${err.message}`));
   await gate.start();
   say(`Virtual gate (Modbus TCP) on 127.0.0.1:${gate.port}`);
-  return { gate, config: gateFromOption(`modbus://127.0.0.1:${gate.port}?coil=0&open-input=0&fault-input=1`) };
+  return { gate, config: gateFromOption(gate.address) };
 }

@@ -76,6 +76,11 @@ export class VirtualGate extends EventEmitter {
     this.log = options.log ?? (() => {});
   }
 
+  /** The Modbus address a kiosk's gate configuration points at this gate with (`--gate`, docs/GATE.md). */
+  get address(): string {
+    return `modbus://127.0.0.1:${this.port}?unit=${this.unitId}&coil=${this.openCoil}&open-input=${this.openInput}&fault-input=${this.faultInput}`;
+  }
+
   get port(): number {
     const a = this.server?.address();
     return a && typeof a === 'object' ? a.port : (this.options.port ?? 0);

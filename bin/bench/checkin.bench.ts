@@ -344,7 +344,7 @@ async function measure(
   let bareGate: GateService | null = null;
   try {
     await gate.start();
-    const gateConfig = gateFromOption(`modbus://127.0.0.1:${gate.port}?coil=0&open-input=0&fault-input=1`);
+    const gateConfig = gateFromOption(gate.address);
     // The bare opening's own link, not polling (the kiosk's service polls the same gate).
     bareGate = createGateService(gateConfig);
     reg = await startEmbeddedRegistry(null, log);

@@ -277,7 +277,7 @@ async function build(o: SimSiteOptions, undo: (() => Promise<void> | void)[], un
     frames: camera.frames,
     sync: { baseDelayMs: 200, maxDelayMs: 1500, idleMs: 300, datasetsEveryMs: 500, ...o.sync },
     printer: printer ? printerFromOption(`tcp://127.0.0.1:${printer.port}`) : false,
-    gate: gate ? gateFromOption(`modbus://127.0.0.1:${gate.port}?coil=0&open-input=0&fault-input=1`) : false,
+    gate: gate ? gateFromOption(gate.address) : false,
     now: () => new Date(Date.now() + skewMs),
   });
   undo.push(async () => {
