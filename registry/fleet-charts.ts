@@ -6,7 +6,8 @@ const H = 120;
 const PAD_LEFT = 44;
 const PAD_BOTTOM = 18;
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Text for HTML: the five characters that could end an attribute or open a tag, as references. */
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export interface ChartInput {
   label: string;

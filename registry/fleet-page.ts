@@ -1,12 +1,10 @@
 // The fleet page and its login form: plain server-rendered HTML (no script), in Vietnamese or
 // English. Alerts with what to do first, then each kiosk (queue after the last answer, lag,
 // dataset versions, chain), the fleet's figures over time as SVG charts, boarded passengers.
-import { svgChart } from './fleet-charts.js';
+import { esc, svgChart } from './fleet-charts.js';
 import type { FleetAlert, FleetView, DerivedDetail, Range } from './fleet-view.js';
 import { RANGES } from './fleet-view.js';
 import { adviceFor, LANGS, WORDS, type Lang, type Words } from './fleet-words.js';
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function durationText(ms: number, lang: Lang): string {
   const u = lang === 'vi' ? { s: 'giây', m: 'phút', h: 'giờ', d: 'ngày' } : { s: 's', m: 'min', h: 'h', d: 'd' };

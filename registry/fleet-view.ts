@@ -2,6 +2,8 @@
 // lag, the dataset versions it holds against the current ones, chain), the alerts stored and
 // those worked out now, the per-minute samples over the chosen range, boarded passengers.
 import { boardedPerFlight, type BoardedFlight } from './boarding.js';
+import { DatasetName } from '../main/protocol/registry-protocol.js';
+import { lineFor } from './datasets.js';
 import type { Db } from './db.js';
 import type { AlertKind } from './fleet-words.js';
 
@@ -11,10 +13,10 @@ export type Range = keyof typeof RANGES;
 const POINTS = 90;
 /** Silence, a waiting queue or a version not taken up: alerted after this long. */
 export const ALERT_AFTER_MS = 10 * 60_000;
-const DATASETS = ['trust', 'site-config', 'roster'] as const;
+const DATASETS = DatasetName.options;
 
 export interface KioskDataset {
-  name: string;
+  name: DatasetName;
   /** The version the kiosk last asked from (what it holds); null if it never asked. */
   have: number | null;
   /** The registry's current version for the kiosk's line; 0 if never published. */
@@ -104,7 +106,7 @@ export function derivedAlerts(
   if (k.queue > 0 && k.oldestQueuedMs + (now - seen) > ALERT_AFTER_MS)
     out.push({ kind: 'queue-behind', detail: { kind: 'queue', queue: k.queue, oldestMs: k.oldestQueuedMs + (now - seen) } });
   for (const d of k.datasets) {
-    const at = published.get(`${d.name}|${d.name === 'trust' ? '' : k.site}`);
+    const at = published.get(`${d.name}|${lineFor(d.name, k.site)}`);
     // Only once the kiosk has been seen since the publication had time to reach it.
     if (d.stale && at !== undefined && now - at > ALERT_AFTER_MS && seen - at > ALERT_AFTER_MS)
       out.push({
@@ -138,7 +140,7 @@ export async function fleetView(db: Db, o: { site?: string | null; range?: Range
     const datasets = DATASETS.map((name) => {
       const raw = r.datasets[name];
       const have = typeof raw === 'number' && Number.isSafeInteger(raw) ? raw : null;
-      const cur = current.get(`${name}|${name === 'trust' ? '' : r.site}`) ?? 0;
+      const cur = current.get(`${name}|${lineFor(name, r.site)}`) ?? 0;
       return { name, have, current: cur, stale: have !== null && have < cur };
     });
     const k: FleetKioskView = {

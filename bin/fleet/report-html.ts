@@ -2,9 +2,8 @@
 // Vietnamese and English: throughput, sync lag and queue depth over time with the outages
 // shaded, and the summary table.
 import type { FleetResult } from './fleet.js';
-import { lineChart } from './svg-chart.js';
+import { esc, lineChart } from './svg-chart.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const ms = (v: number | null) => (v === null ? '–' : `${v} ms`);
 
 export function fleetReportHtml(r: FleetResult): string {
