@@ -144,10 +144,12 @@ export function registerFleet(app: FastifyInstance, db: Db, log: Logger): void {
     const q = FleetQuery.safeParse(req.query ?? {});
     if (!q.success) {
       const i = q.error.issues[0]!;
+      // The parameter's name only, never its value (plain text, in the page's language).
+      const field = i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.join('.') || 'query';
       return reply
         .code(400)
         .type('text/plain; charset=utf-8')
-        .send(`${i.path.join('.') || 'query'}: ${i.message}`.slice(0, 200));
+        .send(WORDS[lang].badQuery(field.slice(0, 40)));
     }
     const view = await fleetView(db, { site: q.data.site || null, range: q.data.range ?? '6h' });
     return reply.type('text/html; charset=utf-8').send(renderFleetPage(view, lang, { refresh: q.data.refresh === '30' }));
