@@ -81,6 +81,12 @@ describe('the console server', () => {
   });
 
   it('refuses a socket without the token, with a wrong one, or from another origin', async () => {
+    const tokenless = new WebSocket(`ws://127.0.0.1:${server.port}/console`, [CONSOLE_PROTOCOL], {
+      origin: `http://127.0.0.1:${server.port}`,
+    });
+    await expect(new Promise((resolve, reject) => (tokenless.once('open', resolve), tokenless.once('error', reject)))).rejects.toThrow(
+      /401/,
+    );
     await expect(open('wrong')).rejects.toThrow(/401/);
     await expect(open(server.token, 'http://evil.example')).rejects.toThrow(/403/);
   });

@@ -27,6 +27,10 @@ for (const kind of ['hospital', 'airport'] as const) {
       await site?.stop();
     });
 
+    it('has shipped scenarios to run', () => {
+      expect(library.filter((s) => s.scenario.site === kind).length).toBeGreaterThan(0);
+    });
+
     for (const { file, scenario } of library.filter((s) => s.scenario.site === kind)) {
       it(`${scenario.name} (${file.split('/').pop()})`, async () => {
         const r = await runScenario(scenario, { site });
